@@ -1,0 +1,125 @@
+"""The engine: run every category's SQL, then peers, percentiles, thresholds and opportunity
+for all of them at once (set-based, in DuckDB), into `result_rows` and friends.
+
+Tables it writes (predictable names, so `packgen explain` and tests can inspect them):
+- engine_component_spec: each component's rules, from the definitions and the run parameters;
+- engine_input: what the category SQL files returned, stacked;
+- engine_peer_sets / engine_peer_members: who is compared with whom;
+- engine_metrics, engine_peer_values, engine_benchmarks: the steps;
+- result_rows: the finest-level results of every category (METHOD.md "Interfaces");
+- drill-down tables of categories that have one (acute_hrg_rows);
+- productivity_growth.
+"""
+
+from __future__ import annotations
+
+import time
+from pathlib import Path
+
+import duckdb
+import polars as pl
+
+from packgen.categories import CategoryDef, load_definitions
+from packgen.engine.params import RunParameters
+
+SQL_DIR = Path(__file__).resolve().parent / "sql"
+
+INPUT_COLUMNS = (
+    "provider_code", "component", "sub_unit", "sub_unit_label", "department_code",
+    "service_code", "numerator", "denominator", "activity", "volume", "unit_value",
+)
+
+
+def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path, params: dict | None = None) -> None:
+    """Run each statement of a .sql file, binding only the $parameters it uses.
+
+    Comments are dropped before statements are split on ';' (our SQL keeps ';' and '--' out of
+    string literals, so this simple split is safe).
+    """
+    text = "\n".join(line.split("--", 1)[0] for line in path.read_text("utf-8").splitlines())
+    for statement in (s.strip() for s in text.split(";")):
+        if not statement:
+            continue
+        used = {k: v for k, v in (params or {}).items() if f"${k}" in statement}
+        con.execute(statement, used or None)
+
+
+def component_spec(defs: tuple[CategoryDef, ...], params: RunParameters) -> pl.DataFrame:
+    """One row per component: everything the generic SQL needs to treat it."""
+    rows = []
+    for d in defs:
+        for c in d.components:
+            source, key, fixed = "unit_values", None, None
+            if c.unit_value == "sql":
+                source = "sql"
+            elif c.unit_value.startswith("param:"):
+                source, fixed = "fixed", params.value(c.unit_value.removeprefix("param:"))
+            else:
+                key = c.unit_value
+            rows.append({
+                "category": d.id, "component": c.id, "role": c.role, "direction": c.direction,
+                "target": c.target,
+                "rate": params.value(c.rate_parameter) if c.rate_parameter else None,
+                "standard": c.standard,
+                "min_peers": params.min_peers or c.min_peers,
+                "min_activity": c.min_activity if params.min_activity is None
+                else params.min_activity,
+                "min_volume": c.min_volume,
+                "unit_value_source": source, "unit_value_key": key, "unit_value_fixed": fixed,
+                "formula": c.formula, "native_unit": c.native_unit,
+                "reason_no_data": f"no valid data (missing or zero {c.denominator.lower()})",
+                "reason_activity": f"activity under {c.min_activity:,.0f}",
+                "reason_volume": f"{c.volume.lower()} under {c.min_volume:,.0f}",
+                "reason_unit_value": f"unit value '{c.unit_value}' missing",
+            })
+    return pl.DataFrame(rows, schema_overrides={"rate": pl.Float64, "standard": pl.Float64,
+                                                "unit_value_fixed": pl.Float64,
+                                                "unit_value_key": pl.String,
+                                                "min_activity": pl.Float64})
+
+
+def _category_input(con: duckdb.DuckDBPyConnection, d: CategoryDef) -> str:
+    """SQL selecting the category's rows in the engine's input shape, tagged with its id."""
+    con.execute(f"create or replace temp view input_{d.id} as {d.sql_text()}")
+    cols = ", ".join(INPUT_COLUMNS)
+    return f"select '{d.id}' as category, {cols} from input_{d.id}"
+
+
+def compute(con: duckdb.DuckDBPyConnection, params: RunParameters | None = None,
+            defs: tuple[CategoryDef, ...] | None = None) -> dict:
+    """Compute every category for every provider into the store; returns timings (seconds)."""
+    params = params or RunParameters()
+    defs = defs if defs is not None else load_definitions()
+    timings: dict[str, float] = {}
+    start = time.perf_counter()
+    spec = component_spec(defs, params)  # noqa: F841 (registered as a view by DuckDB)
+    con.execute("create or replace table engine_component_spec as select * from spec")
+    pl.DataFrame({"provider_code": list(params.peer_list)}, schema={
+        "provider_code": pl.String})
+    con.execute("create or replace table run_peer_list as select * from peer_list")
+    for staging in sorted((SQL_DIR / "staging").glob("*.sql")):
+        run_sql_file(con, staging)
+    con.execute("create or replace table engine_input as "
+                + " union all by name ".join(_category_input(con, d) for d in defs))
+    timings["categories"] = time.perf_counter() - start
+    sql_params = {
+        "peer_mode": params.peer_mode,
+        "quantile_lower": 1 - params.performance_percentile,
+        "quantile_higher": params.performance_percentile,
+    }
+    for step in ("peer_sets", "metrics", "benchmarks", "results"):
+        t = time.perf_counter()
+        run_sql_file(con, SQL_DIR / f"{step}.sql", sql_params)
+        timings[step] = time.perf_counter() - t
+    for d in defs:
+        if d.drilldown_sql:
+            t = time.perf_counter()
+            run_sql_file(con, d.drilldown_sql, sql_params)
+            timings[f"drilldown_{d.id}"] = time.perf_counter() - t
+    productivity = SQL_DIR / "productivity.sql"
+    if productivity.exists():
+        t = time.perf_counter()
+        run_sql_file(con, productivity, sql_params)
+        timings["productivity"] = time.perf_counter() - t
+    timings["total"] = time.perf_counter() - start
+    return timings
