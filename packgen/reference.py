@@ -44,6 +44,6 @@ def codes(name: str) -> frozenset[str]:
 @cache
 def names(name: str) -> dict[str, str]:
     """Code -> human name for a reference set (second column of its file)."""
-    filename, column = REFERENCE_SETS[name]
+    _filename, column = REFERENCE_SETS[name]
     label = next(k for k in rows(name)[0] if k != column)
     return {r[column]: r[label] for r in rows(name)}
