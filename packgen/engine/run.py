@@ -94,8 +94,8 @@ def compute(con: duckdb.DuckDBPyConnection, params: RunParameters | None = None,
     start = time.perf_counter()
     spec = component_spec(defs, params)  # noqa: F841 (registered as a view by DuckDB)
     con.execute("create or replace table engine_component_spec as select * from spec")
-    pl.DataFrame({"provider_code": list(params.peer_list)}, schema={
-        "provider_code": pl.String})
+    peer_list = pl.DataFrame({"provider_code": list(params.peer_list)},  # noqa: F841 (view)
+                             schema={"provider_code": pl.String})
     con.execute("create or replace table run_peer_list as select * from peer_list")
     for staging in sorted((SQL_DIR / "staging").glob("*.sql")):
         run_sql_file(con, staging)
