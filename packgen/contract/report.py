@@ -71,7 +71,8 @@ class FileSummary:
         ]
         named = [f"{n:,} {label}" for n, label in kinds if n]
         if len(named) == 1 and self.suppressed:
-            return f"{text}, {self.suppressed:,} suppressed cells treated as missing"
+            cells = "cell" if self.suppressed == 1 else "cells"
+            return f"{text}, {self.suppressed:,} suppressed {cells} treated as missing"
         if named:
             text += f", {' + '.join(named)} cells treated as missing"
         return text
