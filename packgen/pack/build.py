@@ -1,0 +1,337 @@
+"""Fill the pack model from the store: a few set-based queries for every provider at once
+(`load_source`), then a pure function per provider (`build_pack`).
+
+Workers of the national run call `load_source` once each and build their providers' packs from
+it, so no query runs per provider.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections import defaultdict
+from dataclasses import asdict, dataclass
+
+import duckdb
+
+from packgen import __version__, reference
+from packgen.categories import CategoryDef, load_definitions
+from packgen.contract import TABLES
+from packgen.engine.params import RunParameters
+from packgen.pack import text
+from packgen.pack.model import (
+    CategorySection,
+    Component,
+    Headline,
+    HrgRow,
+    NotAssessedRow,
+    Pack,
+    PeerValue,
+    ProductivityGrowth,
+    ProviderInfo,
+    ResultRow,
+    RunInfo,
+    Source,
+    SpecialtyDrill,
+)
+
+TOP_ROWS = 10
+TOP_SPECIALTIES = 8
+TOP_HRGS = 5
+GROUP_NAMES = {"acute_and_specialist": "acute and specialist trusts",
+               "community": "community trusts", "mental_health": "mental health trusts",
+               "ambulance": "ambulance trusts"}
+
+
+@dataclass
+class PackSource:
+    """Everything needed to build every provider's pack, fetched once."""
+
+    run: RunInfo
+    params: RunParameters
+    defs: tuple[CategoryDef, ...]
+    providers: dict[str, dict]
+    peer_sets: dict[str, tuple[str, str]]  # provider -> (peer set, benchmark group)
+    results: dict[str, list[dict]]  # provider -> result rows
+    peer_values: dict[tuple[str, str, str, str], list[dict]]  # (cat, comp, sub, set) -> peers
+    hrg: dict[str, list[dict]]
+    productivity: dict[str, dict]
+    ncc_excluded: dict[str, int]
+
+
+def _frame_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    return con.sql(sql).pl().to_dicts()
+
+
+def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        out[row[key]].append(row)
+    return out
+
+
+def _meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    try:
+        return dict(con.execute("select key, value from bundle_meta").fetchall())
+    except duckdb.CatalogException:
+        return dict(con.execute("select key, value from bundle_info").fetchall())
+
+
+def _sources(con: duckdb.DuckDBPyConnection, meta: dict[str, str]) -> tuple[Source, ...]:
+    try:
+        files = con.execute("select table_name, sha256 from bundle_files order by 1").fetchall()
+    except duckdb.CatalogException:
+        files = []
+    titles = {t.name: (t.title + (f" ({t.source})" if t.source else "")) for t in TABLES}
+    licence = meta.get("licence", "See the bundle's information")
+    period = meta.get("period", "")
+    return tuple(Source(name, titles.get(name, name),
+                        meta.get("prior_period", "") if name == "ncc_costs_prior" else period,
+                        licence, sha) for name, sha in files)
+
+
+def run_info(con: duckdb.DuckDBPyConnection, params: RunParameters,
+             produced_on: str | None = None) -> RunInfo:
+    meta = _meta(con)
+    sources = _sources(con, meta)
+    if produced_on is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        day = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
+        produced_on = day.isoformat()
+    identity = "|".join([__version__, repr(sorted(params.as_dict().items()))]
+                        + [s.checksum for s in sources])
+    return RunInfo(
+        packgen_version=__version__, produced_on=produced_on,
+        dataset_name=meta.get("dataset_name", "unnamed bundle"), period=meta.get("period", ""),
+        prior_period=meta.get("prior_period") or None,
+        synthetic=meta.get("synthetic", "").lower() in ("true", "1", "yes"),
+        parameters=params.labels(), sources=sources,
+        run_id=hashlib.sha256(identity.encode()).hexdigest()[:12])
+
+
+def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = None,
+                produced_on: str | None = None) -> PackSource:
+    """Fetch every provider's pack data in a few set-based queries (after `engine.compute`)."""
+    params = params or RunParameters()
+    defs = load_definitions()
+    charted = " or ".join(f"(category = '{d.id}' and component = '{d.chart_component}')"
+                          for d in defs if d.chart_component) or "false"
+    providers = {r["provider_code"]: r for r in _frame_rows(con, "select * from providers")}
+    peer_sets = {code: (ps, group) for code, ps, group in con.execute(
+        "select provider_code, peer_set, benchmark_group from engine_peer_sets").fetchall()}
+    results = _by(_frame_rows(con, "select * from result_rows order by provider_code, category, "
+                              "component, opportunity_gbp desc, sub_unit"), "provider_code")
+    peer_values: dict[tuple[str, str, str, str], list[dict]] = defaultdict(list)
+    for row in _frame_rows(con, f"select * from engine_peer_values where {charted} "
+                           "order by category, component, sub_unit, peer_set, rank"):
+        key = (row["category"], row["component"], row["sub_unit"], row["peer_set"])
+        peer_values[key].append(row)
+    hrg = _by(_frame_rows(con, "select * from acute_hrg_rows order by provider_code, "
+                          "opportunity_gbp desc, department_code, service_code, currency_code"),
+              "provider_code")
+    productivity = {r["provider_code"]: r
+                    for r in _frame_rows(con, "select * from productivity_growth")}
+    excluded = dict(con.execute(
+        "select provider_code, count(*) from ncc_costs where activity is null or activity <= 0 "
+        "or actual_cost_gbp is null group by 1").fetchall())
+    return PackSource(run_info(con, params, produced_on), params, defs, providers, peer_sets,
+                      results, dict(peer_values), hrg, productivity, excluded)
+
+
+def _provider_info(row: dict) -> ProviderInfo:
+    return ProviderInfo(
+        code=row["provider_code"], name=row["provider_name"], sector=row["sector"],
+        sector_name=reference.names("sectors")[row["sector"]], peer_group=row["peer_group"],
+        region_code=row["region_code"],
+        region_name=reference.names("regions").get(row["region_code"], row["region_code"]),
+        icb_code=row["icb_code"], income_gbp=row["income_gbp"],
+        operating_cost_gbp=row["operating_cost_gbp"], pay_bill_gbp=row["pay_bill_gbp"],
+        mff=row["mff"])
+
+
+def _result_row(r: dict, pods: dict[str, str]) -> ResultRow:
+    return ResultRow(
+        category=r["category"], component=r["component"], sub_unit=r["sub_unit"],
+        sub_unit_label=r["sub_unit_label"] or r["sub_unit"], assessed=r["assessed"],
+        reason=r["reason"], metric=r["metric"], benchmark=r["benchmark"], peers=r["peers"],
+        volume=r["volume"], unit_value=r["unit_value"],
+        opportunity_native=r["opportunity_native"], native_unit=r["native_unit"],
+        opportunity_gbp=r["opportunity_gbp"], formula=r["formula"],
+        department_code=r["department_code"], service_code=r["service_code"],
+        pod_group=pods.get(r["department_code"]) if r["department_code"] else None,
+        in_total=r["in_total"])
+
+
+def _peer_values(source: PackSource, key: tuple[str, str, str, str],
+                 provider_code: str) -> tuple[PeerValue, ...]:
+    peers = source.peer_values.get(key, [])
+    return tuple(
+        PeerValue(p["provider_code"], source.providers[p["provider_code"]]["provider_name"],
+                  p["metric"], p["rank"], 1 + (p["rank"] - 1) * 4 // p["peers"],
+                  p["provider_code"] == provider_code)
+        for p in peers)
+
+
+def _chart(source: PackSource, d: CategoryDef, rows: list[ResultRow],
+           provider_code: str) -> Component | None:
+    """The chart component: its provider-level row, or the provider's largest sub-unit."""
+    if not d.chart_component:
+        return None
+    comp = d.component(d.chart_component)
+    candidates = [r for r in rows if r.component == comp.id and r.metric is not None]
+    if not candidates:
+        return None
+    row = max(candidates, key=lambda r: (r.sub_unit == "all", r.opportunity_gbp,
+                                         r.volume or 0))
+    peer_set = source.peer_sets[provider_code][0]
+    values = _peer_values(source, (d.id, comp.id, row.sub_unit, peer_set), provider_code)
+    title = comp.title if row.sub_unit == "all" else f"{comp.title}: {row.sub_unit_label}"
+    return Component(comp.id, title, comp.role, comp.direction, _target_label(comp, source),
+                     comp.metric_label, comp.metric_unit, comp.native_unit, row.metric,
+                     row.benchmark, row.peers, row.opportunity_native, row.opportunity_gbp,
+                     values)
+
+
+def _target_label(comp, source: PackSource) -> str:
+    p = source.params.performance_percentile
+    if comp.target == "median":
+        return "Median of peers"
+    if comp.target == "standard":
+        return f"National standard ({comp.standard:g})"
+    if comp.target == "fixed_rate":
+        return f"{source.params.value(comp.rate_parameter):.0%} reduction"
+    q = 1 - p if comp.direction == "lower" else p
+    return (f"{text.ordinal(round(q * 100))} percentile of peers "
+            f"({text.ordinal(round(p * 100))} percentile of performance)")
+
+
+def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: ProviderInfo,
+             pods: dict[str, str]) -> CategorySection:
+    rows = [_result_row(r, pods) for r in raw]
+    components, contributing = [], []
+    for comp in d.components:
+        mine = [r for r in rows if r.component == comp.id]
+        single = mine[0] if len(mine) == 1 and mine[0].sub_unit in ("all", comp.id) else None
+        gbp = round(sum(r.opportunity_gbp for r in mine if r.in_total), 2)
+        native = sum(r.opportunity_native for r in mine if r.in_total)
+        components.append(Component(
+            comp.id, comp.title, comp.role, comp.direction, _target_label(comp, source),
+            comp.metric_label, comp.metric_unit, comp.native_unit,
+            single.metric if single else None, single.benchmark if single else None,
+            single.peers if single else None, native, gbp))
+        if gbp > 0:
+            rate = source.params.value(comp.rate_parameter) if comp.rate_parameter else None
+            contributing.append((comp, rate))
+    counted = [r for r in rows if r.in_total]
+    total = round(sum(r.opportunity_gbp for r in counted), 2)
+    native: dict[str, float] = {}
+    for r in counted:
+        native[r.native_unit] = native.get(r.native_unit, 0.0) + r.opportunity_native
+    not_assessed = sum(1 for r in rows if r.in_total and not r.assessed)
+    if total > 0:
+        sentence = text.opportunity_sentence(info.name, d, contributing, total, native,
+                                             source.params.performance_percentile)
+    else:
+        sentence = text.no_opportunity_sentence(
+            info.name, d, sum(1 for r in rows if r.in_total and r.assessed))
+    top = sorted((r for r in counted if r.opportunity_gbp > 0),
+                 key=lambda r: (-r.opportunity_gbp, r.sub_unit))[:TOP_ROWS]
+    return CategorySection(
+        d.id, d.code, d.title, d.what_it_measures, d.why_it_matters, d.how_calculated,
+        d.overlaps_with, d.sub_unit_name, tuple(components),
+        _chart(source, d, rows, info.code), tuple(rows), tuple(top), total, native,
+        not_assessed, sentence)
+
+
+def _hrg_row(r: dict) -> HrgRow:
+    return HrgRow(r["pod_group"], r["department_code"], r["service_code"], r["service_name"],
+                  r["currency_code"], r["activity"], r["actual_cost_gbp"],
+                  r["expected_cost_gbp"], r["cell_index"], r["benchmark_index"],
+                  r["excess_gbp"], r["opportunity_gbp"])
+
+
+def _specialties(section: CategorySection, hrgs: list[HrgRow]) -> tuple[SpecialtyDrill, ...]:
+    names = reference.names("treatment_functions")
+    totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for r in section.rows:
+        if r.component == "cost_index" and r.opportunity_gbp > 0:
+            totals[r.service_code][r.pod_group] += r.opportunity_gbp
+    by_service = _by([asdict(h) for h in hrgs if h.opportunity_gbp > 0], "service_code")
+    drills = []
+    for code, pods in totals.items():
+        top = sorted(by_service.get(code, []), key=lambda h: -h["opportunity_gbp"])[:TOP_HRGS]
+        drills.append(SpecialtyDrill(
+            code, names.get(code, code), round(sum(pods.values()), 2),
+            {k: round(v, 2) for k, v in sorted(pods.items(), key=lambda kv: -kv[1])},
+            tuple(HrgRow(**h) for h in top)))
+    drills.sort(key=lambda s: (-s.opportunity_gbp, s.service_code))
+    return tuple(drills[:TOP_SPECIALTIES])
+
+
+def _productivity(source: PackSource, info: ProviderInfo) -> ProductivityGrowth | None:
+    row = source.productivity.get(info.code)
+    if row is None:
+        return None
+    group = GROUP_NAMES.get(row["benchmark_group"], row["benchmark_group"])
+    return ProductivityGrowth(
+        row["activity_growth"], row["input_growth"], row["productivity_growth"], row["rank"],
+        row["rank_of"], row["sector_productivity_growth"], row["national_productivity_growth"],
+        text.productivity_sentence(info.name, row["productivity_growth"],
+                                   row["activity_growth"], row["input_growth"],
+                                   source.params.requirement_rate, row["rank"], row["rank_of"],
+                                   group))
+
+
+def build_pack(source: PackSource, provider_code: str) -> Pack:
+    """One provider's pack from the fetched source (pure: no queries)."""
+    info = _provider_info(source.providers[provider_code])
+    pods = {r["department_code"]: r["pod_group"] for r in reference.rows("departments")}
+    by_category = _by(source.results.get(provider_code, []), "category")
+    sections, notes, not_assessed = [], [], []
+    for d in source.defs:
+        if info.sector not in d.sectors:
+            continue
+        raw = by_category.get(d.id, [])
+        if not raw:
+            notes.append(f"No data for {d.title}: the category could not be assessed.")
+        section = _section(source, d, raw, info, pods)
+        sections.append(section)
+        not_assessed += [NotAssessedRow(r.category, r.component, r.sub_unit, r.sub_unit_label,
+                                        r.reason or "") for r in section.rows
+                         if r.in_total and not r.assessed]
+        if section.not_assessed:
+            notes.append(f"{section.not_assessed:,} {d.sub_unit_name.lower()} rows of "
+                         f"{d.title} were not assessed (see Not assessed).")
+    sections.sort(key=lambda s: (-s.opportunity_gbp, s.id))
+    total = round(sum(s.opportunity_gbp for s in sections), 2)
+    excluded = source.ncc_excluded.get(provider_code, 0)
+    if excluded:
+        notes.insert(0, f"{excluded:,} National Cost Collection rows had suppressed, blank or "
+                     "zero activity or a missing cost; they were left out, never counted as zero.")
+    present = {s.id for s in sections}
+    overlaps = sorted({tuple(sorted((s.title, o_title))) for s in sections
+                       for o in s.overlaps_with if o in present
+                       for o_title in [next(x.title for x in sections if x.id == o)]})
+    hrgs = [_hrg_row(h) for h in source.hrg.get(provider_code, [])]
+    acute = next((s for s in sections if s.id == "acute_cost"), None)
+    overall = next((r for r in acute.rows if r.component == "overall_cost_index"), None) \
+        if acute else None
+    rank = rank_of = None
+    if overall and overall.assessed and acute.chart:
+        me = next((p for p in acute.chart.peer_values if p.is_provider), None)
+        rank, rank_of = (me.rank, len(acute.chart.peer_values)) if me else (None, None)
+    return Pack(
+        run=source.run, provider=info, categories=tuple(sections),
+        total_opportunity_gbp=total,
+        total_pct_of_cost_base=total / info.operating_cost_gbp,
+        requirement_gbp=round(source.params.requirement_rate * info.operating_cost_gbp, 2),
+        requirement_rate=source.params.requirement_rate,
+        overlap_note=text.overlap_note(overlaps),
+        headlines=tuple(Headline(s.id, s.title, s.opportunity_gbp, s.sentence)
+                        for s in sections[:3] if s.opportunity_gbp > 0),
+        productivity=_productivity(source, info),
+        acute_overall_index=overall.metric * 100 if overall and overall.metric else None,
+        acute_rank=rank, acute_rank_of=rank_of,
+        specialties=_specialties(acute, hrgs) if acute else (),
+        hrg_rows=tuple(hrgs), not_assessed=tuple(not_assessed), data_notes=tuple(notes))
