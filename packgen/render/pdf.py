@@ -1,0 +1,56 @@
+"""Write a provider's pack as PDF (WeasyPrint) and as a self-contained HTML file.
+
+The stylesheet is parsed once per process and reused for every pack; parsing it per render would
+cost every one of the ~220 packs of a national run. Files are written to a temporary file in the
+destination folder and moved into place with `os.replace`, so an interrupted run never leaves a
+half-written pack under the final name. Garbage collection between packs is the caller's choice.
+"""
+
+from __future__ import annotations
+
+import os
+import tempfile
+from functools import cache
+from pathlib import Path
+
+import weasyprint
+
+from packgen.pack.model import Pack
+from packgen.render.html import STYLESHEET, TEMPLATES_DIR, render_html
+
+
+@cache
+def _stylesheet() -> weasyprint.CSS:
+    return weasyprint.CSS(filename=str(STYLESHEET))
+
+
+def render_pdf_bytes(pack: Pack) -> bytes:
+    """The pack as PDF bytes (A4 portrait)."""
+    document = weasyprint.HTML(string=render_html(pack, inline_css=False),
+                               base_url=str(TEMPLATES_DIR))
+    return document.write_pdf(stylesheets=[_stylesheet()])
+
+
+def write_pdf(pack: Pack, path: str | os.PathLike[str]) -> Path:
+    """Write the pack's PDF to `path` atomically; returns the path written."""
+    return _write_atomically(Path(path), render_pdf_bytes(pack))
+
+
+def write_html(pack: Pack, path: str | os.PathLike[str]) -> Path:
+    """Write the pack as one self-contained HTML file (CSS inlined, charts inline SVG)."""
+    return _write_atomically(Path(path), render_html(pack, inline_css=True).encode("utf-8"))
+
+
+def _write_atomically(path: Path, content: bytes) -> Path:
+    path.parent.mkdir(parents=True, exist_ok=True)
+    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
+    try:
+        with os.fdopen(fd, "wb") as handle:
+            handle.write(content)
+        # mkstemp files are private (0600); a pack is an ordinary shared output file.
+        os.chmod(temp_name, 0o644)
+        os.replace(temp_name, path)
+    except BaseException:
+        Path(temp_name).unlink(missing_ok=True)
+        raise
+    return path
