@@ -7,6 +7,16 @@ from dataclasses import asdict, dataclass, field
 PEER_MODES = ("sector", "peer_group", "region", "list")
 
 
+def ordinal(number: float) -> str:
+    """75 -> '75th', 21 -> '21st', 12.5 -> '12.5th': percentiles as a reader says them."""
+    number = round(number, 6)  # (1 - 0.8) * 100 is 19.999999999999996
+    if number != int(number):
+        return f"{number:g}th"
+    n = int(number)
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
 @dataclass(frozen=True)
 class RunParameters:
     # The benchmark is the value at this percentile of *performance* among peers (METHOD.md):
@@ -54,8 +64,8 @@ class RunParameters:
         """Human-readable parameters for the pack's method page and the workbook's notes."""
         p = self.performance_percentile
         return {
-            "Benchmark": f"{p:.0%} percentile of performance among peers "
-            f"({1 - p:.0%} percentile of values where lower is better)",
+            "Benchmark": f"{ordinal(p * 100)} percentile of performance among peers "
+            f"({ordinal((1 - p) * 100)} percentile of values where lower is better)",
             "Percentiles": "Unweighted across providers, linear interpolation (PERCENTILE.INC)",
             "Peers": self.peer_description(),
             "Minimum peers": str(self.min_peers or "5 (category default)"),

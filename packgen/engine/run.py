@@ -44,11 +44,20 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path, params: dict | None
         con.execute(statement, used or None)
 
 
+def _lower_first(text: str) -> str:
+    # "Expected cost (GBP)" -> "expected cost (GBP)": units keep their capitals in reasons.
+    return text[:1].lower() + text[1:]
+
+
 def component_spec(defs: tuple[CategoryDef, ...], params: RunParameters) -> pl.DataFrame:
     """One row per component: everything the generic SQL needs to treat it."""
     rows = []
     for d in defs:
         for c in d.components:
+            # The run's overrides win over the definition's thresholds, in the rule and in the
+            # reason printed for a cell that fails it.
+            min_peers = params.min_peers or c.min_peers
+            min_activity = c.min_activity if params.min_activity is None else params.min_activity
             source, key, fixed = "unit_values", None, None
             if c.unit_value == "sql":
                 source = "sql"
@@ -61,15 +70,12 @@ def component_spec(defs: tuple[CategoryDef, ...], params: RunParameters) -> pl.D
                 "target": c.target,
                 "rate": params.value(c.rate_parameter) if c.rate_parameter else None,
                 "standard": c.standard,
-                "min_peers": params.min_peers or c.min_peers,
-                "min_activity": c.min_activity if params.min_activity is None
-                else params.min_activity,
-                "min_volume": c.min_volume,
+                "min_peers": min_peers, "min_activity": min_activity, "min_volume": c.min_volume,
                 "unit_value_source": source, "unit_value_key": key, "unit_value_fixed": fixed,
                 "formula": c.formula, "native_unit": c.native_unit,
-                "reason_no_data": f"no valid data (missing or zero {c.denominator.lower()})",
-                "reason_activity": f"activity under {c.min_activity:,.0f}",
-                "reason_volume": f"{c.volume.lower()} under {c.min_volume:,.0f}",
+                "reason_no_data": f"no valid data (missing or zero {_lower_first(c.denominator)})",
+                "reason_activity": f"activity under {min_activity:,.0f}",
+                "reason_volume": f"{_lower_first(c.volume)} under {c.min_volume:,.0f}",
                 "reason_unit_value": f"unit value '{c.unit_value}' missing",
             })
     return pl.DataFrame(rows, schema_overrides={"rate": pl.Float64, "standard": pl.Float64,
