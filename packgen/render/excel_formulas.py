@@ -17,15 +17,13 @@ import re
 
 ROW_FIELDS = ("metric", "benchmark", "volume", "unit_value")
 
-# The forms the engine should use; any expression in the grammar above also works.
+# The forms the engine writes (packgen/engine/sql/results.sql); any expression in the grammar
+# above also works.
 CANONICAL_FORMS = {
     "lower_is_better": "MAX(0, metric - benchmark) x volume x unit_value",
     "higher_is_better": "MAX(0, benchmark - metric) x volume x unit_value",
-    # WTE released at the benchmark rate: WTE - activity / benchmark = (b - m) / b x WTE.
-    "resource_released": "MAX(0, benchmark - metric) / benchmark x volume x unit_value",
-    # A fixed reduction (clinical supplies 3%, handover hours already in volume).
-    "fixed_rate": "metric x volume x unit_value",
-    "volume_priced": "volume x unit_value",
+    # WTE released at the benchmark rate: WTE - activity / benchmark.
+    "resource_released": "MAX(0, volume x (1 - metric / benchmark)) x unit_value",
 }
 NOT_ASSESSED = "not assessed"
 

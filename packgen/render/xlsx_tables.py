@@ -13,10 +13,9 @@ import re
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
-from openpyxl.cell.cell import Cell
+from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
-from openpyxl.utils.cell import ILLEGAL_CHARACTERS_RE
 from openpyxl.worksheet.hyperlink import Hyperlink
 from openpyxl.worksheet.table import Table, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
@@ -207,16 +206,23 @@ def write_table(
 
 
 def write_label_values(
-    ws: Worksheet, start_row: int, items: Sequence[tuple[str, object, str | None]]
+    ws: Worksheet,
+    start_row: int,
+    items: Sequence[tuple[str, object, str | None]],
+    label_column: int = 1,
 ) -> dict[str, str]:
-    """Label in column A, value in column B, one per row; returns label -> value cell (`$B$7`)."""
+    """A bold label and its value in the next column, one per row: a key-figures block.
+
+    Returns label -> absolute reference of the value cell (e.g. `$C$17`) for check formulas.
+    """
+    value_letter = get_column_letter(label_column + 1)
     where = {}
     for offset, (label, value, number_format) in enumerate(items):
         row = start_row + offset
-        set_text(ws.cell(row=row, column=1), label)
-        ws.cell(row=row, column=1).font = Font(bold=True)
-        set_value(ws.cell(row=row, column=2), value, number_format)
-        where[label] = f"$B${row}"
+        set_text(ws.cell(row=row, column=label_column), label)
+        ws.cell(row=row, column=label_column).font = Font(bold=True)
+        set_value(ws.cell(row=row, column=label_column + 1), value, number_format)
+        where[label] = f"${value_letter}${row}"
     return where
 
 
