@@ -1,0 +1,76 @@
+"""The data contract in code, and the generated document that must match it."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from click.testing import CliRunner
+
+from packgen import reference
+from packgen.cli import cli
+from packgen.contract.docs import contract_markdown
+from packgen.contract.tables import COLUMN_TYPES, SECTORS, TABLES
+from packgen.contract.validate import CATEGORY_IDS
+
+DOC = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
+BUNDLE_REFS = {"providers", "medicines_reference", "categories"}
+
+
+def test_every_table_has_a_key_of_its_own_columns():
+    for table in TABLES:
+        assert table.key, table.name
+        assert set(table.key) <= set(table.column_names), table.name
+        assert len(set(table.column_names)) == len(table.column_names), table.name
+        assert all(table.column(k).required and not table.column(k).nullable for k in table.key)
+
+
+def test_column_types_and_codes_are_text():
+    for table in TABLES:
+        for column in table.columns:
+            assert column.type in COLUMN_TYPES, (table.name, column.name)
+            if column.ref or column.name.endswith("_code") or column.choices:
+                assert column.type == "str", (table.name, column.name)
+        assert set(table.sectors) <= set(SECTORS)
+
+
+def test_every_ref_resolves():
+    table_names = {t.name for t in TABLES}
+    for table in TABLES:
+        for column in table.columns:
+            if column.ref in reference.REFERENCE_SETS:
+                assert reference.codes(column.ref), column.ref
+            elif column.ref:
+                assert column.ref in BUNDLE_REFS, (table.name, column.name, column.ref)
+                assert column.ref == "categories" or column.ref in table_names
+
+
+def test_stable_interface_columns():
+    providers = {t.name: t for t in TABLES}["providers"]
+    ncc = {t.name: t for t in TABLES}["ncc_costs"]
+    assert {"provider_code", "provider_name", "sector", "peer_group", "region_code", "icb_code",
+            "income_gbp", "pay_bill_gbp", "mff"} <= set(providers.column_names)
+    assert ncc.column_names[:6] == ("provider_code", "department_code", "service_code",
+                                    "currency_code", "activity", "actual_cost_gbp")
+    assert len(CATEGORY_IDS) == 12 and "acute_cost" in CATEGORY_IDS
+
+
+def test_markdown_document_is_current():
+    assert DOC.read_text(encoding="utf-8") == contract_markdown(), (
+        "docs/data-contract.md is out of date: run "
+        "`packgen contract --markdown > docs/data-contract.md`")
+
+
+def test_markdown_mentions_every_table_and_column():
+    text = contract_markdown()
+    for table in TABLES:
+        assert f"### {table.name}" in text
+        for column in table.columns:
+            assert f"`{column.name}`" in text
+    assert "never zero" in text and "UTF-8" in text
+
+
+def test_cli_contract():
+    result = CliRunner().invoke(cli, ["contract"])
+    assert result.exit_code == 0 and "ncc_costs.csv (required" in result.output
+    result = CliRunner().invoke(cli, ["contract", "--markdown"])
+    assert result.exit_code == 0 and result.output == contract_markdown()
