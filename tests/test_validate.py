@@ -349,3 +349,15 @@ def test_cli_validate_help_has_example():
     for command in ("validate", "load", "contract"):
         result = CliRunner().invoke(cli, [command, "--help"])
         assert result.exit_code == 0 and "  Example:\n      packgen " in result.output
+
+
+def test_extra_cells_and_broken_quotes_name_the_line(tmp_path):
+    write_bundle(tmp_path)
+    (tmp_path / "temporary_staffing.csv").write_text(
+        "provider_code,agency_gbp,bank_gbp\nRAA,1,2\nRAB,3,4,5\n")
+    problem = only(validate_bundle(tmp_path).errors, "ragged_line")
+    assert (problem.file, problem.row) == ("temporary_staffing.csv", 3)
+    (tmp_path / "temporary_staffing.csv").write_text(
+        "provider_code,agency_gbp,bank_gbp\r\nRAA,1,2\r\nRAB,\"3\"x,4\r\n")
+    problem = only(validate_bundle(tmp_path).errors, "csv_syntax")
+    assert problem.row == 3 and "quote" in problem.hint

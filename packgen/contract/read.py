@@ -117,9 +117,18 @@ def _read_csv(table: Table, path: Path) -> tuple[RawTable | None, list[Problem],
     errors: list[Problem] = []
     try:
         frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
-    except pl.exceptions.ComputeError:
-        errors = _ragged_lines(path.name, data)
-        frame = pl.read_csv(io.BytesIO(data), infer_schema=False, truncate_ragged_lines=True)
+    except pl.exceptions.ComputeError as exc:
+        errors = _syntax_problems(path.name, data)
+        if any(p.kind == "csv_syntax" for p in errors):
+            return None, errors, []
+        try:  # only too many cells on some lines: read on, ignoring the extra cells
+            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, truncate_ragged_lines=True)
+        except pl.exceptions.ComputeError:
+            first = str(exc).splitlines()[0]
+            return None, [*errors, Problem(path.name, None, None,
+                                           f"cannot be read as CSV ({first}).",
+                                           "save it again as CSV UTF-8 from a spreadsheet.",
+                                           "csv_syntax")], []
     frame = frame.rename({c: c.strip() for c in frame.columns})
     frame = frame.with_columns(pl.Series(LINE, _line_numbers(data, frame.height)))
     # A blank line (or a row of empty cells) is not a row of missing values: drop it.
@@ -146,17 +155,24 @@ def _line_numbers(data: bytes, height: int) -> list[int]:
     return starts if len(starts) == height else list(range(2, height + 2))
 
 
-def _ragged_lines(file: str, data: bytes) -> list[Problem]:
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-    width = len(next(reader))
+def _syntax_problems(file: str, data: bytes) -> list[Problem]:
+    """Lines with more cells than the header, or broken quoting (read with Python's csv)."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), strict=True)
     problems = []
-    for record in reader:
-        if len(record) > width:
-            problems.append(Problem(
-                file, reader.line_num, None,
-                f"has {len(record)} cells but the header has {width}; the extra cells are ignored.",
-                "quote cells that contain commas (\"Barking, Havering\") or remove the extra "
-                "cells.", "ragged_line"))
+    try:
+        width = len(next(reader))
+        for record in reader:
+            if len(record) > width:
+                problems.append(Problem(
+                    file, reader.line_num, None,
+                    f"has {len(record)} cells but the header has {width}; the extra cells are "
+                    "ignored.", "quote cells that contain commas (\"Barking, Havering\") or "
+                    "remove the extra cells.", "ragged_line"))
+    except csv.Error as exc:
+        problems.append(Problem(
+            file, reader.line_num, None, f"is not valid CSV here ({exc}).",
+            "check the quotes: a cell that starts with \" must end with \", and a \" inside a "
+            "quoted cell is written twice (\"\").", "csv_syntax"))
     return problems
 
 
