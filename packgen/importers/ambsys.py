@@ -18,6 +18,7 @@ from packgen.importers import bundle
 from packgen.importers.common import (
     ImportReport,
     cell,
+    check_width,
     choose_period,
     find_columns,
     format_number,
@@ -50,6 +51,7 @@ def run(files: list[Path], data_dir: Path, period_from: str | None = None,
         rows = source.rows[1:]
         report.inputs.append(("ambulance", source, len(rows)))
         for row_line, cells in rows:
+            check_width(source, row_line, cells, header, columns)
             report.rows_in["ambulance"] += 1
             code = cell(cells, columns["org_code"]).upper()
             if code == "ENG":
@@ -91,7 +93,7 @@ def run(files: list[Path], data_dir: Path, period_from: str | None = None,
         absent = [month_label(m) for m in period if (code, m) not in monthly]
         if absent:
             report.note(f"{code}: no row for {len(absent)} month(s) of the period "
-                        f"({', '.join(absent[:6])}{'...' if len(absent) > 6 else ''}); "
+                        f"({', '.join(absent[:12])}{'...' if len(absent) > 12 else ''}); "
                         "its sums cover the months present")
         if code not in values:
             continue

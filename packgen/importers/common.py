@@ -211,7 +211,7 @@ def find_columns(
 
 def locate_header(
     source: SourceFile, key_aliases: tuple[str, ...], aliases: dict[str, tuple[str, ...]],
-    search_rows: int = 5,
+    optional: tuple[str, ...] = (), search_rows: int = 5,
 ) -> int:
     """Position in `source.rows` of the header row: the first row holding one of `key_aliases`.
 
@@ -222,8 +222,19 @@ def locate_header(
         if wanted & {normalise_header(c) for c in cells}:
             return position
     line, cells = source.rows[0]
-    find_columns(source, cells, line, aliases)  # raises, naming the expected columns
+    find_columns(source, cells, line, aliases, optional)  # raises, naming the expected columns
     raise AssertionError("unreachable")
+
+
+def check_width(source: SourceFile, line: int, cells: list[str], header: list[str],
+                columns: dict[str, int]) -> None:
+    """InputError when a data row is too short to hold the columns we read (a truncated file)."""
+    if len(cells) <= max(columns.values()):
+        raise InputError(
+            f"{source.path}: line {line}: {len(cells)} cells, but the header (with columns "
+            f"{', '.join(header[i].strip() for i in sorted(columns.values()))}) needs "
+            f"{max(columns.values()) + 1}",
+            "The file looks truncated or edited: download it again.")
 
 
 def cell(cells: list[str], position: int | None) -> str:

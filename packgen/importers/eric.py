@@ -24,6 +24,7 @@ from packgen.importers import bundle
 from packgen.importers.common import (
     ImportReport,
     cell,
+    check_width,
     find_columns,
     format_number,
     locate_header,
@@ -44,7 +45,7 @@ ALIASES = {
     "gas_cost_gbp": ("Gas cost (£)", "Gas costs (£)", "Cost of gas (£)"),
     "all_energy_cost_gbp": ("Energy costs (all energy supplies) (£)", "Energy costs (£)"),
 }
-OPTIONAL = ("trust_type", "site_code", "electricity_cost_gbp",
+OPTIONAL_FIELDS = ("trust_type", "site_code", "electricity_cost_gbp",
             "gas_cost_gbp", "all_energy_cost_gbp")
 # Electricity by supply (normalised headers): 2016/17 `Electricity consumed (kWh)` plus `...
 # consumed - green energy tariff` and `- third party owned renewable` (separate supplies: a trust
@@ -70,9 +71,9 @@ def trust_type_map() -> dict[str, str | None]:
 def _read_file(path: Path, report: ImportReport, types: dict[str, str | None]):
     """Per provider of one file: {field: [values per row]} and its trust type."""
     source = read_rows(path)
-    header_at = locate_header(source, ALIASES["provider_code"], ALIASES)
+    header_at = locate_header(source, ALIASES["provider_code"], ALIASES, OPTIONAL_FIELDS)
     line, header = source.rows[header_at]
-    columns = find_columns(source, header, line, ALIASES, optional=OPTIONAL)
+    columns = find_columns(source, header, line, ALIASES, OPTIONAL_FIELDS)
     parts = [i for i, name in enumerate(header) if ELECTRICITY_PART.fullmatch(
         normalise_header(name))]
     if not parts:
@@ -90,7 +91,8 @@ def _read_file(path: Path, report: ImportReport, types: dict[str, str | None]):
     values: dict[str, dict[str, list]] = defaultdict(lambda: defaultdict(list))
     trust_type: dict[str, str] = {}
     shifted = []
-    for _line, cells in rows:
+    for row_line, cells in rows:
+        check_width(source, row_line, cells, header, columns)
         code = cell(cells, columns["provider_code"]).upper()
         if not code:
             report.drop("rows without an organisation code")

@@ -19,6 +19,7 @@ from packgen.importers.common import (
     ImportReport,
     SourceFile,
     cell,
+    check_width,
     data_rows,
     find_columns,
     format_number,
@@ -43,6 +44,7 @@ ALIASES: dict[str, tuple[str, ...]] = {
 }
 COST_FIELDS = ("actual_cost_gbp", "mff_adjusted_cost_gbp")
 MFF_COLUMNS = ("provider_code", "mff", "actual_cost_gbp", "mff_adjusted_cost_gbp")
+OPTIONAL_FIELDS = ("activity", *COST_FIELDS)
 
 
 def department_map() -> dict[str, str]:
@@ -58,9 +60,9 @@ def department_map() -> dict[str, str]:
 def _read(path: Path, report: ImportReport) -> tuple[SourceFile, dict[str, int], list]:
     source = read_rows(path)
     key_aliases = ALIASES["provider_code"]
-    header_at = locate_header(source, key_aliases, ALIASES)
+    header_at = locate_header(source, key_aliases, ALIASES, OPTIONAL_FIELDS)
     line, header = source.rows[header_at]
-    columns = find_columns(source, header, line, ALIASES, optional=("activity", *COST_FIELDS))
+    columns = find_columns(source, header, line, ALIASES, OPTIONAL_FIELDS)
     if not any(f in columns for f in COST_FIELDS):
         expected = ", ".join(ALIASES["actual_cost_gbp"] + ALIASES["mff_adjusted_cost_gbp"])
         raise InputError(f"{path}: line {line}: no cost column. Expected one of {expected}")
@@ -71,7 +73,10 @@ def _read(path: Path, report: ImportReport) -> tuple[SourceFile, dict[str, int],
             return True
         return all(is_text_value(cell(cells, columns[f])) for f in value_fields)
 
-    return source, columns, data_rows(source, header_at, report, is_extra_row)
+    rows = data_rows(source, header_at, report, is_extra_row)
+    for row_line, cells in rows:
+        check_width(source, row_line, cells, header, columns)
+    return source, columns, rows
 
 
 def _collect(path: Path, report: ImportReport):

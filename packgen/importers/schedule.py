@@ -18,6 +18,7 @@ from packgen.importers import bundle
 from packgen.importers.common import (
     ImportReport,
     cell,
+    check_width,
     data_rows,
     find_columns,
     format_number,
@@ -60,6 +61,7 @@ ALIASES = {
 }
 # unit_values key -> ambulance currency code in the schedule
 AMBULANCE_UNIT_VALUES = {"see_and_treat_unit_cost": "02", "see_and_convey_unit_cost": "03"}
+OPTIONAL_FIELDS = ("cost_gbp",)
 
 
 def run(files: list[Path], data_dir: Path, **_options) -> ImportReport:
@@ -71,14 +73,15 @@ def run(files: list[Path], data_dir: Path, **_options) -> ImportReport:
     ambulance: dict[str, tuple[float, str]] = {}
     for path in files:
         source = read_rows(path)
-        header_at = locate_header(source, ALIASES["currency_code"], ALIASES)
+        header_at = locate_header(source, ALIASES["currency_code"], ALIASES, OPTIONAL_FIELDS)
         line, header = source.rows[header_at]
-        columns = find_columns(source, header, line, ALIASES, optional=("cost_gbp",))
+        columns = find_columns(source, header, line, ALIASES, OPTIONAL_FIELDS)
         rows = data_rows(source, header_at, report, lambda cells, c=columns: is_text_value(
             cell(cells, c["unit_cost_gbp"])))
         report.rows_in["national_unit_costs"] += len(rows)
         report.inputs.append(("national_unit_costs", source, len(rows)))
-        for _line, cells in rows:
+        for row_line, cells in rows:
+            check_width(source, row_line, cells, header, columns)
             group = cell(cells, columns["service_group"])
             department = by_name.get(normalise_header(group))
             if department is None or department not in known_departments:

@@ -20,6 +20,7 @@ from packgen.importers import bundle
 from packgen.importers.common import (
     ImportReport,
     cell,
+    check_width,
     choose_period,
     find_columns,
     format_number,
@@ -39,6 +40,7 @@ ALIASES = {
                  "total_quantity_in_vmp_unit"),
     "cost_gbp": ("indicative_cost", "INDICATIVE_COST", "cost"),
 }
+OPTIONAL_FIELDS = ("cost_gbp",)
 
 
 def vmp_code(text: str) -> str | None:
@@ -62,16 +64,17 @@ def run(files: list[Path], data_dir: Path, period_from: str | None = None,
     has_cost = False
     for path in files:
         source = read_rows(path)
-        header_at = locate_header(source, ALIASES["vmp_code"], ALIASES)
+        header_at = locate_header(source, ALIASES["vmp_code"], ALIASES, OPTIONAL_FIELDS)
         line, header = source.rows[header_at]
-        columns = find_columns(source, header, line, ALIASES, optional=("cost_gbp",))
+        columns = find_columns(source, header, line, ALIASES, OPTIONAL_FIELDS)
         has_cost = has_cost or "cost_gbp" in columns
         if "cost_gbp" not in columns:
             report.note(f"{path.name}: no cost column: cost_gbp left blank (missing)")
         rows = source.rows[header_at + 1:]
         report.rows_in["medicines_use"] += len(rows)
         report.inputs.append(("medicines_use", source, len(rows)))
-        for _line, cells in rows:
+        for row_line, cells in rows:
+            check_width(source, row_line, cells, header, columns)
             month = parse_month(cell(cells, columns["year_month"]))
             code = vmp_code(cell(cells, columns["vmp_code"]))
             provider = cell(cells, columns["provider_code"]).upper()

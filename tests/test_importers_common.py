@@ -1,0 +1,101 @@
+"""Shared importer machinery: header aliases, numbers, months, delimiters, encodings."""
+
+from __future__ import annotations
+
+import csv
+from pathlib import Path
+
+import pytest
+
+from packgen.errors import InputError
+from packgen.importers.common import (
+    choose_period,
+    format_number,
+    normalise_header,
+    parse_month,
+    parse_number,
+    read_rows,
+    sum_known,
+    sum_or_missing,
+)
+
+REPO = Path(__file__).resolve().parent.parent
+REAL = REPO.parent / "shared" / "real-data"
+FIXTURES = REPO / "tests" / "fixtures" / "importers"
+
+
+def read_table(path: Path) -> tuple[list[str], list[dict[str, str]]]:
+    """Header and rows of a CSV an importer wrote."""
+    with open(path, encoding="utf-8", newline="") as fh:
+        reader = csv.DictReader(fh)
+        return list(reader.fieldnames or []), list(reader)
+
+
+def by_key(rows: list[dict[str, str]], *key: str) -> dict:
+    return {tuple(r[k] for k in key) if len(key) > 1 else r[key[0]]: r for r in rows}
+
+
+def real(name: str) -> Path:
+    path = REAL / name
+    if not path.exists():
+        pytest.skip(f"real data file {path} not present")
+    return path
+
+
+def test_headers_match_across_case_spaces_and_underscores():
+    assert normalise_header(" Org Code ") == normalise_header("OrgCode") == "orgcode"
+    assert normalise_header("\ufeffSERVICE_CODE") == normalise_header("Service Code")
+    assert normalise_header("Gross internal floor area (m²)") == "grossinternalfloorarea(m2)"
+
+
+@pytest.mark.parametrize("text", ["*", ".", "", " ", "Not Applicable", "NA", "n/a", "text"])
+def test_missing_spellings_are_missing_never_zero(text):
+    assert parse_number(text) is None
+
+
+def test_numbers_with_thousands_separators_and_pounds():
+    assert parse_number("1,234") == 1234
+    assert parse_number(" £1,234.50 ") == 1234.5
+    assert parse_number("-30") == -30
+
+
+def test_number_formatting_keeps_codes_whole_and_blanks_missing():
+    assert format_number(None) == ""
+    assert format_number(326874007.0) == "326874007"
+    assert format_number(0.1 + 0.2) == "0.3"
+    assert format_number(1.25) == "1.25"
+
+
+def test_sums_treat_missing_as_unknown():
+    assert sum_or_missing([1.0, None]) is None
+    assert sum_or_missing([1.0, 2.0]) == 3.0
+    assert sum_known([1.0, None]) == 1.0
+    assert sum_known([None, None]) is None
+
+
+def test_months_and_default_period_of_twelve_months():
+    assert parse_month("2024-04-01") == (2024, 4)
+    assert parse_month("202404") == (2024, 4)
+    assert parse_month("2024-13") is None
+    months = {(2024, m) for m in range(1, 13)} | {(2025, 1), (2025, 2)}
+    assert choose_period(months, None, None, "x") == ((2024, 3), (2025, 2))
+    assert choose_period(months, "2024-04", "2025-03", "x") == ((2024, 4), (2025, 3))
+    with pytest.raises(InputError, match="--from"):
+        choose_period(months, "April", None, "x")
+
+
+def test_reader_sniffs_delimiter_and_encoding():
+    tab = read_rows(FIXTURES / "ncc_2023_24_file1.tsv")
+    assert tab.delimiter == "\t" and tab.encoding == "utf-8"
+    latin = read_rows(FIXTURES / "eric_dollar_latin1.csv")
+    assert latin.delimiter == "$" and latin.encoding == "latin1"
+    assert "Gross internal floor area (m²)" in latin.rows[1][1]
+    bom = read_rows(FIXTURES / "ncc_2020_21_file1.csv")
+    assert bom.rows[0][1][0] == "Org Code"  # the byte-order mark is not part of the name
+
+
+@pytest.mark.parametrize("name, message", [("empty.csv", "empty"), ("binary.csv", "not a text")])
+def test_reader_rejects_empty_and_binary_files(name, message):
+    with pytest.raises(InputError, match=message) as error:
+        read_rows(FIXTURES / name)
+    assert name in str(error.value)
