@@ -41,3 +41,9 @@ def test_small_etr_and_merge_into_existing_providers(tmp_path):
     assert report.dropped == {"closed trusts (close date present)": 1,
                               "Welsh rows (region W00)": 1}
     assert "1 trusts updated" in report.render()
+
+
+def test_other_importers_report_providers_missing_from_providers_csv(tmp_path):
+    import_source("ods", [FIXTURES / "etr_small.csv"], tmp_path)
+    report = import_source("ambsys", [FIXTURES / "ambsys_small.csv"], tmp_path)
+    assert "ambulance: 3 providers not in providers.csv (rows kept" in report.render()

@@ -100,6 +100,7 @@ def run(files: list[Path], data_dir: Path, period_from: str | None = None,
         rows.append({"provider_code": code,
                      **{name: format_number(sum_known(values[code][name])) for name in FIELDS}})
     bundle.write_table(data_dir, "ambulance", rows)
+    bundle.note_unknown_providers(data_dir, "ambulance", rows, report)
     report.rows_out["ambulance"] = len(rows)
     report.note("handovers, handover_hours_lost and wte are not in AmbSYS: left blank")
     return report

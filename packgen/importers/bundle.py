@@ -95,3 +95,17 @@ def append_import_log(data_dir: Path, report: ImportReport) -> None:
                      "file": str(source.path.resolve()), "sha256": source.sha256,
                      "rows": str(rows_read), "imported_at": stamp})
     write_csv(path, IMPORT_LOG_COLUMNS, rows)
+
+
+def note_unknown_providers(data_dir: Path, table_name: str, rows: list[dict[str, str]],
+                           report: ImportReport) -> None:
+    """Report providers of imported rows that the folder's providers.csv does not list (kept)."""
+    path = data_dir / "providers.csv"
+    if not path.exists():
+        return
+    known = {row.get("provider_code", "") for row in read_csv(path)[1]}
+    unknown = sorted({r["provider_code"] for r in rows} - known)
+    if unknown:
+        report.note(f"{table_name}: {len(unknown)} providers not in providers.csv (rows kept; "
+                    f"add them there or remove them): {', '.join(unknown[:10])}"
+                    f"{'...' if len(unknown) > 10 else ''}")

@@ -146,6 +146,7 @@ def run(files: list[Path], data_dir: Path, **_options) -> ImportReport:
                                "peer_group": peer_group or ""}
     rows = [estates[c] for c in sorted(estates)]
     bundle.write_table(data_dir, "estates", rows)
+    bundle.note_unknown_providers(data_dir, "estates", rows, report)
     report.rows_out["estates"] = len(rows)
     report.note("general_supplies_gbp and clinical_supplies_gbp are not in ERIC: left blank")
     if peer_rows:

@@ -143,6 +143,7 @@ def run(files: list[Path], data_dir: Path, **_options) -> ImportReport:
         row["actual_cost_gbp"] = format_number(sum_or_missing(values["actual_cost_gbp"]))
         rows.append(row)
     bundle.write_table(data_dir, "ncc_costs", rows)
+    bundle.note_unknown_providers(data_dir, "ncc_costs", rows, report)
     report.rows_in["ncc_costs"] = rows_read
     report.rows_out["ncc_costs"] = len(rows)
     report.inputs.append(("ncc_costs", source, rows_read))

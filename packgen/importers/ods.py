@@ -60,7 +60,8 @@ def run(files: list[Path], data_dir: Path, **_options) -> ImportReport:
     existed = path.exists()
     columns = bundle.contract_table("providers").column_names
     if (data_dir / "providers.parquet").exists():
-        bundle.write_table(data_dir, "providers", [])  # raises: the folder holds parquet
+        raise InputError(f"{data_dir / 'providers.parquet'}: the folder already holds providers "
+                         "as parquet; an import writes CSV", "Remove or rename it first.")
     updated, added = bundle.merge_keyed_csv(path, columns, "provider_code", updates)
     report.rows_out["providers"] = len(updates)
     if existed:

@@ -108,5 +108,6 @@ def run(files: list[Path], data_dir: Path, period_from: str | None = None,
         rows.append({"provider_code": provider, "vmp_code": code,
                      "quantity": format_number(quantity), "cost_gbp": format_number(cost)})
     bundle.write_table(data_dir, "medicines_use", rows)
+    bundle.note_unknown_providers(data_dir, "medicines_use", rows, report)
     report.rows_out["medicines_use"] = len(rows)
     return report
