@@ -70,7 +70,8 @@ select
     activity,
     metric,
     case when reason is null or target = 'fixed_rate' then target_value end as benchmark,
-    case when target in ('percentile', 'median') then peer_count end as peers,
+    -- 0, not blank, when no peer has valid data: the reason quotes the same count
+    case when target in ('percentile', 'median') then coalesce(peer_count, 0) end as peers,
     volume,
     unit_value,
     case when reason is null then gap end as gap,
