@@ -1,0 +1,358 @@
+"""The Excel opportunity pack: structure (GSS conventions), reconciliation to the penny, the live
+recomputation of every assessed row, formula-injection safety, atomic writing and speed."""
+
+from __future__ import annotations
+
+import dataclasses
+import re
+import shutil
+import subprocess
+import time
+import zipfile
+from pathlib import Path
+
+import openpyxl
+import pytest
+
+from packgen.pack.model import ResultRow
+from packgen.pack.sample import sample_pack
+from packgen.render import excel
+from packgen.render.excel import build_workbook, write_workbook
+from packgen.render.excel_formulas import CANONICAL_FORMS, evaluate, excel_template
+from packgen.render.xlsx_tables import safe_sheet_title
+
+EXPECTED_SHEETS = ["Cover", "Contents", "Notes", "Summary", "Acute cost", "Acute cost - peers",
+                   "Temporary staffing", "Temporary staffing - peers", "Medicines",
+                   "Acute drill-down", "Not assessed"]
+CATEGORY_SHEETS = {"acute_cost": "Acute cost", "temporary_staffing": "Temporary staffing",
+                   "medicines": "Medicines"}
+RECOMPUTED = "Recomputed opportunity £"
+CHECK = "Check: recomputed minus opportunity £"
+HOSTILE_TEXTS = ("=HYPERLINK(\"http://x\",\"y\")", "+1+1", "-2+3", "@SUM(1)", "\t=1", "\r=2")
+
+
+@pytest.fixture(scope="module")
+def pack():
+    return sample_pack()
+
+
+@pytest.fixture(scope="module")
+def path(pack, tmp_path_factory) -> Path:
+    return write_workbook(pack, tmp_path_factory.mktemp("xlsx") / "ZZA.xlsx")
+
+
+@pytest.fixture(scope="module")
+def wb(path):
+    return openpyxl.load_workbook(path)
+
+
+def table_of(ws):
+    """(table, header row, headers, rows as dicts) of the sheet's single table."""
+    (table,) = ws.tables.values()
+    min_col, min_row, max_col, max_row = openpyxl.utils.cell.range_boundaries(table.ref)
+    headers = [ws.cell(row=min_row, column=c).value for c in range(min_col, max_col + 1)]
+    rows = [dict(zip(headers, (ws.cell(row=r, column=c) for c in range(min_col, max_col + 1)),
+                     strict=True)) for r in range(min_row + 1, max_row + 1)]
+    return table, min_row, headers, rows
+
+
+_SUM_OF_RANGE = re.compile(r"SUM\(((?:'(?:[^']|'')+'!)?)(\$?[A-Z]+\$?\d+:\$?[A-Z]+\$?\d+)\)")
+
+
+def excel_eval(ws, formula: str) -> float:
+    """Evaluate the small formulas the pack writes: cell refs, SUM of a range, MAX, ROUND."""
+    def sum_of_range(match: re.Match) -> str:
+        sheet = ws.parent[match.group(1)[1:-2].replace("''", "'")] if match.group(1) else ws
+        cells = [c for row in sheet[match.group(2).replace("$", "")] for c in row]
+        return repr(sum(excel_eval(sheet, c.value) if isinstance(c.value, str) else c.value
+                        for c in cells if c.value is not None))
+
+    def cell_value(match: re.Match) -> str:
+        value = ws[f"{match.group(1)}{match.group(2)}"].value
+        if isinstance(value, str) and value.startswith("="):
+            return repr(excel_eval(ws, value))
+        return repr(float(value))
+    expression = _SUM_OF_RANGE.sub(sum_of_range, formula.lstrip("="))
+    expression = re.sub(r"\$?([A-Z]{1,3})\$?(\d+)", cell_value, expression)
+    expression = expression.replace("MAX(", "max(").replace("MIN(", "min(")
+    expression = expression.replace("ROUND(", "round(")
+    assert re.fullmatch(r"[\d.eE+\-*/(), maxinround]+", expression), expression
+    return eval(expression, {"__builtins__": {}, "max": max, "min": min, "round": round})
+
+
+def test_sheets_present_named_and_legal(wb):
+    assert wb.sheetnames == EXPECTED_SHEETS
+    for name in wb.sheetnames:
+        assert len(name) < 31 and not re.search(r"[\[\]:*?/\\]", name)
+    assert wb.active.title == "Cover"
+
+
+def test_every_data_sheet_has_one_table_covering_its_data_with_header_frozen(wb):
+    for ws in wb.worksheets[1:]:
+        assert len(ws.tables) == 1, ws.title
+        table, header_row, headers, rows = table_of(ws)
+        assert ws.freeze_panes == f"A{header_row + 1}", ws.title
+        assert all(isinstance(h, str) and h for h in headers), ws.title
+        assert len(set(headers)) == len(headers)
+        assert rows, ws.title
+        assert ws.cell(row=1, column=1).value, f"{ws.title}: title in A1"
+        if ws.title != "Summary":  # the Summary's totals and checks sit below its table
+            assert openpyxl.utils.cell.range_boundaries(table.ref)[3] == ws.max_row, ws.title
+        assert not ws.merged_cells.ranges, ws.title
+        for i in range(1, len(headers) + 1):
+            assert ws.column_dimensions[openpyxl.utils.get_column_letter(i)].width >= 8
+
+
+def test_money_percent_and_index_columns_are_formatted_numbers(wb):
+    for ws in wb.worksheets[1:]:
+        _, _, headers, rows = table_of(ws)
+        for header in headers:
+            for row in rows:
+                cell = row[header]
+                if cell.value is None:
+                    continue
+                if "£" in header:
+                    assert "£" in cell.number_format, (ws.title, header)
+                    assert cell.data_type in ("n", "f"), (ws.title, header)
+                if header.startswith("%"):
+                    assert cell.number_format == "0.0%" and cell.data_type == "n"
+                if header.endswith("index"):
+                    assert cell.number_format == "0.000" and cell.data_type == "n"
+
+
+def test_totals_reconcile_to_the_penny(wb, pack):
+    _, _, _, summary_rows = table_of(wb["Summary"])
+    by_category = [r["Opportunity £"].value for r in summary_rows]
+    assert by_category == [c.opportunity_gbp for c in pack.categories]
+    assert round(sum(by_category), 2) == pack.total_opportunity_gbp
+    for section in pack.categories:
+        _, _, _, rows = table_of(wb[CATEGORY_SHEETS[section.id]])
+        in_total = [r["Opportunity £"].value for r in rows if r["In total"].value == "Yes"]
+        assert round(sum(in_total), 2) == section.opportunity_gbp
+    _, _, _, hrg_rows = table_of(wb["Acute drill-down"])
+    acute = next(c for c in pack.categories if c.id == "acute_cost")
+    assert round(sum(r["Opportunity £"].value for r in hrg_rows), 2) == acute.opportunity_gbp
+    assert len(hrg_rows) == len(pack.hrg_rows)
+
+
+def summary_checks(ws) -> dict[str, object]:
+    return {ws.cell(row=r, column=2).value: ws.cell(row=r, column=3).value
+            for r in range(1, ws.max_row + 1) if ws.cell(row=r, column=2).value}
+
+
+def test_summary_total_and_drilldown_checks_are_live_formulas(wb, pack):
+    ws = wb["Summary"]
+    _, _, _, rows = table_of(ws)
+    checks = summary_checks(ws)
+    total_formula = checks["Total opportunity £ (sum of the table; an upper bound)"]
+    first, last = rows[0]["Opportunity £"], rows[-1]["Opportunity £"]
+    letter = first.column_letter
+    assert total_formula == f"=SUM(${letter}${first.row}:${letter}${last.row})"
+    assert excel_eval(ws, total_formula) == pytest.approx(pack.total_opportunity_gbp, abs=0.005)
+    assert checks["Total opportunity £ computed by packgen"] == pack.total_opportunity_gbp
+    assert excel_eval(ws, checks[excel.CHECK_LABEL_TOTAL]) == 0
+    assert "'Acute drill-down'!" in checks["Acute drill-down: sum of HRG opportunity £"]
+    assert excel_eval(ws, checks[excel.CHECK_LABEL_DRILLDOWN]) == 0
+    assert checks["Productivity requirement: 2% of cost base, £"] == pack.requirement_gbp
+
+
+def test_every_assessed_row_recomputes_its_opportunity(wb, pack):
+    for section in pack.categories:
+        ws = wb[CATEGORY_SHEETS[section.id]]
+        _, _, _, rows = table_of(ws)
+        if not section.rows:
+            assert rows[0]["Sub-unit"].value == "No result rows for this category"
+            continue
+        assert len(rows) == len(section.rows)
+        for row, model in zip(rows, section.rows, strict=True):
+            if not model.assessed:
+                assert row["Assessed"].value == "No" and row["Reason not assessed"].value
+                assert row[RECOMPUTED].value is None and row[CHECK].value is None
+                continue
+            recomputed = row[RECOMPUTED].value
+            assert isinstance(recomputed, str) and recomputed.startswith("="), model.sub_unit
+            values = {"metric": model.metric, "benchmark": model.benchmark,
+                      "volume": model.volume, "unit_value": model.unit_value}
+            expected = evaluate(model.formula, values)
+            assert excel_eval(ws, recomputed) == pytest.approx(expected, rel=1e-12, abs=1e-9)
+            assert excel_eval(ws, row[CHECK].value) == round(expected - model.opportunity_gbp, 2)
+            # The sample rounds its indices to 6 places, so pounds can differ a little.
+            assert abs(expected - model.opportunity_gbp) < 2.0
+
+
+def test_engine_formula_forms_translate_and_agree():
+    values = {"metric": 1.3, "benchmark": 0.9, "volume": 200.0, "unit_value": 1.05}
+    by_hand = {
+        "lower_is_better": max(0, 1.3 - 0.9) * 200 * 1.05,
+        "higher_is_better": max(0, 0.9 - 1.3) * 200 * 1.05,
+        "resource_released": max(0, 200 * (1 - 1.3 / 0.9)) * 1.05,
+    }
+    assert set(CANONICAL_FORMS) == set(by_hand)
+    for name, text in CANONICAL_FORMS.items():
+        assert excel_template(text) is not None
+        assert evaluate(text, values) == pytest.approx(by_hand[name])
+    assert excel_template(CANONICAL_FORMS["lower_is_better"]) == (
+        "=MAX(0,{metric}-{benchmark})*{volume}*{unit_value}")
+    assert excel_template("0.5 x 0.30 x agency spend") == "=0.5*0.30*{metric}"
+    for not_checkable in ("not assessed", "", "=HYPERLINK(1)", "metric x cmd|calc",
+                          "MAX(0, metric - benchmark)) x volume", "__import__('os')",
+                          "metric.__class__", "MAX(0, metric - benchmark) x volume; x"):
+        assert excel_template(not_checkable) is None, not_checkable
+
+
+def test_provider_name_starting_with_equals_stays_text(wb, path, pack):
+    assert pack.provider.name.startswith("=")
+    cover = wb["Cover"]
+    cell = next(c for row in cover.iter_rows() for c in row if c.value == pack.provider.name)
+    assert cell.data_type == "s" and cell.quotePrefix
+    peers = wb["Acute cost - peers"]
+    _, _, _, rows = table_of(peers)
+    own = [r for r in rows if r["This provider"].value == "Yes"]
+    assert len(own) == 1 and own[0]["Provider name"].value == pack.provider.name
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/sheet"):
+                xml = archive.read(name).decode()
+                formulas = re.findall(r"<f>(.*?)</f>", xml)
+                assert not any("Riverside" in f for f in formulas), name
+                if name.endswith("sheet1.xml"):  # the Cover has no formulas at all
+                    assert not formulas
+
+
+def test_hostile_text_in_rows_is_never_a_formula(pack, tmp_path):
+    staffing = next(c for c in pack.categories if c.id == "temporary_staffing")
+    hostile_rows = tuple(
+        dataclasses.replace(staffing.rows[0], sub_unit=f"s{i}", sub_unit_label=text,
+                            native_unit=text)
+        for i, text in enumerate(HOSTILE_TEXTS))
+    hostile = dataclasses.replace(staffing, rows=staffing.rows + hostile_rows)
+    categories = tuple(hostile if c.id == staffing.id else c for c in pack.categories)
+    path = write_workbook(dataclasses.replace(pack, categories=categories), tmp_path / "h.xlsx")
+    ws = openpyxl.load_workbook(path)["Temporary staffing"]
+    _, _, headers, rows = table_of(ws)
+    labels = [r["Sub-unit name"] for r in rows[-len(HOSTILE_TEXTS):]]
+    for cell, text in zip(labels, HOSTILE_TEXTS, strict=True):
+        assert cell.value == text and cell.data_type == "s" and cell.quotePrefix
+    formula_columns = {RECOMPUTED, CHECK}
+    for row in rows:
+        for header in headers:
+            if row[header].data_type == "f":
+                assert header in formula_columns
+
+
+def test_contents_links_every_sheet(wb):
+    _, _, _, rows = table_of(wb["Contents"])
+    linked = [r["Sheet"].hyperlink.location for r in rows]
+    assert linked == [f"'{name}'!A1" for name in wb.sheetnames if name != "Contents"]
+    assert all(r["What it holds"].value for r in rows)
+
+
+def test_notes_cover_parameters_sources_and_overlap(wb, pack):
+    _, _, _, rows = table_of(wb["Notes"])
+    items = {(r["Section"].value, r["Item"].value): r for r in rows}
+    for label, value in pack.run.parameters.items():
+        assert items[("Parameter", label)]["Detail"].value == value
+    for source in pack.run.sources:
+        row = items[("Source", source.table)]
+        assert row["Licence"].value == source.licence
+        assert row["Checksum (sha256)"].value == source.checksum
+        assert row["Period"].value == source.period
+    assert items[("Caveat", "Overlap")]["Detail"].value == pack.overlap_note
+    assert ("Column", "Category sheets: Opportunity £") in items
+
+
+def test_cover_marks_synthetic_data_and_sources(wb, pack):
+    text = " ".join(str(c.value) for row in wb["Cover"].iter_rows() for c in row if c.value)
+    assert "SYNTHETIC DATA" in text and pack.run.packgen_version in text
+    assert pack.run.sources[0].licence in text and pack.run.produced_on in text
+
+
+def test_not_assessed_sheet_lists_every_excluded_cell(wb, pack):
+    _, _, _, rows = table_of(wb["Not assessed"])
+    assert [(r["Sub-unit"].value, r["Reason not assessed"].value) for r in rows] == [
+        (n.sub_unit, n.reason) for n in pack.not_assessed]
+
+
+def test_polars_reads_the_drilldown_table(path, pack):
+    pl = pytest.importorskip("polars")
+    frame = pl.read_excel(path, table_name="HRG_drilldown", engine="openpyxl")
+    assert frame.height == len(pack.hrg_rows)
+    assert frame.schema["Opportunity £"] == pl.Float64
+    acute = next(c for c in pack.categories if c.id == "acute_cost")
+    assert round(frame["Opportunity £"].sum(), 2) == acute.opportunity_gbp
+
+
+def test_write_is_atomic(pack, tmp_path, monkeypatch):
+    target = tmp_path / "pack.xlsx"
+    target.write_bytes(b"previous")
+
+    def broken_save(self, filename):
+        Path(filename).write_bytes(b"half")
+        raise OSError("disk full")
+
+    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    with pytest.raises(OSError):
+        write_workbook(pack, target)
+    assert target.read_bytes() == b"previous"
+    assert [p.name for p in tmp_path.iterdir()] == ["pack.xlsx"]
+
+
+def test_sheet_titles_are_short_legal_and_unique():
+    assert safe_sheet_title("A/B: c*d?", []) == "A B c d"
+    long = safe_sheet_title("x" * 40, [])
+    assert len(long) == 30
+    assert safe_sheet_title("x" * 40, [long]) == "x" * 28 + " 2"
+    assert safe_sheet_title("summary", ["Summary"]) == "summary 2"
+
+
+def test_five_thousand_hrg_rows_write_quickly(pack, tmp_path):
+    hrgs = tuple(pack.hrg_rows[i % len(pack.hrg_rows)] for i in range(5000))
+    big = dataclasses.replace(pack, hrg_rows=hrgs)
+    started = time.perf_counter()
+    write_workbook(big, tmp_path / "big.xlsx")
+    assert time.perf_counter() - started < 5.0  # 0.6 s measured alone; generous for busy CI
+
+
+@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
+def test_libreoffice_recalculates_the_checks_to_the_written_values(path, pack, tmp_path):
+    outdir = tmp_path / "recalculated"
+    subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
+                    "--headless", "--convert-to", "xlsx", "--outdir", str(outdir), str(path)],
+                   check=True, capture_output=True, timeout=120)
+    values = openpyxl.load_workbook(outdir / path.name, data_only=True)
+    formulas = openpyxl.load_workbook(path)
+    for section in pack.categories:
+        title = CATEGORY_SHEETS[section.id]
+        _, _, _, calculated = table_of(values[title])
+        _, _, _, written = table_of(formulas[title])
+        for calc_row, formula_row in zip(calculated, written, strict=True):
+            if formula_row[CHECK].value is None:
+                continue
+            expected_check = excel_eval(formulas[title], formula_row[CHECK].value)
+            assert calc_row[CHECK].value == pytest.approx(expected_check, abs=1e-9)
+            assert calc_row[RECOMPUTED].value == pytest.approx(
+                excel_eval(formulas[title], formula_row[RECOMPUTED].value), rel=1e-12)
+    checks = summary_checks(values["Summary"])
+    assert checks["Total opportunity £ (sum of the table; an upper bound)"] == pytest.approx(
+        pack.total_opportunity_gbp, abs=0.005)
+    assert checks[excel.CHECK_LABEL_TOTAL] == 0
+    assert checks[excel.CHECK_LABEL_DRILLDOWN] == 0
+
+
+def test_build_workbook_without_acute_has_no_drilldown(pack):
+    others = tuple(c for c in pack.categories if c.id != "acute_cost")
+    wb = build_workbook(dataclasses.replace(pack, categories=others, hrg_rows=(),
+                                            acute_overall_index=None, not_assessed=()))
+    assert "Acute drill-down" not in wb.sheetnames and "Acute cost" not in wb.sheetnames
+    _, _, _, rows = table_of(wb["Not assessed"])
+    assert rows[0]["Category"].value == "Every cell was assessed"
+
+
+def test_rows_with_unsupported_formula_get_no_check(pack):
+    staffing = next(c for c in pack.categories if c.id == "temporary_staffing")
+    odd: ResultRow = dataclasses.replace(staffing.rows[0], formula="per the board paper")
+    section = dataclasses.replace(staffing, rows=(odd,))
+    categories = tuple(section if c.id == staffing.id else c for c in pack.categories)
+    wb = build_workbook(dataclasses.replace(pack, categories=categories))
+    _, _, _, rows = table_of(wb["Temporary staffing"])
+    assert rows[0][RECOMPUTED].value is None and rows[0]["Formula"].value == "per the board paper"
