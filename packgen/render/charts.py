@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from markupsafe import Markup, escape
 
 from packgen.pack.model import CategorySection, Component
-from packgen.render.formatting import gbp, metric, metric_axis
+from packgen.render.formatting import axis_labels, gbp, metric
 
 NHS_BLUE = "#005EB8"
 PEER_GREY = "#AEB7BD"
@@ -23,9 +23,9 @@ GRID = "#E8EDEE"
 FONT = "DejaVu Sans"
 
 # Peer chart canvas, in SVG user units (about 1 px at A4 content width).
-WIDTH, HEIGHT = 680.0, 196.0
+WIDTH, HEIGHT = 680.0, 178.0
 PLOT_LEFT, PLOT_RIGHT = 52.0, 590.0  # right margin holds the benchmark label
-PLOT_TOP, PLOT_BOTTOM = 32.0, 170.0  # top band holds the provider label
+PLOT_TOP, PLOT_BOTTOM = 30.0, 152.0  # top band holds the provider label
 
 
 @dataclass(frozen=True)
@@ -101,7 +101,8 @@ def peer_chart(component: Component) -> PeerChart | None:
         top = _scale(peer.value, domain)
         bars.append(Bar(PLOT_LEFT + i * slot + gap / 2, min(top, zero_y), slot - gap,
                         abs(zero_y - top), peer.value, peer.is_provider))
-    ticks = tuple(Tick(_scale(v, domain), v, metric_axis(v, unit)) for v in tick_values)
+    ticks = tuple(Tick(_scale(v, domain), v, label)
+                  for v, label in zip(tick_values, axis_labels(tick_values, unit), strict=True))
     own = next((p for p in peers if p.is_provider), None)
     provider_label = f"This trust: {metric(own.value, unit)}" if own else None
     bench_label = metric(bench, unit) if bench is not None else None

@@ -96,18 +96,24 @@ def metric(value: float | None, unit: str) -> str:
     return number(value)
 
 
-def metric_axis(value: float, unit: str) -> str:
-    """A tick label on a chart axis: like `metric` but without trailing zeros on round ticks."""
-    if unit == "index":
-        return number(value * 100, 0)
-    if unit == "%":
-        decimals = 0 if abs(value * 100 - round(value * 100)) < 1e-9 else 1
-        return pct(value, decimals)
+def axis_labels(values: list[float], unit: str) -> list[str]:
+    """Tick labels for a chart axis, all with the fewest decimals that show every tick exactly
+    (0, 2.5, 5, 7.5 rather than 0.00, 2.50, ...), in the metric's unit."""
     if unit.startswith("GBP"):
-        return gbp(value)
-    if abs(value - round(value)) < 1e-9:
-        return number(value, 0)
-    return number(value)
+        return [gbp(v) for v in values]
+    scale = 100 if unit in ("index", "%") else 1
+    scaled = [v * scale for v in values]
+    decimals = next((d for d in range(7)
+                     if all(abs(v * 10**d - round(v * 10**d)) < 1e-6 for v in scaled)), 6)
+    if unit == "index":
+        decimals = 0  # an index is always read in whole points of the national average
+    suffix = "%" if unit == "%" else ""
+    return [f"{number(v, decimals)}{suffix}" for v in scaled]
+
+
+def native_amount(amount: float | None, unit: str) -> str:
+    """An amount in a native unit that a table header names: money as £, others as numbers."""
+    return gbp(amount) if unit.startswith("GBP") else number(amount)
 
 
 def native(amount: float | None, unit: str) -> str:
@@ -143,6 +149,7 @@ FILTERS = {
     "ordinal": ordinal,
     "metric": metric,
     "native": native,
+    "native_amount": native_amount,
     "long_date": long_date,
     "short_hash": short_hash,
 }
