@@ -61,7 +61,8 @@ class Table:
 
 
 def _provider() -> Column:
-    return Column("provider_code", "str", "ODS code", "The provider's ODS trust code.", ref="providers")
+    return Column("provider_code", "str", "ODS code", "The provider's ODS trust code.",
+                  ref="providers")
 
 
 def _gbp(name: str, meaning: str, **kw) -> Column:
