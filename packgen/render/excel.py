@@ -173,7 +173,7 @@ def _write_contents(ws: Worksheet, described: list[tuple[str, str]]) -> None:
         "Each data sheet holds one table; select a sheet name to go to it."])
     rows = [{"sheet": sheet_link("Cover"), "description": "Title, provider, period, sources."}]
     rows += [{"sheet": sheet_link(title), "description": text} for title, text in described]
-    write_table(ws, name="Contents", header_row=header_row, rows=rows,
+    write_table(ws, name="Contents_sheets", header_row=header_row, rows=rows,
                 columns=(Column("sheet", "Sheet"), Column("description", "What it holds")))
 
 
@@ -204,7 +204,7 @@ def _write_notes(ws: Worksheet, pack: Pack) -> None:
                                 (DRILLDOWN_SHEET, sheets.HRG_COLUMNS)):
         rows += [{"section": "Column", "item": f"{sheet_kind}: {c.header}",
                   "detail": c.description or c.header} for c in columns]
-    write_table(ws, name="Notes", header_row=header_row, rows=rows, columns=(
+    write_table(ws, name="Notes_items", header_row=header_row, rows=rows, columns=(
         Column("section", "Section"), Column("item", "Item"), Column("detail", "Detail", width=90),
         Column("period", "Period"), Column("licence", "Licence"),
         Column("checksum", "Checksum (sha256)")))
@@ -245,8 +245,8 @@ def _write_summary(ws: Worksheet, pack: Pack, plan: dict[str, sheets.CategoryShe
         notes.append(pack.productivity.sentence)
     notes.append("Totals and checks are below the table.")
     header_row = write_title(ws, "Summary: opportunity by category", notes)
-    table = write_table(ws, name="Summary", columns=columns, rows=rows, header_row=header_row,
-                        empty_text="No categories")
+    table = write_table(ws, name="Summary_by_category", columns=columns, rows=rows,
+                        header_row=header_row, empty_text="No categories")
     _write_summary_checks(ws, pack, table, drilldown)
 
 
