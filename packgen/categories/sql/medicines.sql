@@ -48,7 +48,9 @@ priced as (
         case
             -- nothing on other products: nothing to switch, so nothing to price
             when m.other_quantity = 0 then 0.0
-            when m.other_costs_missing > 0 then null
+            -- a missing cost or best-value price leaves nothing to price with (greatest()
+            -- would skip the NULL and say 0)
+            when m.other_costs_missing > 0 or b.best_value_unit_price is null then null
             -- a provider already paying less on other products saves nothing by switching
             else greatest(0.0, m.other_cost / m.other_quantity - b.best_value_unit_price)
         end as price_difference
