@@ -8,7 +8,7 @@ from pathlib import Path
 import click
 
 from packgen.categories import CategoryDef, DefinitionError, load_definitions
-from packgen.engine.params import PEER_MODES, RunParameters, ordinal
+from packgen.engine.params import PEER_MODES, RunParameters, lower_first, ordinal
 from packgen.errors import PackgenError
 
 
@@ -78,8 +78,8 @@ def explain_text(d: CategoryDef, params: RunParameters | None = None) -> str:
             f"{c.denominator}; {better}",
             f"    target:     {_target_text(c, params)}",
             f"    thresholds: at least {c.min_peers} peers with valid data; activity at least "
-            f"{c.min_activity:,.0f}" + (f"; {c.volume.lower()} at least {c.min_volume:,.0f}"
-                                        if c.min_volume else ""),
+            f"{c.min_activity:,.0f}"
+            + (f"; {lower_first(c.volume)} at least {c.min_volume:,.0f}" if c.min_volume else ""),
             f"    volume:     {c.volume}; native unit: {c.native_unit}",
             f"    unit value: {c.unit_value}" + (f" ({c.unit_value_label})"
                                                  if c.unit_value_label else ""),

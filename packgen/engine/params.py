@@ -7,6 +7,11 @@ from dataclasses import asdict, dataclass, field
 PEER_MODES = ("sector", "peer_group", "region", "list")
 
 
+def lower_first(text: str) -> str:
+    """"Expected cost (GBP)" -> "expected cost (GBP)": units keep their capitals in sentences."""
+    return text[:1].lower() + text[1:]
+
+
 def ordinal(number: float) -> str:
     """75 -> '75th', 21 -> '21st', 12.5 -> '12.5th': percentiles as a reader says them."""
     number = round(number, 6)  # (1 - 0.8) * 100 is 19.999999999999996

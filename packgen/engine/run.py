@@ -20,7 +20,7 @@ import duckdb
 import polars as pl
 
 from packgen.categories import CategoryDef, load_definitions
-from packgen.engine.params import RunParameters
+from packgen.engine.params import RunParameters, lower_first
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -42,11 +42,6 @@ def run_sql_file(con: duckdb.DuckDBPyConnection, path: Path, params: dict | None
             continue
         used = {k: v for k, v in (params or {}).items() if f"${k}" in statement}
         con.execute(statement, used or None)
-
-
-def _lower_first(text: str) -> str:
-    # "Expected cost (GBP)" -> "expected cost (GBP)": units keep their capitals in reasons.
-    return text[:1].lower() + text[1:]
 
 
 def component_spec(defs: tuple[CategoryDef, ...], params: RunParameters) -> pl.DataFrame:
@@ -73,9 +68,9 @@ def component_spec(defs: tuple[CategoryDef, ...], params: RunParameters) -> pl.D
                 "min_peers": min_peers, "min_activity": min_activity, "min_volume": c.min_volume,
                 "unit_value_source": source, "unit_value_key": key, "unit_value_fixed": fixed,
                 "formula": c.formula, "native_unit": c.native_unit,
-                "reason_no_data": f"no valid data (missing or zero {_lower_first(c.denominator)})",
+                "reason_no_data": f"no valid data (missing or zero {lower_first(c.denominator)})",
                 "reason_activity": f"activity under {min_activity:,.0f}",
-                "reason_volume": f"{_lower_first(c.volume)} under {c.min_volume:,.0f}",
+                "reason_volume": f"{lower_first(c.volume)} under {c.min_volume:,.0f}",
                 "reason_unit_value": f"unit value '{c.unit_value}' missing",
             })
     return pl.DataFrame(rows, schema_overrides={"rate": pl.Float64, "standard": pl.Float64,
