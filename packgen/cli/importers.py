@@ -21,17 +21,26 @@ from packgen.importers import SOURCES, import_source
               help="First month to sum (ambsys, scmd). Default: 11 months before --to.")
 @click.option("--to", "period_to", metavar="YYYY-MM",
               help="Last month to sum (ambsys, scmd). Default: the latest month in the file.")
+@click.option("--apply-peer-groups", is_flag=True,
+              help="eric: also write each trust's ERIC peer group and its sector into "
+                   "providers.csv, for the trusts already listed there.")
 def import_command(source: str, files: tuple[Path, ...], data_dir: Path,
-                   period_from: str | None, period_to: str | None) -> None:
+                   period_from: str | None, period_to: str | None,
+                   apply_peer_groups: bool) -> None:
     """Import published files of one SOURCE into the contract tables of DATA_DIR."""
-    report = import_source(source, list(files), data_dir, period_from=period_from,
-                           period_to=period_to)
+    options = {"period_from": period_from, "period_to": period_to}
+    if apply_peer_groups:
+        if source != "eric":
+            raise click.UsageError("--apply-peer-groups goes with the eric source only")
+        options["apply_peer_groups"] = True
+    report = import_source(source, list(files), data_dir, **options)
     click.echo(report.render())
 
 
 import_command.help = (import_command.help or "") + "\n\n\b\nSources:\n" + "\n".join(
     f"  {name:13} {text}" for name, (_, text) in SOURCES.items()) + (
     "\n\n\b\nExample:\n  packgen import ods etr.csv --into data/\n"
-    "  packgen import ambsys AmbSYS.csv --into data/ --from 2024-04 --to 2025-03")
+    "  packgen import ambsys AmbSYS.csv --into data/ --from 2024-04 --to 2025-03\n"
+    "  packgen import eric ERIC-trust.csv --into data/ --apply-peer-groups")
 
 COMMANDS = [import_command]

@@ -58,6 +58,19 @@ def write_table(data_dir: Path, name: str, rows: list[dict[str, str]]) -> Path:
     return path
 
 
+def providers_csv(data_dir: Path, why: str) -> Path:
+    """The folder's providers.csv, which an import is about to change; InputError if absent."""
+    path = data_dir / "providers.csv"
+    if (data_dir / "providers.parquet").exists():
+        raise InputError(f"{data_dir / 'providers.parquet'}: the folder holds providers as "
+                         f"parquet; {why} as CSV", "Convert it to providers.csv first.")
+    if not path.exists():
+        raise InputError(f"{path}: not found; {why}",
+                         "List the trusts first: packgen import ods etr.csv --into "
+                         f"{data_dir} (or write providers.csv by hand).")
+    return path
+
+
 def merge_keyed_csv(path: Path, columns: tuple[str, ...], key: str,
                     updates: dict[str, dict[str, str]], add_new: bool = True) -> tuple[int, int]:
     """Update rows of `path` by key with `updates` (only the given columns change).

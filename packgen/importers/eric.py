@@ -10,6 +10,12 @@ floor-area column onwards cells line up, so only the type is re-read one cell to
 Site returns (a `Site Code` column) are summed to trust level over the sites that report a value.
 Files that give energy cost for all supplies only (2016/17) leave electricity and gas cost blank:
 splitting it by kWh would invent prices. General and clinical supplies are not in ERIC: blank.
+
+With `apply_peer_groups` (`--apply-peer-groups`) each trust already listed in providers.csv gets
+its ERIC peer group and that peer group's sector (reference_data/peer_groups.csv: acute types ->
+acute, specialist -> specialist, mental health -> mental_health, ...). Trusts whose ERIC type has
+no peer group (CARE TRUST) keep what providers.csv says: reported, never guessed. No trust is
+added to providers.csv, and its other columns are left alone.
 """
 
 from __future__ import annotations
@@ -122,8 +128,11 @@ def _read_file(path: Path, report: ImportReport, types: dict[str, str | None]):
     return values, trust_type
 
 
-def run(files: list[Path], data_dir: Path, **_options) -> ImportReport:
+def run(files: list[Path], data_dir: Path, apply_peer_groups: bool = False,
+        **_options) -> ImportReport:
     report = ImportReport("eric")
+    if apply_peer_groups:  # refuse before writing anything
+        bundle.providers_csv(data_dir, "--apply-peer-groups writes peer groups into it")
     types = trust_type_map()
     estates: dict[str, dict[str, str]] = {}
     peer_rows: dict[str, dict[str, str]] = {}
@@ -154,4 +163,67 @@ def run(files: list[Path], data_dir: Path, **_options) -> ImportReport:
                          [peer_rows[c] for c in sorted(peer_rows)])
         report.rows_in["eric_peer_groups"] = len(peer_rows)
         report.rows_out["eric_peer_groups"] = len(peer_rows)
+    if apply_peer_groups:
+        apply_to_providers(data_dir, peer_rows, report)
+    elif (data_dir / "providers.csv").exists():
+        report.note("providers.csv left unchanged: run with --apply-peer-groups to write each "
+                    "listed trust's ERIC peer group and sector into it")
     return report
+
+
+def sector_of_peer_group() -> dict[str, str]:
+    """Peer group -> its sector, from reference_data/peer_groups.csv (one sector per group)."""
+    return {r["peer_group"]: r["sectors"] for r in reference.rows("peer_groups")
+            if r["sectors"] and ";" not in r["sectors"]}
+
+
+def apply_to_providers(data_dir: Path, peer_rows: dict[str, dict[str, str]],
+                       report: ImportReport) -> None:
+    """Write ERIC's peer group and its sector into providers.csv for the trusts listed there."""
+    path = bundle.providers_csv(data_dir, "--apply-peer-groups writes peer groups into it")
+    _, providers = bundle.read_csv(path)
+    sectors = sector_of_peer_group()
+    updates: dict[str, dict[str, str]] = {}
+    changed, not_in_eric, no_group = [], [], []
+    for provider in providers:
+        code = provider.get("provider_code", "")
+        eric = peer_rows.get(code)
+        if eric is None:
+            not_in_eric.append(code)
+            continue
+        group = eric["peer_group"]
+        if not group or group not in sectors:
+            no_group.append(f"{code} ({eric['eric_trust_type'] or 'blank'})")
+            continue
+        new = {"peer_group": group, "sector": sectors[group]}
+        old = {k: (provider.get(k) or "").strip() for k in new}
+        if any(old[k] and old[k] != new[k] for k in new):
+            changed.append(f"{code} {old['peer_group'] or '-'}/{old['sector'] or '-'} -> "
+                           f"{group}/{new['sector']}")
+        updates[code] = new
+    bundle.merge_keyed_csv(path, bundle.contract_table("providers").column_names,
+                           "provider_code", updates, add_new=False)
+    report.rows_in["providers"] = len(providers)
+    report.rows_out["providers"] = len(updates)
+    for table_name, source, _rows in list(report.inputs):
+        if table_name == "estates":
+            report.inputs.append(("providers", source, len(updates)))
+    report.note(f"providers.csv: peer_group and sector written for {len(updates)} of "
+                f"{len(providers)} listed trusts (other columns kept; no trust added)")
+    if changed:
+        report.note(f"providers.csv: {len(changed)} trusts had another peer group or sector, "
+                    f"now ERIC's: {_listed(changed)}")
+    if no_group:
+        report.note(f"providers.csv: {len(no_group)} trusts have an ERIC type with no peer group "
+                    f"(peer_group and sector kept as they were, not guessed; set them by hand): "
+                    f"{_listed(no_group)}")
+    if not_in_eric:
+        report.note(f"providers.csv: {len(not_in_eric)} trusts are not in the ERIC file "
+                    f"(kept as they were): {_listed(not_in_eric)}")
+    unlisted = len(set(peer_rows) - {p.get("provider_code", "") for p in providers})
+    if unlisted:
+        report.note(f"{unlisted} ERIC trusts are not in providers.csv: not added")
+
+
+def _listed(items: list[str], limit: int = 10) -> str:
+    return ", ".join(items[:limit]) + ("..." if len(items) > limit else "")
