@@ -38,10 +38,11 @@ DEPARTMENTS: dict[str, tuple[float, float, float]] = {
 }
 
 # Departments whose currencies are HRGs generated per specialty; rows at scale 1.0, before each
-# provider's coverage (scale multiplies these). Tuned so that scale 1.0 gives ~300k NCC rows.
+# provider's coverage (scale multiplies these). Tuned so that scale 1.0 gives ~330k NCC rows and
+# 5.5 about the 1.7 million rows of the real organisation-level file.
 HRG_DEPARTMENT_ROWS: dict[str, int] = {
-    "NEL": 1000, "NES": 650, "EL": 600, "DC": 550, "OPROC": 220, "RP": 120, "REHAB": 80,
-    "DIM": 45, "NM": 30, "RENAL": 25, "CHEMO": 18, "AUD": 20,
+    "NEL": 1080, "NES": 700, "EL": 650, "DC": 600, "OPROC": 240, "RP": 130, "REHAB": 86,
+    "DIM": 48, "NM": 32, "RENAL": 27, "CHEMO": 20, "AUD": 22,
 }
 # Excess bed days arise for a share of the HRGs of the spell department.
 EXCESS_BED_DAYS = {"EL_XS": ("EL", 0.17), "NEL_XS": ("NEL", 0.30)}
@@ -77,14 +78,14 @@ SPECIALTIES: dict[str, tuple[str, dict[str, float], bool]] = {
     "314": ("VC", {"REHAB": 5}, False),
     "320": ("EB ED EY", {"EL": 4, "DC": 4, "NEL": 6, "NES": 4, "OPROC": 2}, False),
     "330": ("JD JC", {"DC": 3, "NES": 1, "OPROC": 4}, False),
-    "340": ("DZ", {"EL": 1, "DC": 2, "NEL": 7, "NES": 4, "RP": 1}, False),
+    "340": ("DZ WJ", {"EL": 1, "DC": 2, "NEL": 7, "NES": 4, "RP": 1}, False),
     "361": ("LA", {"EL": 1, "DC": 1, "NEL": 2, "NES": 1, "RP": 1, "RENAL": 1}, False),
     "370": ("SA SB", {"EL": 1, "DC": 2, "NEL": 1, "RP": 3, "CHEMO": 2}, False),
     "400": ("AA", {"EL": 1, "DC": 2, "NEL": 4, "NES": 2, "RP": 1, "REHAB": 1}, False),
     "410": ("HD WH", {"DC": 2, "NEL": 1, "RP": 3, "OPROC": 1}, False),
     "420": ("PA PB PD PF", {"EL": 2, "DC": 2, "NEL": 5, "NES": 5}, False),
     "430": ("WD AA DZ LA HD", {"NEL": 10, "NES": 4, "REHAB": 3}, False),
-    "501": ("NZ", {"EL": 2, "DC": 1, "NEL": 6, "NES": 5}, False),
+    "501": ("NZ MA", {"EL": 2, "DC": 1, "NEL": 6, "NES": 5}, False),
     "502": ("MA", {"EL": 4, "DC": 4, "NEL": 1, "NES": 2, "OPROC": 4}, False),
     "560": ("NZ", {"NES": 1}, False),
     "800": ("SC SA", {"DC": 1, "RP": 2, "OPROC": 3, "CHEMO": 1}, True),

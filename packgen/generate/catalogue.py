@@ -71,7 +71,11 @@ def _hrg_rows(seed: int, scale: float) -> list[CatalogueRow]:
             candidates = [hrg for group in zip_longest(*(universes[c] for c in chapters))
                           for hrg in group if hrg is not None]
             rng = rng_for(seed, "catalogue", department, service)
-            picked = [hrg for hrg in candidates if rng.random() < 0.7][:wanted]
+            keep = [rng.random() < 0.7 for _ in candidates]
+            # At large scales a specialty may want more HRGs than it kept: the skipped ones
+            # follow, so that the row count keeps growing with the scale.
+            picked = ([h for h, k in zip(candidates, keep, strict=True) if k]
+                      + [h for h, k in zip(candidates, keep, strict=True) if not k])[:wanted]
             for code, complexity in picked:
                 rows.append(CatalogueRow(
                     department, service, code, _unit_cost(seed, department, code, complexity),

@@ -14,6 +14,7 @@ from packgen.generate.providers import Provider, rng_for
 INPUT_DEFLATOR = 1.035  # also written to unit_values
 PRODUCTIVITY_MEAN, PRODUCTIVITY_SD = 0.02, 0.025
 MISSING_PRIOR_SHARE = 0.01  # currencies new this year: no prior row
+FEW_CURRENCY_DEPARTMENTS = ("MHCC", "MHPS", "IAPT", "AMB")
 
 
 def prior_rows(providers: list[Provider], current: list[NccRow], seed: int) -> list[tuple]:
@@ -36,7 +37,10 @@ def prior_rows(providers: list[Provider], current: list[NccRow], seed: int) -> l
         if activity == 0 or cost == 0:
             out.append((provider, dept, currency, None, None))
             continue
-        prior_activity = round(activity / ((1 + activity_growth) * rng.lognormvariate(0, 0.06)))
+        # Currencies grow unevenly; trusts with only a few currencies (mental health,
+        # ambulance) get less noise so that their growth stays near the drawn rate.
+        noise = rng.lognormvariate(0.0, 0.015 if dept in FEW_CURRENCY_DEPARTMENTS else 0.06)
+        prior_activity = round(activity / ((1 + activity_growth) * noise))
         if prior_activity == 0:
             out.append((provider, dept, currency, 0, 0.0))
             continue

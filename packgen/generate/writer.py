@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import csv
 import os
-from collections.abc import Callable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from pathlib import Path
 
 from packgen.contract import Table, table
@@ -39,12 +39,12 @@ def _sorted(spec: Table, rows: Sequence[tuple]) -> list[tuple]:
     return sorted(rows, key=lambda r: tuple(r[i] for i in index))
 
 
-def write_csv(path: Path, spec: Table, rows: list[tuple]) -> None:
+def write_csv(path: Path, spec: Table, rows: Iterable[tuple]) -> None:
     formatters = {i: _float_formatter(_decimals(c.unit)) if c.type == "float" else _bool_cell
                   for i, c in enumerate(spec.columns) if c.type in ("float", "bool")}
     if formatters:
-        rows = [tuple(formatters[i](v) if i in formatters else v for i, v in enumerate(row))
-                for row in rows]
+        rows = (tuple(formatters[i](v) if i in formatters else v for i, v in enumerate(row))
+                for row in rows)  # a generator: the formatted copy never sits in memory whole
     with open(path, "w", encoding="utf-8", newline="") as fh:
         writer = csv.writer(fh, lineterminator="\n")
         writer.writerow(spec.column_names)
