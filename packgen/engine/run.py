@@ -52,7 +52,10 @@ def component_spec(defs: tuple[CategoryDef, ...], params: RunParameters) -> pl.D
             # The run's overrides win over the definition's thresholds, in the rule and in the
             # reason printed for a cell that fails it.
             min_peers = params.min_peers or c.min_peers
-            min_activity = c.min_activity if params.min_activity is None else params.min_activity
+            # A component with no activity count (min_activity 0: spend, floor area) has nothing
+            # for a run-wide activity threshold to apply to: it keeps 0.
+            min_activity = (c.min_activity if params.min_activity is None or c.min_activity == 0
+                            else params.min_activity)
             source, key, fixed = "unit_values", None, None
             if c.unit_value == "sql":
                 source = "sql"
