@@ -58,6 +58,18 @@ CASES = [
         ],
     ),
     Case(
+        "a run-wide activity threshold does not apply: spend has no activity count",
+        CATEGORY,
+        given={
+            "providers": providers("A", 1, "acute"),
+            "temporary_staffing": [
+                {"provider_code": "A1", "agency_gbp": 1_000_000.0, "bank_gbp": 0.0},
+            ],
+        },
+        params={"min_activity": 50},
+        expect=[Expect("A1", "agency", assessed=True, opportunity_gbp=0.5 * 0.30 * 1_000_000)],
+    ),
+    Case(
         "missing spend is not assessed, never zero; a trust with no return at all too",
         CATEGORY,
         given={
