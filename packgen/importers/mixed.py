@@ -32,6 +32,7 @@ import hashlib
 import importlib
 import tempfile
 from collections import defaultdict
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from pathlib import Path
@@ -112,7 +113,8 @@ class MixedReport:
 
 
 def assemble_bundle(out_dir: str | Path, real_data_dir: str | Path, seed: int = 2026,
-                    scale: float = 0.2, progress=None) -> MixedReport:
+                    scale: float = 0.2,
+                    progress: Callable[[str], None] | None = None) -> MixedReport:
     """Generate the synthetic bundle in `out_dir` and replace inputs with the real files of
     `real_data_dir` that fit it; returns what was used, what was not, and why."""
     from packgen.generate import generate_bundle
