@@ -23,6 +23,7 @@ COMMAND_MODULES = (
     "packgen.cli.compute",  # categories, explain, compute
     "packgen.cli.build",  # build, check-plans
     "packgen.cli.importers",  # import
+    "packgen.cli.assemble",  # assemble
 )
 
 
