@@ -113,7 +113,7 @@ def test_compute_csv_adds_up_to_the_summary_on_generated_data(tmp_path):
     from packgen.generate import generate_bundle
 
     data = tmp_path / "data"
-    generate_bundle(data, seed=3, scale=0.1, progress=lambda _m: None)
+    generate_bundle(data, seed=3, scale=0.05, progress=lambda _m: None)
     out = tmp_path / "results.csv"
     result = invoke("compute", data, "--csv", out)
     assert result.exit_code == 0, result.output

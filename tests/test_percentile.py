@@ -124,7 +124,7 @@ def direction_category(tmp_path_factory) -> CategoryDef:
 @given(values=st.lists(st.floats(min_value=0, max_value=1000, allow_nan=False), min_size=1,
                        max_size=12),
        performance=st.sampled_from([0.75, 0.8, 0.9, 0.5]))
-@settings(max_examples=40, deadline=None,
+@settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
 def test_engine_benchmark_is_the_percentile_in_the_right_direction(
         direction_category, values, performance):
