@@ -83,6 +83,7 @@ def render_one(source: PackSource, run_dir: Path, code: str,
         for fmt, path in temporary.items():
             final = pack_path(run_dir, code, fmt)
             os.replace(path, final)
+            os.chmod(final, 0o644)  # a renderer's private temporary file becomes a shared output
             outcome["outputs"][final.relative_to(run_dir).as_posix()] = sha256_file(final)
         outcome["total_gbp"] = pack.total_opportunity_gbp
     except Exception as exc:  # one provider's failure must not stop the run

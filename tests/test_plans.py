@@ -1,0 +1,170 @@
+"""Plan checks: each flag, malformed plans files (file, line, column, hint), the CLI."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+import pytest
+from click.testing import CliRunner
+
+from packgen.cli import cli
+from packgen.contract.validate import CATEGORY_IDS
+from packgen.engine import RunParameters, compute
+from packgen.errors import InputError
+from packgen.pack.build import build_pack, load_source
+from packgen.render.html import environment
+from packgen.run import plans_report
+from packgen.run.plans import (
+    FLAG_ABOVE,
+    FLAG_GROWTH_MISSING,
+    FLAG_UNPLANNED,
+    Thresholds,
+    check_plans,
+    read_plans,
+)
+from packgen.store import load_bundle, open_store
+from tests.bundles import csv_text, write_bundle
+from tests.test_run_support import FAKE_PDF, excel_table
+
+PARAMS = RunParameters(min_peers=2)
+HEADER = "provider_code,category,planned_saving_gbp,planned_productivity_growth\n"
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory) -> tuple[Path, dict, list]:
+    data = write_bundle(tmp_path_factory.mktemp("plans") / "data")
+    load_bundle(data, data / "packgen.duckdb")
+    con = open_store(data / "packgen.duckdb", read_only=False)
+    try:
+        compute(con, PARAMS)
+        source = load_source(con, PARAMS)
+    finally:
+        con.close()
+    return data, source.providers, [build_pack(source, c) for c in sorted(source.providers)]
+
+
+def _plans(rows: list[tuple]) -> pl.DataFrame:
+    return pl.DataFrame(rows, schema={"provider_code": pl.String, "category": pl.String,
+                                      "planned_saving_gbp": pl.Float64,
+                                      "planned_productivity_growth": pl.Float64}, orient="row")
+
+
+def _by(rows: list[dict], **match) -> dict:
+    return next(r for r in rows if all(r[k] == v for k, v in match.items()))
+
+
+def test_saving_and_growth_below_the_requirement(store):
+    _, _, packs = store
+    raa = next(p for p in packs if p.provider.code == "RAA")
+    enough = raa.requirement_gbp  # exactly 2% of the cost base is not below it
+    checks = check_plans(packs, _plans([
+        ("RAA", "acute_cost", enough, 0.025),
+        ("RAB", "acute_cost", 1000.0, 0.01),
+        ("RCA", "community_los", 1000.0, None),
+    ]))
+    raa_row = _by(checks.provider_rows, provider_code="RAA")
+    assert raa_row["flag_saving"] == "" and raa_row["flag_growth"] == ""
+    rab = _by(checks.provider_rows, provider_code="RAB")
+    assert rab["flag_saving"] == "Planned saving below 2% of cost base"
+    assert rab["flag_growth"] == "Planned productivity growth below 2%"
+    assert _by(checks.provider_rows, provider_code="RCA")["flag_growth"] == FLAG_GROWTH_MISSING
+    no_plan = _by(checks.provider_rows, provider_code="RWA")
+    assert no_plan["plan_submitted"] == "No" and no_plan["flag_saving"] == ""
+    y60 = _by(checks.region_rows, region_code="Y60")  # RAB's region
+    assert y60["saving_below"] == 1 and y60["growth_below"] == 1 and y60["plans"] == 1
+
+
+def test_large_opportunity_with_no_plan_and_plan_above_opportunity(store):
+    _, _, packs = store
+    pack, section = max(((p, s) for p in packs for s in p.categories),
+                        key=lambda ps: ps[1].opportunity_gbp)
+    code, big = pack.provider.code, section.opportunity_gbp
+    assert big > 0
+    elsewhere = next(c for c in CATEGORY_IDS if c not in {s.id for s in pack.categories})
+    thresholds = Thresholds(large_gbp=big, large_share=1.0)
+    checks = check_plans(packs, _plans([
+        (code, section.id, 0.0, 0.02),  # large and planned 0
+        (code, elsewhere, 5e6, 0.02),  # not assessed for this provider: above 0
+    ]), thresholds)
+    row = _by(checks.category_rows, provider_code=code, category=section.id)
+    assert row["flag_unplanned"] == FLAG_UNPLANNED and row["flag_above"] == ""
+    assert row["identified_gbp"] == big  # the pack's own figure
+    above = _by(checks.category_rows, provider_code=code, category=elsewhere)
+    assert above["flag_above"] == FLAG_ABOVE and above["assessed"].startswith("No")
+    summary = _by(checks.provider_rows, provider_code=code)
+    assert summary["unplanned_categories"] == 1 and summary["above_categories"] == 1
+    assert summary["unplanned_gbp"] == big
+    # Below the threshold in pounds and in share of cost base: no flag.
+    relaxed = check_plans(packs, _plans([(code, section.id, 0.0, 0.02)]),
+                          Thresholds(large_gbp=big + 1, large_share=1.0))
+    assert _by(relaxed.category_rows, category=section.id)["flag_unplanned"] == ""
+    share = big / pack.provider.operating_cost_gbp
+    by_share = check_plans(packs, _plans([(code, section.id, None, 0.02)]),
+                           Thresholds(large_gbp=1e12, large_share=share))
+    assert _by(by_share.category_rows, category=section.id)["flag_unplanned"] == FLAG_UNPLANNED
+    # A plan equal to the opportunity is neither unplanned nor above it.
+    covered = check_plans(packs, _plans([(code, section.id, big, 0.02)]), thresholds)
+    row = _by(covered.category_rows, category=section.id)
+    assert row["flag_unplanned"] == "" and row["flag_above"] == ""
+
+
+@pytest.mark.parametrize(("line", "needle"), [
+    ("RZZ,acute_cost,100,0.02", "line 2, column provider_code: 'RZZ' is not a known provider"),
+    ("RAA,dentistry,100,0.02", "line 2, column category: 'dentistry' is not a known category"),
+    ("RAA,acute_cost,lots,0.02", "line 2, column planned_saving_gbp"),
+])
+def test_malformed_plans_files_name_the_cell(store, tmp_path, line, needle):
+    _, providers, _ = store
+    path = tmp_path / "plans.csv"
+    path.write_text(HEADER + line + "\n")
+    with pytest.raises(InputError) as error:
+        read_plans(path, providers)
+    message = error.value.format_message()
+    assert f"plans.csv, {needle}" in message and "Hint:" in message
+
+
+def test_duplicates_and_inconsistent_growth(store, tmp_path):
+    _, providers, _ = store
+    path = tmp_path / "plans.csv"
+    path.write_text(HEADER + "RAA,acute_cost,100,0.02\nRAA,acute_cost,200,0.02\n"
+                    "RAB,acute_cost,1,0.02\nRAB,medicines,1,0.03\n")
+    with pytest.raises(InputError) as error:
+        read_plans(path, providers)
+    message = error.value.format_message()
+    assert "line 3" in message and "duplicate row for provider_code=RAA" in message
+    assert "provider RAB has different planned productivity growth" in message
+
+
+def test_cli_check_plans(store, tmp_path, monkeypatch):
+    data, _, _ = store
+    monkeypatch.setattr(plans_report, "render_summary_pdf", lambda html: FAKE_PDF)
+    out = tmp_path / "checks"
+    result = CliRunner().invoke(cli, ["check-plans", str(data), str(data / "plans.csv"),
+                                      "--out", str(out), "--large-gbp", "500000"])
+    assert result.exit_code == 0, result.output
+    assert "Thresholds: large opportunity = at least £500,000 or 0.5% of cost base" \
+        in result.stdout
+    assert "Total" in result.stdout and "workbook:" in result.stdout
+    rows = excel_table(out / "plan-checks.xlsx", "Providers")
+    assert {r["ODS code"] for r in rows} == {"RAA", "RAB", "RAC", "RCA", "RMA", "RWA"}
+    assert (out / "regions" / "Y60-plan-checks.pdf").read_bytes() == FAKE_PDF
+    checks = excel_table(out / "plan-checks.xlsx", "Category checks")
+    assert {"Large opportunity, no plan", "Plan above opportunity"} <= set(checks[0])
+    bad = tmp_path / "bad.csv"
+    bad.write_text(csv_text("plans", [{"provider_code": "RAA", "category": "acute_cost",
+                                        "planned_saving_gbp": "£1m",
+                                        "planned_productivity_growth": ""}]))
+    failed = CliRunner().invoke(cli, ["check-plans", str(data), str(bad), "--out", str(out)])
+    assert failed.exit_code == 1 and "bad.csv, line 2, column planned_saving_gbp" in failed.stderr
+    assert CliRunner().invoke(cli, ["check-plans", str(data)]).exit_code == 2
+
+
+def test_regional_plan_page_lists_the_flags(store):
+    _, _, packs = store
+    checks = check_plans(packs, _plans([("RAB", "acute_cost", 10.0, 0.01)]))
+    region = _by(checks.region_rows, region_code="Y60")
+    html = environment().get_template(plans_report.TEMPLATE).render(
+        run=packs[0].run, region=region, thresholds=checks.thresholds, flagged=[],
+        providers=[r for r in checks.provider_rows if r["region_code"] == "Y60"])
+    assert "Planned saving below 2% of cost base" in html and "Beta Hospital" in html
