@@ -67,7 +67,8 @@ def test_duckdb_polars_and_percentile_inc_agree(values, q):
 
 @given(value=finite, n=st.integers(min_value=1, max_value=12), q=quantiles)
 def test_all_ties_give_the_tied_value(value, n, q):
-    assert duckdb_quantile([value] * n, q) == value
+    # DuckDB interpolates as lo x (1 - d) + hi x d, which can land one ulp off the tied value.
+    assert agree(duckdb_quantile([value] * n, q), value, [value])
     assert polars_quantile([value] * n, q) == value
     assert percentile_inc([value] * n, q) == value
 
