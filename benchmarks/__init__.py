@@ -1,0 +1,1 @@
+"""Benchmarks of packgen: `make bench` (= `python -m benchmarks.run`); see benchmarks/README.md."""
