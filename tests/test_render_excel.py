@@ -7,7 +7,6 @@ import dataclasses
 import re
 import shutil
 import subprocess
-import time
 import zipfile
 from pathlib import Path
 
@@ -305,12 +304,15 @@ def test_sheet_titles_are_short_legal_and_unique():
     assert safe_sheet_title("summary", ["Summary"]) == "summary 2"
 
 
-def test_five_thousand_hrg_rows_write_quickly(pack, tmp_path):
+def test_five_thousand_hrg_rows_are_all_in_the_drilldown_table(pack, tmp_path):
+    # Speed is measured in benchmarks/ (make bench), not asserted here.
     hrgs = tuple(pack.hrg_rows[i % len(pack.hrg_rows)] for i in range(5000))
     big = dataclasses.replace(pack, hrg_rows=hrgs)
-    started = time.perf_counter()
     write_workbook(big, tmp_path / "big.xlsx")
-    assert time.perf_counter() - started < 5.0  # 0.6 s measured alone; generous for busy CI
+    ws = openpyxl.load_workbook(tmp_path / "big.xlsx")["Acute drill-down"]
+    (table,) = ws.tables.values()
+    first, last = table.ref.split(":")
+    assert int(re.sub(r"[A-Z]", "", last)) - int(re.sub(r"[A-Z]", "", first)) == 5000
 
 
 @pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")

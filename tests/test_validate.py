@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import time
 from pathlib import Path
 
 import polars as pl
@@ -304,7 +303,8 @@ def test_printing_is_limited_but_all_counted(tmp_path):
     assert any("... and 16 more of this kind in this file" in line for line in lines)
 
 
-def test_validates_300k_rows_quickly(tmp_path):
+def test_validates_300k_rows_and_counts_every_suppressed_cell(tmp_path):
+    # Speed is measured in benchmarks/ (make bench), not asserted here.
     tables = minimal_tables()
     write_bundle(tmp_path, tables)
     row = "RAA,EL,110,HN{:06d},12,3400.5\n"
@@ -312,9 +312,7 @@ def test_validates_300k_rows_quickly(tmp_path):
     (tmp_path / "ncc_costs.csv").write_text(
         "provider_code,department_code,service_code,currency_code,activity,actual_cost_gbp\n"
         + big.replace(",12,", ",*,", 1000))
-    started = time.perf_counter()
     report = validate_bundle(tmp_path)
-    assert time.perf_counter() - started < 3
     assert report.ok and report.summaries["ncc_costs"].suppressed == 1000
 
 
