@@ -188,7 +188,7 @@ def test_peer_chart_has_one_bar_per_peer_and_marks_the_provider(sample, sample_d
     marked = [b for b in bars if b.get("data-provider") == "true"]
     assert len(marked) == 1
     assert _select(svg, "path.provider-marker") and _select(svg, "line.benchmark")
-    assert "This trust: 106" in _text(svg)
+    assert "This trust: 108" in _text(svg)  # the component value, shown x100
 
 
 def test_metric_values_formatted_by_unit(sample_doc):

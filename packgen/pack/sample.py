@@ -35,9 +35,9 @@ _DEPTS = [("NEL", "nel_long_stay", "Non-elective inpatients (long stay)"),
 
 
 def _peers(rng: random.Random, n: int, centre: float, spread: float, lower_better: bool,
-           own_code: str, own_name: str) -> tuple[PeerValue, ...]:
+           own_code: str, own_name: str, own_value: float) -> tuple[PeerValue, ...]:
     vals = [(f"Z{i:02d}", f"Peer Trust {i}", rng.gauss(centre, spread)) for i in range(n - 1)]
-    vals.append((own_code, own_name, centre + spread * (0.8 if lower_better else -0.8)))
+    vals.append((own_code, own_name, own_value))
     ordered = sorted(vals, key=lambda v: v[2], reverse=not lower_better)
     out = []
     for rank, (code, name, v) in enumerate(ordered, start=1):
@@ -67,14 +67,14 @@ def sample_pack(seed: int = 1) -> Pack:
     rows, hrgs = [], []
     for dept, pod, dept_name in _DEPTS:
         for svc, svc_name in _SPECIALTIES:
-            index = rng.uniform(0.8, 1.3)
-            bench = rng.uniform(0.85, 0.98)
-            expected = rng.uniform(50_000, 4_000_000)
+            index = round(rng.uniform(0.8, 1.3), 6)
+            bench = round(rng.uniform(0.85, 0.98), 6)
+            expected = round(rng.uniform(50_000, 4_000_000), 2)
             native = round(max(0.0, index - bench) * expected, 2)
             gbp = round(native * provider.mff, 2)
             rows.append(ResultRow(
                 "acute_cost", "cost_index", f"{dept}/{svc}", f"{dept_name} - {svc_name}", True,
-                None, round(index, 6), round(bench, 6), rng.randint(40, 120), round(expected, 2),
+                None, index, bench, rng.randint(40, 120), round(expected, 2),
                 provider.mff, native, "GBP (national prices)", gbp,
                 "MAX(0, metric - benchmark) x volume x unit_value", dept, svc, pod))
             if gbp > 0:
@@ -96,7 +96,7 @@ def sample_pack(seed: int = 1) -> Pack:
         "overall_cost_index", "Overall cost index", "context", "lower",
         "25th percentile of peers (75th percentile of performance)", "Cost index", "index",
         "GBP", 1.08, 0.97, 64, 0.0, 0.0,
-        _peers(rng, 64, 1.0, 0.08, True, provider.code, provider.name))
+        _peers(rng, 64, 1.0, 0.08, True, provider.code, provider.name, 1.08))
     acute = CategorySection(
         "acute_cost", "PG-AC-01", "Acute cost by point of delivery",
         "Cost of each department and specialty against national average costs for the same "
@@ -120,15 +120,15 @@ def sample_pack(seed: int = 1) -> Pack:
     staff_rows = (
         ResultRow("temporary_staffing", "agency", "agency", "Agency spend", True, None,
                   21_400_000.0, 14_980_000.0, None, 1.0, 0.5, 6_420_000.0, "GBP", 3_210_000.0,
-                  "0.5 x 0.30 x agency spend"),
+                  "MAX(0, metric - benchmark) x volume x unit_value"),
         ResultRow("temporary_staffing", "bank", "bank", "Bank spend", True, None, 30_100_000.0,
                   27_090_000.0, None, 1.0, 0.5, 3_010_000.0, "GBP", 1_505_000.0,
-                  "0.5 x 0.10 x bank spend"),
+                  "MAX(0, metric - benchmark) x volume x unit_value"),
     )
     staff_chart = Component(
         "agency_share", "Agency spend as % of pay bill", "context", "lower",
         "25th percentile of peers", "Agency share of pay bill", "%", "GBP", 0.041, 0.022, 120,
-        0.0, 0.0, _peers(rng, 120, 0.03, 0.01, True, provider.code, provider.name))
+        0.0, 0.0, _peers(rng, 120, 0.03, 0.01, True, provider.code, provider.name, 0.041))
     staffing = CategorySection(
         "temporary_staffing", "PG-TS-01", "Temporary staffing",
         "Agency and bank staff spend.", "Temporary staff cost more than substantive staff.",
