@@ -71,10 +71,12 @@ def component_spec(defs: tuple[CategoryDef, ...], params: RunParameters) -> pl.D
                 "min_peers": min_peers, "min_activity": min_activity, "min_volume": c.min_volume,
                 "unit_value_source": source, "unit_value_key": key, "unit_value_fixed": fixed,
                 "formula": c.formula, "native_unit": c.native_unit,
-                "reason_no_data": f"no valid data (missing or zero {lower_first(c.denominator)})",
+                "reason_no_data": f"no valid data ({lower_first(c.numerator)} or "
+                f"{lower_first(c.denominator)} missing, or the latter zero)",
                 "reason_activity": f"activity under {min_activity:,.0f}",
                 "reason_volume": f"{lower_first(c.volume)} under {c.min_volume:,.0f}",
-                "reason_unit_value": f"unit value '{c.unit_value}' missing",
+                "reason_unit_value": f"unit value '{c.unit_value}' missing from unit_values"
+                if key else f"unit value missing ({lower_first(c.unit_value_label)})",
             })
     return pl.DataFrame(rows, schema_overrides={"rate": pl.Float64, "standard": pl.Float64,
                                                 "unit_value_fixed": pl.Float64,

@@ -90,5 +90,4 @@ select
     (r.base_pennies + case when r.remainder_rank <= r.leftover then 1 else 0 end) / 100.0
         as opportunity_gbp
 from ranked as r
-left join ref_treatment_functions as t using (service_code)
-order by r.provider_code, r.department_code, r.service_code, r.currency_code;
+left join ref_treatment_functions as t using (service_code);
