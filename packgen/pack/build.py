@@ -283,6 +283,22 @@ def _productivity(source: PackSource, info: ProviderInfo) -> ProductivityGrowth 
                                    group))
 
 
+def _overlaps(source: PackSource, present: set[str]) -> dict[str, list[str]]:
+    """Short title -> short titles it overlaps with, each pair named once (first in order)."""
+    short = {d.id: d.short_title for d in source.defs}
+    named: set[frozenset[str]] = set()
+    out: dict[str, list[str]] = {}
+    for d in source.defs:
+        if d.id not in present:
+            continue
+        for other in d.overlaps_with:
+            pair = frozenset((d.id, other))
+            if other in present and pair not in named:
+                named.add(pair)
+                out.setdefault(short[d.id], []).append(short[other])
+    return out
+
+
 def build_pack(source: PackSource, provider_code: str) -> Pack:
     """One provider's pack from the fetched source (pure: no queries)."""
     info = _provider_info(source.providers[provider_code])
@@ -309,10 +325,7 @@ def build_pack(source: PackSource, provider_code: str) -> Pack:
     if excluded:
         notes.insert(0, f"{excluded:,} National Cost Collection rows had suppressed, blank or "
                      "zero activity or a missing cost; they were left out, never counted as zero.")
-    present = {s.id for s in sections}
-    overlaps = sorted({tuple(sorted((s.title, o_title))) for s in sections
-                       for o in s.overlaps_with if o in present
-                       for o_title in [next(x.title for x in sections if x.id == o)]})
+    overlaps = _overlaps(source, {s.id for s in sections})
     hrgs = [_hrg_row(h) for h in source.hrg.get(provider_code, [])]
     acute = next((s for s in sections if s.id == "acute_cost"), None)
     overall = next((r for r in acute.rows if r.component == "overall_cost_index"), None) \

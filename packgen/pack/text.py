@@ -75,10 +75,17 @@ def productivity_sentence(name: str, growth: float, activity: float, inputs: flo
             f"{group_name}.")
 
 
-def overlap_note(overlaps: list[tuple[str, str]]) -> str:
-    base = ("Categories overlap, so the total is an upper bound, not a sum to plan against: "
-            "totals add only positive opportunities")
+def overlap_note(overlaps: dict[str, list[str]]) -> str:
+    """The "do not add up" caveat, naming which of the pack's categories overlap.
+
+    `overlaps` maps a category's short title to the short titles it overlaps with.
+    """
+    base = ("Categories overlap, so the total is an upper bound, not a sum to plan against "
+            "(it adds only positive opportunities)")
     if not overlaps:
         return base + "."
-    pairs = "; ".join(f"{a} and {b}" for a, b in overlaps)
-    return f"{base}. Overlapping categories in this pack: {pairs}."
+    parts = []
+    for name, others in overlaps.items():
+        listed = ", ".join(others[:-1]) + (" and " if len(others) > 1 else "") + others[-1]
+        parts.append(f"{name} overlaps with {listed.lower()}")
+    return f"{base}. {'; '.join(parts)}."
