@@ -155,4 +155,4 @@ def export_csv(con: duckdb.DuckDBPyConnection, path: Path) -> int:
     finally:
         if temporary.exists():
             temporary.unlink()
-    return con.execute("select count(*) from result_rows").fetchone()[0]
+    return con.execute("select count(*) from result_rows").fetchall()[0][0]

@@ -1,0 +1,154 @@
+"""The pack model built from a computed store: every figure traceable to result rows, totals to
+the penny, and the sentences a reader sees, word for word."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+import pytest
+
+from packgen.engine import compute
+from packgen.generate import generate_bundle
+from packgen.pack import text
+from packgen.pack.build import build_pack, load_source
+from packgen.store import load_bundle, open_store
+
+
+@pytest.fixture(scope="module")
+def store(tmp_path_factory):
+    data = tmp_path_factory.mktemp("bundle")
+    generate_bundle(data, seed=11, scale=0.05, progress=lambda _m: None)
+    db = data / "packgen.duckdb"
+    load_bundle(data, db)
+    con = open_store(db, read_only=False)
+    compute(con)
+    yield con
+    con.close()
+
+
+@pytest.fixture(scope="module")
+def source(store):
+    return load_source(store, produced_on="2026-12-01")
+
+
+@pytest.fixture(scope="module")
+def packs(source):
+    return {code: build_pack(source, code) for code in source.providers}
+
+
+def _rows(store, code):
+    rows = defaultdict(float)
+    for category, gbp in store.execute(
+            "select category, sum(opportunity_gbp) from result_rows "
+            "where provider_code = ? and in_total group by 1", [code]).fetchall():
+        rows[category] = gbp
+    return rows
+
+
+def test_every_provider_gets_every_category_of_its_sector(packs, source):
+    for pack in packs.values():
+        expected = {d.id for d in source.defs if pack.provider.sector in d.sectors}
+        assert {c.id for c in pack.categories} == expected
+
+
+def test_category_and_pack_totals_equal_the_result_rows_to_the_penny(packs, store):
+    for code, pack in packs.items():
+        by_category = _rows(store, code)
+        for section in pack.categories:
+            assert section.opportunity_gbp == pytest.approx(by_category[section.id], abs=0.005)
+            assert section.opportunity_gbp == round(
+                sum(r.opportunity_gbp for r in section.rows if r.in_total), 2)
+        assert pack.total_opportunity_gbp == round(
+            sum(c.opportunity_gbp for c in pack.categories), 2)
+        assert pack.total_pct_of_cost_base == pytest.approx(
+            pack.total_opportunity_gbp / pack.provider.operating_cost_gbp)
+        assert pack.requirement_gbp == round(0.02 * pack.provider.operating_cost_gbp, 2)
+
+
+def test_categories_run_largest_first_and_headlines_are_the_top_three(packs):
+    for pack in packs.values():
+        amounts = [c.opportunity_gbp for c in pack.categories]
+        assert amounts == sorted(amounts, reverse=True)
+        assert [h.category for h in pack.headlines] == [
+            c.id for c in pack.categories[:3] if c.opportunity_gbp > 0]
+
+
+def test_hrg_drilldown_sums_to_cells_specialties_and_the_acute_total(packs):
+    acute_packs = [p for p in packs.values() if p.provider.sector in ("acute", "specialist")]
+    assert acute_packs
+    for pack in acute_packs:
+        acute = next(c for c in pack.categories if c.id == "acute_cost")
+        assert round(sum(h.opportunity_gbp for h in pack.hrg_rows), 2) == acute.opportunity_gbp
+        cells = {(r.department_code, r.service_code): r.opportunity_gbp
+                 for r in acute.rows if r.component == "cost_index"}
+        by_cell = defaultdict(float)
+        for h in pack.hrg_rows:
+            by_cell[(h.department_code, h.service_code)] += h.opportunity_gbp
+        for cell, gbp in by_cell.items():
+            assert round(gbp, 2) == cells[cell]
+        for drill in pack.specialties:
+            assert drill.opportunity_gbp == round(sum(
+                r.opportunity_gbp for r in acute.rows
+                if r.component == "cost_index" and r.service_code == drill.service_code), 2)
+            assert round(sum(drill.by_pod_group.values()), 2) == drill.opportunity_gbp
+
+
+def test_acute_rank_matches_the_peer_chart(packs):
+    for pack in packs.values():
+        if pack.acute_rank is None:
+            continue
+        acute = next(c for c in pack.categories if c.id == "acute_cost")
+        me = [p for p in acute.chart.peer_values if p.is_provider]
+        assert len(me) == 1 and me[0].rank == pack.acute_rank
+        assert me[0].value * 100 == pytest.approx(pack.acute_overall_index)
+        values = [p.value for p in acute.chart.peer_values]
+        assert values == sorted(values)  # lower is better: rank 1 is the lowest index
+
+
+def test_the_acute_sentence_reads_as_the_method_says(packs):
+    pack = next(p for p in packs.values()
+                if any(c.id == "acute_cost" and c.opportunity_gbp > 0 for c in p.categories))
+    acute = next(c for c in pack.categories if c.id == "acute_cost")
+    assert acute.sentence == (
+        f"If {pack.provider.name} matched the 75th percentile of its peers on cost index, it "
+        f"would release £{acute.opportunity_gbp:,.0f} a year.")
+
+
+def test_staffing_sentence_names_the_fixed_reductions(packs):
+    pack = next(iter(packs.values()))
+    staffing = next(c for c in pack.categories if c.id == "temporary_staffing")
+    assert staffing.sentence.startswith(
+        f"If {pack.provider.name} reduced agency spend by 30% and reduced bank spend by 10%,")
+    assert f"it would release £{staffing.opportunity_gbp:,.0f} a year" in staffing.sentence
+
+
+def test_not_assessed_rows_are_listed_with_their_reasons(packs, store):
+    for code, pack in list(packs.items())[:40]:
+        (count,) = store.execute(
+            "select count(*) from result_rows where provider_code = ? and in_total "
+            "and not assessed", [code]).fetchall()[0]
+        assert len(pack.not_assessed) == count
+        assert all(row.reason for row in pack.not_assessed)
+
+
+def test_overlap_note_names_only_categories_in_the_pack(packs):
+    acute = next(p for p in packs.values() if p.provider.sector == "acute")
+    assert acute.overlap_note.startswith("Categories overlap, so the total is an upper bound")
+    assert "Acute cost overlaps with temporary staffing" in acute.overlap_note
+    ambulance = next(p for p in packs.values() if p.provider.sector == "ambulance")
+    assert "Acute cost" not in ambulance.overlap_note
+
+
+def test_productivity_sentence_against_the_requirement():
+    sentence = text.productivity_sentence("Trust A", 0.0188, 0.031, 0.012, 0.02, 41, 120,
+                                          "acute and specialist trusts")
+    assert sentence == ("Trust A's productivity grew 1.9% (cost-weighted activity +3.1%, "
+                        "real-terms inputs +1.2%), below the 2% a year the NHS requires; 41st of "
+                        "120 acute and specialist trusts.")
+
+
+def test_run_identity_is_stable_and_synthetic_is_marked(source, store):
+    again = load_source(store, produced_on="2026-12-01")
+    assert again.run.run_id == source.run.run_id
+    assert source.run.synthetic is True
+    assert {s.table for s in source.run.sources} >= {"providers", "ncc_costs"}
