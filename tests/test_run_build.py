@@ -12,6 +12,7 @@ from packgen.cli import cli
 from packgen.engine import RunParameters
 from packgen.pack.build import build_pack, load_source
 from packgen.render import pdf as pdf_renderer
+from packgen.run import workers
 from packgen.run.build import BuildOptions, run_build
 from packgen.run.manifest import sha256_file
 from packgen.store import open_store
@@ -185,12 +186,14 @@ def test_cli_exit_codes_and_help(bundle, tmp_path):
 
 @pytest.mark.slow
 def test_pool_renders_real_pdfs(bundle, tmp_path, monkeypatch):
-    """Two worker processes, each loading the store once; real WeasyPrint PDFs."""
+    """Two worker processes, each loading the store once; real WeasyPrint PDFs; workers
+    recycled after every pack (two generations of pools), which must not hang."""
     monkeypatch.undo()  # the workers are separate processes: render for real
+    monkeypatch.setattr(workers, "RECYCLE_AFTER", 1)
     run = tmp_path / "run"
     result = run_build(BuildOptions(data_dir=bundle, run_dir=run, params=PARAMS, workers=2,
-                                    quiet=True, providers=["RCA", "RWA"]))
-    assert result.built == ["RCA", "RWA"] and not result.failed
+                                    quiet=True, providers=["RCA", "RMA", "RWA"]))
+    assert result.built == ["RCA", "RMA", "RWA"] and not result.failed
     for code in result.built:
         pdf = (run / "providers" / code / f"{code}-opportunity-pack.pdf").read_bytes()
         assert pdf.startswith(b"%PDF") and len(pdf) > 10_000

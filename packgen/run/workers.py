@@ -28,7 +28,7 @@ from packgen.run.manifest import sha256_file
 from packgen.store import open_store
 
 PACK_FORMATS = ("pdf", "xlsx", "html")
-RECYCLE_AFTER = 40  # packs per worker process before it is replaced
+RECYCLE_AFTER = 30  # packs per worker process before it is replaced
 _STATE: dict = {}  # the worker process's source, output folder and formats
 
 
@@ -115,9 +115,9 @@ def render_all(codes: Sequence[str], *, source: PackSource, db_path: Path, run_d
                on_result: Callable[[dict], None]) -> None:
     """Render every provider in `codes`, calling `on_result(outcome)` as each one finishes.
 
-    One worker renders in this process (no start-up cost; what tests use). More start a pool:
-    the forkserver start method, because forking a process that has DuckDB's threads is unsafe
-    and `max_tasks_per_child` needs a non-fork start method.
+    One worker renders in this process (no start-up cost; what tests use). More start a pool
+    with the forkserver start method, because forking a process that has DuckDB's threads is
+    unsafe; the server preloads this module (WeasyPrint included) so workers start quickly.
     """
     if workers <= 1 or len(codes) <= 1:
         for code in codes:
@@ -127,12 +127,22 @@ def render_all(codes: Sequence[str], *, source: PackSource, db_path: Path, run_d
     context.set_forkserver_preload(["packgen.run.workers"])
     # Biggest packs first, so that no long pack is left running alone at the end.
     ordered = sorted(codes, key=lambda c: -len(source.results.get(c, ())))
-    pool = ProcessPoolExecutor(
-        max_workers=min(workers, len(codes)), mp_context=context, initializer=init_worker,
-        initargs=(db_path, source.params, source.run.produced_on, run_dir, tuple(formats)),
-        max_tasks_per_child=RECYCLE_AFTER)
+    # Workers are recycled by running the providers in generations of fresh pools, not with
+    # `max_tasks_per_child`: on Python 3.11-3.13 that deadlocks once a worker reaches its limit
+    # with tasks still queued (CPython gh-115634).
+    generation = max(1, workers) * RECYCLE_AFTER
+    initargs = (db_path, source.params, source.run.produced_on, run_dir, tuple(formats))
+    for start in range(0, len(ordered), generation):
+        chunk = ordered[start:start + generation]
+        _render_generation(chunk, min(workers, len(chunk)), context, initargs, on_result)
+
+
+def _render_generation(codes: Sequence[str], workers: int, context, initargs: tuple,
+                       on_result: Callable[[dict], None]) -> None:
+    pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker,
+                               initargs=initargs)
     try:
-        futures = {pool.submit(render_in_worker, code): code for code in ordered}
+        futures = {pool.submit(render_in_worker, code): code for code in codes}
         for future in as_completed(futures):
             try:
                 outcome = future.result()
