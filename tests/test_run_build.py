@@ -15,6 +15,7 @@ from packgen.render import pdf as pdf_renderer
 from packgen.run import workers
 from packgen.run.build import BuildOptions, run_build
 from packgen.run.manifest import sha256_file
+from packgen.run.store_state import ensure_store
 from packgen.store import open_store
 from tests.bundles import PROVIDERS, minimal_tables, write_bundle
 from tests.test_run_support import excel_table, fast_renderers, label_value
@@ -199,3 +200,14 @@ def test_pool_renders_real_pdfs(bundle, tmp_path, monkeypatch):
         assert pdf.startswith(b"%PDF") and len(pdf) > 10_000
     regional_pdf = run / "regions" / "Y58" / "Y58-regional-pack.pdf"
     assert regional_pdf.read_bytes().startswith(b"%PDF") and regional_pdf.stat().st_size > 5_000
+
+
+def test_store_is_reused_only_while_inputs_and_parameters_are_unchanged(bundle, tmp_path):
+    db = tmp_path / "store.duckdb"
+    assert not ensure_store(bundle, db, PARAMS).reused
+    assert ensure_store(bundle, db, PARAMS).reused
+    assert not ensure_store(bundle, db, RunParameters(min_peers=3)).reused
+    with open(bundle / "providers.csv", "a") as handle:
+        handle.write("\n")  # same rows, different file: reload (the checksum is the rule)
+    assert not ensure_store(bundle, db, RunParameters(min_peers=3)).reused
+    assert not ensure_store(bundle, db, RunParameters(min_peers=3), force=True).reused

@@ -113,6 +113,9 @@ def run_build(options: BuildOptions,
         except Exception as exc:  # reported like a render failure; the others go on
             failed[code] = f"{type(exc).__name__}: {exc}"
     timings["models"] = time.perf_counter() - t
+    for code, error in failed.items():
+        say(f"Error: the pack model of {code} could not be built ({error}); it is left out of "
+            "the national and regional totals.")
     quality = {c: totals.data_quality(p, source.ncc_excluded.get(c, 0)) for c, p in packs.items()}
 
     formats = workers.available_formats()
