@@ -94,18 +94,27 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
 # -- provider samples ----------------------------------------------------------------------------
 
 def sample_providers(sectors: dict[str, str], count: int) -> list[str]:
-    """`count` provider codes spread over every sector (round-robin), evenly within a sector."""
+    """`count` provider codes: one of every sector, the rest in proportion to the sectors' sizes
+    (so the median is the national one: acute trusts, with the big HRG drill-downs, are half
+    of all providers), spread evenly over each sector's codes."""
     by_sector: dict[str, list[str]] = {}
     for code in sorted(sectors):
         by_sector.setdefault(sectors[code], []).append(code)
-    wanted = dict.fromkeys(by_sector, 0)
-    while sum(wanted.values()) < min(count, len(sectors)):
-        for sector in sorted(by_sector):
-            if wanted[sector] < len(by_sector[sector]) and sum(wanted.values()) < count:
-                wanted[sector] += 1
+    count = min(count, len(sectors))
+    wanted = {sector: min(1, count) for sector in by_sector}
+    spare = count - sum(wanted.values())
+    if spare > 0:
+        share = {s: spare * len(c) / len(sectors) for s, c in by_sector.items()}
+        for sector in by_sector:
+            wanted[sector] += int(share[sector])
+        # Largest remainders take the seats left over.
+        for sector in sorted(by_sector, key=lambda s: -(share[s] - int(share[s]))):
+            if sum(wanted.values()) >= count:
+                break
+            wanted[sector] += 1
     chosen = []
     for sector, codes in sorted(by_sector.items()):
-        q = wanted[sector]
+        q = min(wanted[sector], len(codes))
         chosen += [codes[int((i + 0.5) * len(codes) / q)] for i in range(q)]
     return chosen
 
