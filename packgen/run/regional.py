@@ -26,6 +26,7 @@ from packgen.run.national import (
 from packgen.run.workbook import Sheet, write_summary_workbook
 
 TEMPLATE = "regional.html.j2"
+CHART_PROVIDERS = 15  # bars in the chart; the table below it lists every provider
 STYLESHEET = TEMPLATES_DIR / "summary.css"
 # Rank columns of the regional table: rank within the region, not nationally.
 REGION_PROVIDER_COLUMNS = tuple(
@@ -63,11 +64,13 @@ def regional_html(region_code: str, packs: Sequence[Pack], run: RunInfo,
     region = totals.group_totals(packs, totals.by_region)[0]
     rows = _provider_rows(packs, quality)
     chart = charts.category_bars_svg(tuple(
-        _Bar(f"{r['provider_name']} ({r['provider_code']})", r["total_gbp"]) for r in rows))
+        _Bar(f"{r['provider_name']} ({r['provider_code']})", r["total_gbp"])
+        for r in rows[:CHART_PROVIDERS]))
     return environment().get_template(TEMPLATE).render(
         run=run, region_code=region_code, region_name=region.name, region=region,
         providers=rows, covering=sum(1 for r in rows if r["covers_requirement"] == "Yes"),
         requirement_rate=packs[0].requirement_rate, provider_chart=chart,
+        charted=min(len(rows), CHART_PROVIDERS),
         categories=totals.category_rows(packs),
         sectors=[g.row() for g in totals.group_totals(packs, totals.by_sector)])
 
