@@ -19,7 +19,11 @@ from pathlib import Path
 LIBRARIES = ("packgen", "duckdb", "polars", "pyarrow", "openpyxl", "lxml", "weasyprint",
              "pydyf", "jinja2", "click")
 PAGE_SIZE = os.sysconf("SC_PAGE_SIZE")
-MEMORY_SAMPLE_SECONDS = 0.05
+# Sampling costs CPU the measured run would use (scanning /proc; reading smaps_rollup walks the
+# page tables of multi-GB processes): at 50 ms it took ~30% of a core, so sample every 0.2 s and
+# read PSS on every 5th sample only.
+MEMORY_SAMPLE_SECONDS = 0.2
+PSS_EVERY = 5
 
 
 def stats(samples: Sequence[float]) -> dict:
@@ -40,11 +44,12 @@ class TreeRun:
     stdout: str
     stderr: str
     # Peak of the sum of the resident set sizes of the process and all its descendants, sampled
-    # every MEMORY_SAMPLE_SECONDS. Shared pages (forkserver children share the preloaded
-    # modules) count once per process, so this over-states the true total a little.
+    # every MEMORY_SAMPLE_SECONDS (a shorter peak can be missed). Shared pages (forkserver
+    # children share the preloaded modules) count once per process, so this over-states the
+    # true total a little.
     peak_tree_rss_mb: float = 0.0
-    # Peak of the sum of proportional set sizes (shared pages split between their users): the
-    # closest figure to "what the run costs the machine".
+    # Peak of the sum of proportional set sizes (shared pages split between their users), sampled
+    # less often: the closest figure to "what the run costs the machine".
     peak_tree_pss_mb: float = 0.0
     # ru_maxrss from wait4: the largest single process of the tree (reaped descendants included).
     max_single_rss_mb: float = 0.0
@@ -115,7 +120,8 @@ def run_tree(command: Sequence[str], cwd: Path | None = None,
             pids = _descendants(process.pid)
             seen.update(pids)
             peak_rss = max(peak_rss, sum(_rss_bytes(p) for p in pids))
-            peak_pss = max(peak_pss, sum(_pss_bytes(p) for p in pids))
+            if sample_count % PSS_EVERY == 0:
+                peak_pss = max(peak_pss, sum(_pss_bytes(p) for p in pids))
             sample_count += 1
             done.wait(MEMORY_SAMPLE_SECONDS)
 
