@@ -293,10 +293,18 @@ def _check(run: TreeRun, what: str) -> TreeRun:
     return run
 
 
-def run_build(data_dir: Path, run_dir: Path, workers: int, *extra: str) -> TreeRun:
+def run_build(data_dir: Path, run_dir: Path, workers: int, *extra: str,
+              allow_failure: bool = False) -> TreeRun:
+    """`packgen build` in a subprocess. With `allow_failure`, a failed build is returned (its
+    wall time and memory are still figures, flagged by `extra["error"]`) instead of raised."""
     command = packgen_command("build", str(data_dir), "--out", str(run_dir),
                               "--workers", str(workers), "--quiet", *extra)
-    run = _check(run_tree(command, cwd=PROJECT_DIR), " ".join(command[2:]))
+    run = run_tree(command, cwd=PROJECT_DIR)
+    if run.returncode != 0 and allow_failure:
+        run.extra["error"] = f"exit {run.returncode}: {run.stderr.strip()[-2000:]}"
+        say(f"  build FAILED ({run.extra['error'].splitlines()[0]}); its figures are kept")
+    else:
+        _check(run, " ".join(command[2:]))
     run.extra["timings"] = _manifest_timings(run_dir)
     return run
 
@@ -317,11 +325,14 @@ def time_national(data_dir: Path, run_dir: Path, workers: int, repeats: int,
     extra = provider_args(subset) if subset else []
     runs = []
     for _ in range(repeats):
-        runs.append(run_build(data_dir, run_dir, workers, "--force", *extra))
+        runs.append(run_build(data_dir, run_dir, workers, "--force", *extra,
+                              allow_failure=True))
         say(f"  national run {runs[-1].seconds:.1f} s, peak tree RSS "
             f"{runs[-1].peak_tree_rss_mb:.0f} MB (PSS {runs[-1].peak_tree_pss_mb:.0f} MB)")
+    failures = [r.extra["error"] for r in runs if "error" in r.extra]
     return {"method": "packgen build --force", "workers": workers,
-            "providers": len(subset) if subset else "all", **tree_summary(runs)}
+            "providers": len(subset) if subset else "all", **tree_summary(runs),
+            "failed_runs": failures}
 
 
 def time_national_fallback(computed: Path, out: Path, workers: int, repeats: int,
@@ -455,6 +466,9 @@ def format_table(report: dict) -> str:
                       f"{national.get('providers')} providers, {national.get('workers')} workers; "
                       f"peak tree PSS {national.get('peak_tree_pss_mb', 0):.0f} MB, largest "
                       f"process {national.get('max_single_rss_mb', 0):.0f} MB"]
+    for failure in national.get("failed_runs", []):
+        lines.append(f"national run FAILED (wall time and memory up to the failure are shown): "
+                     f"{failure.splitlines()[0]} {' '.join(failure.splitlines()[1:2])}")
     for stage, error in report.get("errors", {}).items():
         lines.append(f"ERROR in {stage}: {error.splitlines()[0]}")
     return "\n".join(lines)
