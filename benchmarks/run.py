@@ -77,6 +77,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--builds-only", action="store_true",
                         help="with --data: only the `packgen build` stages (national run, "
                              "speed-up, one provider), skipping the in-process ones")
+    parser.add_argument("--skip", action="append", default=[], choices=("speedup", "single"),
+                        help="leave out a build stage (repeatable)")
     parser.add_argument("--keep-work", action="store_true",
                         help="keep the work folder (data, stores, run outputs)")
     parser.add_argument("--quick", action="store_true",
@@ -577,12 +579,13 @@ def main(argv: list[str] | None = None) -> int:
                 data_dir, run_dir, args.workers, args.national_repeats, national_subset))
             if national is not None:
                 results["national_run"] = national
-            speedup = stage("speed-up", lambda: time_speedup(
+            speedup = None if "speedup" in args.skip else stage("speed-up", lambda: time_speedup(
                 data_dir, work / "run-subset", subset, args.repeats))
             if speedup is not None:
                 results["speedup"] = speedup
-            single = stage("single provider", lambda: time_single_provider(
-                data_dir, run_dir, subset[0], args.repeats))
+            single = None if "single" in args.skip else stage(
+                "single provider",
+                lambda: time_single_provider(data_dir, run_dir, subset[0], args.repeats))
             if single is not None:
                 results["single_provider"] = single
         elif computed_store is not None:
