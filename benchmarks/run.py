@@ -441,7 +441,7 @@ def format_table(report: dict) -> str:
     figures, results = report["headline"], report["results"]
     national = results.get("national_run", {})
     lines = [f"packgen benchmark {report['started_at']}  (scale {report['options']['scale']}, "
-             f"{report['dataset'].get('ncc_rows', '?'):,} NCC rows, "
+             f"{report['dataset'].get('ncc_rows') or 0:,} NCC rows, "
              f"{report['dataset'].get('providers', '?')} providers, "
              f"{report['machine']['cpus_usable']} CPUs)", ""]
     extra = [("generate (once)", "generate_s", "s"), ("validate + load", "validate_load_s", "s"),
