@@ -449,7 +449,7 @@ def format_table(report: dict) -> str:
              ("median HTML pack", "html_s", "s"),
              ("speed-up, 2 workers vs 1 (end to end)", "speedup_two_workers", "x"),
              ("speed-up, 2 workers vs 1 (render phase)", "speedup_render_phase", "x")]
-    lines.append(f"{'measure':44} {'median':>9} {'min':>8} {'max':>8}  target      met")
+    lines.append(f"{'measure':44} {'median':>9} {'min':>8} {'max':>8}  {'target':17} met")
     for row in report["targets"]:
         spread = _spread(results, row["key"])
         target = f"< {row['target']:g} {row['unit']}" + (f" (aim {row['aim']:g})"
@@ -458,7 +458,7 @@ def format_table(report: dict) -> str:
         if row["aim_met"] is not None:
             met += " (aim met)" if row["aim_met"] else " (aim not met)"
         lines.append(f"{row['label']:44} {_fmt(row['value'], row['unit']):>9} "
-                     f"{spread[0]:>8} {spread[1]:>8}  {target:11} {met}")
+                     f"{spread[0]:>8} {spread[1]:>8}  {target:17} {met}")
     for label, key, unit in extra:
         spread = _spread(results, key)
         lines.append(f"{label:44} {_fmt(figures.get(key), unit):>9} {spread[0]:>8} "
@@ -472,7 +472,7 @@ def format_table(report: dict) -> str:
         lines.append(f"national run FAILED (wall time and memory up to the failure are shown): "
                      f"{failure.splitlines()[0]} {' '.join(failure.splitlines()[1:2])}")
     for stage, error in report.get("errors", {}).items():
-        lines.append(f"ERROR in {stage}: {error.splitlines()[0]}")
+        lines.append(f"ERROR in {stage}: {error.strip().splitlines()[-1]}")
     return "\n".join(lines)
 
 
