@@ -21,6 +21,7 @@ from packgen.pack.model import (
     ResultRow,
 )
 from packgen.pack.sample import sample_pack
+from packgen.render import html
 from packgen.render.formatting import gbp, gbp_full
 from packgen.render.html import render_html
 from packgen.render.pdf import render_pdf_bytes, write_html, write_pdf
@@ -180,12 +181,17 @@ def test_contents_links_to_every_section(sample, sample_doc):
     assert set(targets) == expected
 
 
+def _bar_count(svg) -> int:
+    """Peers' bars are sub-paths (one 'M' each) of one path; the provider's bar is a rect."""
+    peers = sum(path.get("d").count("M") for path in _select(svg, "path.bars"))
+    return peers + len(_select(svg, "rect.bar"))
+
+
 def test_peer_chart_has_one_bar_per_peer_and_marks_the_provider(sample, sample_doc):
     section = sample_doc.get_element_by_id("cat-acute_cost")
     svg = _select(section, "svg.peer-chart")[0]
-    bars = _select(svg, "rect.bar")
-    assert len(bars) == len(sample.categories[0].chart.peer_values)
-    marked = [b for b in bars if b.get("data-provider") == "true"]
+    assert _bar_count(svg) == len(sample.categories[0].chart.peer_values)
+    marked = [b for b in _select(svg, "rect.bar") if b.get("data-provider") == "true"]
     assert len(marked) == 1
     assert _select(svg, "path.provider-marker") and _select(svg, "line.benchmark")
     assert "This trust: 108" in _text(svg)  # the component value, shown x100
@@ -225,13 +231,14 @@ def test_edge_pack_renders_without_drilldown_or_context():
     assert doc.get_element_by_id("drilldown", None) is None
     assert "#drilldown" not in render_html(pack)
     top_rows = _select(doc.get_element_by_id("cat-mh_los"), "table.top-rows")[0]
-    assert len(top_rows.xpath("./tbody/tr")) == 10  # capped from 12
+    assert len(top_rows.xpath("./tbody/tr")) == html.MAX_TOP_ROWS  # capped from 12
     charts = {s.get("id"): _select(s, "svg.peer-chart") for s in _select(doc, "section.category")}
-    assert len(_select(charts["cat-mh_los"][0], "rect.bar")) == 200
+    assert _bar_count(charts["cat-mh_los"][0]) == 200
     assert not _select(charts["cat-corporate_services"][0], "line.benchmark")
     assert not charts["cat-estates_procurement"]
     notes = _text(doc.get_element_by_id("notes"))
-    assert "fewer than 5 peers 10" in notes and "Showing 12 of 20" in notes
+    assert "fewer than 5 peers 10" in notes
+    assert f"Showing {html.MAX_NOT_ASSESSED_LISTED} of 20" in notes
 
 
 def test_pdf_renders_with_the_provider_name(sample, tmp_path):

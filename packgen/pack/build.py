@@ -11,7 +11,7 @@ import datetime as dt
 import hashlib
 import os
 from collections import defaultdict
-from dataclasses import asdict, dataclass
+from dataclasses import asdict, dataclass, replace
 
 import duckdb
 
@@ -36,9 +36,13 @@ from packgen.pack.model import (
     SpecialtyDrill,
 )
 
-TOP_ROWS = 10
-TOP_SPECIALTIES = 8
-TOP_HRGS = 5
+TOP_ROWS = 8
+TOP_SPECIALTIES = 5
+TOP_HRGS = 3
+# Tables every pack draws on, whatever its categories (who the provider is, the bundle itself,
+# productivity growth).
+COMMON_SOURCES = ("bundle_info", "providers", "ncc_costs", "ncc_costs_prior",
+                  "productivity_inputs")
 GROUP_NAMES = {"acute_and_specialist": "acute and specialist trusts",
                "community": "community trusts", "mental_health": "mental health trusts",
                "ambulance": "ambulance trusts"}
@@ -325,7 +329,8 @@ def build_pack(source: PackSource, provider_code: str) -> Pack:
     if excluded:
         notes.insert(0, f"{excluded:,} National Cost Collection rows had suppressed, blank or "
                      "zero activity or a missing cost; they were left out, never counted as zero.")
-    overlaps = _overlaps(source, {s.id for s in sections})
+    present = {s.id for s in sections}
+    overlaps = _overlaps(source, present)
     hrgs = [_hrg_row(h) for h in source.hrg.get(provider_code, [])]
     acute = next((s for s in sections if s.id == "acute_cost"), None)
     overall = next((r for r in acute.rows if r.component == "overall_cost_index"), None) \
@@ -334,8 +339,10 @@ def build_pack(source: PackSource, provider_code: str) -> Pack:
     if overall and overall.assessed and acute.chart:
         me = next((p for p in acute.chart.peer_values if p.is_provider), None)
         rank, rank_of = (me.rank, len(acute.chart.peer_values)) if me else (None, None)
+    used = set(COMMON_SOURCES).union(*(d.sources for d in source.defs if d.id in present))
+    run = replace(source.run, sources=tuple(s for s in source.run.sources if s.table in used))
     return Pack(
-        run=source.run, provider=info, categories=tuple(sections),
+        run=run, provider=info, categories=tuple(sections),
         total_opportunity_gbp=total,
         total_pct_of_cost_base=total / info.operating_cost_gbp,
         requirement_gbp=round(source.params.requirement_rate * info.operating_cost_gbp, 2),

@@ -136,13 +136,14 @@ def peer_chart_svg(component: Component) -> Markup:
         parts.append(f'<line class="grid" x1="{PLOT_LEFT}" x2="{PLOT_RIGHT}" '
                      f'y1="{tick.position:.1f}" y2="{tick.position:.1f}" stroke="{GRID}"/>')
         parts.append(_text(PLOT_LEFT - 6, tick.position + 4, tick.label, "end", 10))
-    provider_bar = None
-    for bar in chart.bars:
-        if bar.is_provider:
-            provider_bar = bar
-            continue
-        parts.append(f'<rect class="bar" x="{bar.x:.2f}" y="{bar.y:.2f}" width="{bar.width:.2f}" '
-                     f'height="{bar.height:.2f}" fill="{PEER_GREY}"/>')
+    provider_bar = next((bar for bar in chart.bars if bar.is_provider), None)
+    # Every peer's bar is one sub-path of a single <path>: WeasyPrint styles and lays out one
+    # element instead of ~200 (a third of a second a pack at national scale).
+    peers = [bar for bar in chart.bars if not bar.is_provider]
+    outline = " ".join(f"M{b.x:.2f},{b.y:.2f}h{b.width:.2f}v{b.height:.2f}h{-b.width:.2f}Z"
+                       for b in peers)
+    parts.append(f'<path class="bars" data-bars="{len(peers)}" d="{outline}" '
+                 f'fill="{PEER_GREY}"/>')
     parts.append(f'<line class="axis" x1="{PLOT_LEFT}" x2="{PLOT_RIGHT}" y1="{chart.zero_y:.1f}" '
                  f'y2="{chart.zero_y:.1f}" stroke="{INK}" stroke-width="1"/>')
     if chart.benchmark_y is not None:

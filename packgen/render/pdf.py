@@ -14,21 +14,28 @@ from functools import cache
 from pathlib import Path
 
 import weasyprint
+from weasyprint.text.fonts import FontConfiguration
 
 from packgen.pack.model import Pack
 from packgen.render.html import STYLESHEET, TEMPLATES_DIR, render_html
 
 
 @cache
+def _font_config() -> FontConfiguration:
+    """One font configuration per process: fonts are looked up once, not per pack."""
+    return FontConfiguration()
+
+
+@cache
 def _stylesheet() -> weasyprint.CSS:
-    return weasyprint.CSS(filename=str(STYLESHEET))
+    return weasyprint.CSS(filename=str(STYLESHEET), font_config=_font_config())
 
 
 def render_pdf_bytes(pack: Pack) -> bytes:
     """The pack as PDF bytes (A4 portrait)."""
     document = weasyprint.HTML(string=render_html(pack, inline_css=False),
                                base_url=str(TEMPLATES_DIR))
-    return document.write_pdf(stylesheets=[_stylesheet()])
+    return document.write_pdf(stylesheets=[_stylesheet()], font_config=_font_config())
 
 
 def write_pdf(pack: Pack, path: str | os.PathLike[str]) -> Path:
