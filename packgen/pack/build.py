@@ -11,9 +11,10 @@ import datetime as dt
 import hashlib
 import os
 from collections import defaultdict
-from dataclasses import asdict, dataclass, replace
+from dataclasses import dataclass, fields, replace
 
 import duckdb
+import polars as pl
 
 from packgen import __version__, reference
 from packgen.categories import CategoryDef, load_definitions
@@ -43,6 +44,7 @@ TOP_HRGS = 3
 # productivity growth).
 COMMON_SOURCES = ("bundle_info", "providers", "ncc_costs", "ncc_costs_prior",
                   "productivity_inputs")
+HRG_COLUMNS = [f.name for f in fields(HrgRow)]
 GROUP_NAMES = {"acute_and_specialist": "acute and specialist trusts",
                "community": "community trusts", "mental_health": "mental health trusts",
                "ambulance": "ambulance trusts"}
@@ -59,7 +61,10 @@ class PackSource:
     peer_sets: dict[str, tuple[str, str]]  # provider -> (peer set, benchmark group)
     results: dict[str, list[dict]]  # provider -> result rows
     peer_values: dict[tuple[str, str, str, str], list[dict]]  # (cat, comp, sub, set) -> peers
-    hrg: dict[str, list[dict]]
+    # Acute HRG rows that carry opportunity, columnar, one frame per provider: at national scale
+    # there are over a million, and Python objects for all of them would cost gigabytes in
+    # every process. They become HrgRow objects only for the pack being built.
+    hrg: dict[str, pl.DataFrame]
     productivity: dict[str, dict]
     ncc_excluded: dict[str, int]
 
@@ -131,9 +136,11 @@ def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = N
                            "order by category, component, sub_unit, peer_set, rank"):
         key = (row["category"], row["component"], row["sub_unit"], row["peer_set"])
         peer_values[key].append(row)
-    hrg = _by(_frame_rows(con, "select * from acute_hrg_rows order by provider_code, "
-                          "opportunity_gbp desc, department_code, service_code, currency_code"),
-              "provider_code")
+    hrg_frame = con.sql("select * from acute_hrg_rows where opportunity_gbp > 0 "
+                        "order by provider_code, opportunity_gbp desc, department_code, "
+                        "service_code, currency_code").pl()
+    hrg = {key[0]: frame for key, frame
+           in hrg_frame.partition_by("provider_code", as_dict=True).items()}
     productivity = {r["provider_code"]: r
                     for r in _frame_rows(con, "select * from productivity_growth")}
     excluded = dict(con.execute(
@@ -248,11 +255,11 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
         not_assessed, sentence)
 
 
-def _hrg_row(r: dict) -> HrgRow:
-    return HrgRow(r["pod_group"], r["department_code"], r["service_code"], r["service_name"],
-                  r["currency_code"], r["activity"], r["actual_cost_gbp"],
-                  r["expected_cost_gbp"], r["cell_index"], r["benchmark_index"],
-                  r["excess_gbp"], r["opportunity_gbp"])
+def _hrg_rows(frame: pl.DataFrame | None) -> list[HrgRow]:
+    """HrgRow objects, largest opportunity first, from a provider's HRG frame."""
+    if frame is None:
+        return []
+    return [HrgRow(*row) for row in frame.select(HRG_COLUMNS).iter_rows()]
 
 
 def _specialties(section: CategorySection, hrgs: list[HrgRow]) -> tuple[SpecialtyDrill, ...]:
@@ -261,14 +268,15 @@ def _specialties(section: CategorySection, hrgs: list[HrgRow]) -> tuple[Specialt
     for r in section.rows:
         if r.component == "cost_index" and r.opportunity_gbp > 0:
             totals[r.service_code][r.pod_group] += r.opportunity_gbp
-    by_service = _by([asdict(h) for h in hrgs if h.opportunity_gbp > 0], "service_code")
-    drills = []
-    for code, pods in totals.items():
-        top = sorted(by_service.get(code, []), key=lambda h: -h["opportunity_gbp"])[:TOP_HRGS]
-        drills.append(SpecialtyDrill(
-            code, names.get(code, code), round(sum(pods.values()), 2),
-            {k: round(v, 2) for k, v in sorted(pods.items(), key=lambda kv: -kv[1])},
-            tuple(HrgRow(**h) for h in top)))
+    top_hrgs: dict[str, list[HrgRow]] = defaultdict(list)
+    for h in hrgs:  # already largest first
+        if len(top_hrgs[h.service_code]) < TOP_HRGS:
+            top_hrgs[h.service_code].append(h)
+    drills = [SpecialtyDrill(code, names.get(code, code), round(sum(pods.values()), 2),
+                             {k: round(v, 2) for k, v in sorted(pods.items(),
+                                                                key=lambda kv: -kv[1])},
+                             tuple(top_hrgs.get(code, ())))
+              for code, pods in totals.items()]
     drills.sort(key=lambda s: (-s.opportunity_gbp, s.service_code))
     return tuple(drills[:TOP_SPECIALTIES])
 
@@ -303,8 +311,13 @@ def _overlaps(source: PackSource, present: set[str]) -> dict[str, list[str]]:
     return out
 
 
-def build_pack(source: PackSource, provider_code: str) -> Pack:
-    """One provider's pack from the fetched source (pure: no queries)."""
+def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> Pack:
+    """One provider's pack from the fetched source (pure: no queries).
+
+    With `detail=False` the HRG drill-down rows are left out (`hrg_rows` is empty; the
+    specialties' top HRGs are kept): enough for national and regional totals, and much lighter
+    when every provider's model is held at once.
+    """
     info = _provider_info(source.providers[provider_code])
     pods = {r["department_code"]: r["pod_group"] for r in reference.rows("departments")}
     by_category = _by(source.results.get(provider_code, []), "category")
@@ -331,7 +344,7 @@ def build_pack(source: PackSource, provider_code: str) -> Pack:
                      "zero activity or a missing cost; they were left out, never counted as zero.")
     present = {s.id for s in sections}
     overlaps = _overlaps(source, present)
-    hrgs = [_hrg_row(h) for h in source.hrg.get(provider_code, [])]
+    hrgs = _hrg_rows(source.hrg.get(provider_code))
     acute = next((s for s in sections if s.id == "acute_cost"), None)
     overall = next((r for r in acute.rows if r.component == "overall_cost_index"), None) \
         if acute else None
@@ -354,4 +367,5 @@ def build_pack(source: PackSource, provider_code: str) -> Pack:
         acute_overall_index=overall.metric * 100 if overall and overall.metric else None,
         acute_rank=rank, acute_rank_of=rank_of,
         specialties=_specialties(acute, hrgs) if acute else (),
-        hrg_rows=tuple(hrgs), not_assessed=tuple(not_assessed), data_notes=tuple(notes))
+        hrg_rows=tuple(hrgs) if detail else (), not_assessed=tuple(not_assessed),
+        data_notes=tuple(notes))

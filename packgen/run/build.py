@@ -103,13 +103,14 @@ def run_build(options: BuildOptions,
     timings["load_source"] = time.perf_counter() - t
     selected = select_providers(source, options.providers, options.regions)
 
-    # Every pack model, built once: the national and regional totals add up these figures.
+    # Every pack model, built once: the national and regional totals add up these figures. The
+    # HRG drill-down rows are left out here (workers build each pack in full when they render).
     t = time.perf_counter()
     packs: dict[str, Pack] = {}
     failed: dict[str, str] = {}
     for code in sorted(source.providers):
         try:
-            packs[code] = build_pack(source, code)
+            packs[code] = build_pack(source, code, detail=False)
         except Exception as exc:  # reported like a render failure; the others go on
             failed[code] = f"{type(exc).__name__}: {exc}"
     timings["models"] = time.perf_counter() - t
