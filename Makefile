@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 demo: $(STAMP)
 	$(BIN)/packgen generate-data $(DATA) --seed 2026
 	$(BIN)/packgen build $(DATA) --out $(RUN)
-	$(BIN)/packgen check-plans $(DATA) $(DATA)/plans.csv --out $(RUN)/plan-checks
+	$(BIN)/packgen check-plans $(DATA) $(DATA)/plans.csv --db $(RUN)/packgen.duckdb --out $(RUN)/plan-checks
 
 ## Run the test suite
 test: $(STAMP)
