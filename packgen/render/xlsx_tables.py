@@ -100,6 +100,9 @@ def sheet_link(title: str, text: str | None = None) -> Link:
     return Link(text or title, f"{sheet_ref(title)}!A1")
 
 
+_WIDTH_SAMPLE_ROWS = 500
+
+
 def safe_sheet_title(wanted: str, taken: Iterable[str]) -> str:
     """A tab name under 31 characters, without []:*?/\\, unique (case-insensitively) in `taken`."""
     base = _SHEET_FORBIDDEN.sub(" ", wanted).strip().strip("'") or "Sheet"
@@ -180,15 +183,20 @@ def write_table(
     widths = [len(c.header) / 2 + 2 for c in columns]  # headers wrap onto two lines
     row_number = header_row
     for row_number, row in enumerate(rows, start=header_row + 1):
-        refs = {key: f"{letter}{row_number}" for key, letter in letters.items()}
+        refs = None
+        # Widths are fitted to the first rows: measuring every cell of a drill-down of
+        # thousands of rows costs more than writing it.
+        measure = row_number - header_row <= _WIDTH_SAMPLE_ROWS
         for i, column in enumerate(columns, start=1):
             value = row.get(column.key)
             if value is None:
                 continue
             if isinstance(value, RowFormula):
+                refs = refs or {key: f"{letter}{row_number}" for key, letter in letters.items()}
                 value = Formula(value.format_map(refs))
             set_value(ws.cell(row=row_number, column=i), value, column.number_format)
-            widths[i - 1] = max(widths[i - 1], _display_width(value))
+            if measure:
+                widths[i - 1] = max(widths[i - 1], _display_width(value))
     if row_number == header_row:
         row_number += 1
         set_text(ws.cell(row=row_number, column=1), empty_text)
