@@ -211,3 +211,24 @@ def test_store_is_reused_only_while_inputs_and_parameters_are_unchanged(bundle, 
         handle.write("\n")  # same rows, different file: reload (the checksum is the rule)
     assert not ensure_store(bundle, db, RunParameters(min_peers=3)).reused
     assert not ensure_store(bundle, db, RunParameters(min_peers=3), force=True).reused
+
+
+def test_rebuilding_one_provider_builds_only_its_model_when_summaries_are_current(
+        bundle, tmp_path, monkeypatch):
+    run = tmp_path / "run"
+    _build(bundle, run)
+    from packgen.run import build as build_module
+    built_models = []
+    original = build_module.build_pack
+    monkeypatch.setattr(build_module, "build_pack",
+                        lambda source, code, **kw: built_models.append(code)
+                        or original(source, code, **kw))
+    result = _build(bundle, run, providers=["RAA"], force=False)
+    assert result.skipped == ["RAA"] and built_models == []  # nothing to do at all
+    (run / "providers" / "RAA" / "RAA-opportunity-pack.pdf").unlink()
+    result = _build(bundle, run, providers=["RAA"])
+    assert result.built == ["RAA"] and built_models == []  # the worker builds its own model
+    (run / "national" / "national-summary.xlsx").unlink()
+    _build(bundle, run, providers=["RAA"])
+    assert sorted(built_models) == CODES  # national totals need every provider's model
+    assert (run / "national" / "national-summary.xlsx").is_file()

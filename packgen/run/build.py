@@ -103,12 +103,21 @@ def run_build(options: BuildOptions,
     timings["load_source"] = time.perf_counter() - t
     selected = select_providers(source, options.providers, options.regions)
 
+    formats = workers.available_formats()
+    base_print = fingerprint(__version__, options.params.as_dict(), store.inputs,
+                             templates_checksum(), formats)
+    previous = read_manifest(run_dir)
+
     # Every pack model, built once: the national and regional totals add up these figures. The
     # HRG drill-down rows are left out here (workers build each pack in full when they render).
+    # When the national and regional outputs are already up to date (rebuilding one provider
+    # with --provider, say) they are not needed, and a single pack rebuilds quickly.
     t = time.perf_counter()
     packs: dict[str, Pack] = {}
     failed: dict[str, str] = {}
-    for code in sorted(source.providers):
+    needed = [] if _summaries_fresh(run_dir, source, selected, base_print, previous,
+                                    options.force) else sorted(source.providers)
+    for code in needed:
         try:
             packs[code] = build_pack(source, code, detail=False)
         except Exception as exc:  # reported like a render failure; the others go on
@@ -119,13 +128,9 @@ def run_build(options: BuildOptions,
             "the national and regional totals.")
     quality = {c: totals.data_quality(p, source.ncc_excluded.get(c, 0)) for c, p in packs.items()}
 
-    formats = workers.available_formats()
     if "xlsx" not in formats:
         say("Warning: the Excel pack renderer (packgen.render.excel) is not installed; "
             "writing PDF and HTML packs only.")
-    base_print = fingerprint(__version__, options.params.as_dict(), store.inputs,
-                             templates_checksum(), formats)
-    previous = read_manifest(run_dir)
     entries: dict[str, dict] = dict(previous.get("providers", {}))
     to_render, skipped = [], []
     for code in selected:
@@ -194,6 +199,26 @@ def run_build(options: BuildOptions,
                        timings["total"], timings, path)
 
 
+def _national_print(base_print: str, source: PackSource) -> str:
+    return fingerprint(base_print, "national", sorted(source.providers))
+
+
+def _region_print(base_print: str, source: PackSource, region: str) -> str:
+    members = sorted(c for c, r in source.providers.items() if r["region_code"] == region)
+    return fingerprint(base_print, "region", region, members)
+
+
+def _summaries_fresh(run_dir: Path, source: PackSource, selected: Sequence[str],
+                     base_print: str, previous: dict, force: bool) -> bool:
+    """Whether the national summary and the selected providers' regional packs are up to date
+    (then the run needs no model but those it renders)."""
+    done = previous.get("summaries", {})
+    regions = {source.providers[c]["region_code"] for c in selected}
+    return (_fresh(done.get("national"), _national_print(base_print, source), run_dir, force)
+            and all(_fresh(done.get(f"regions/{r}"), _region_print(base_print, source, r),
+                           run_dir, force) for r in regions))
+
+
 def _write_summaries(run_dir: Path, source: PackSource, packs: list[Pack], selected: list[str],
                      quality: dict[str, str], base_print: str, previous: dict,
                      options: BuildOptions, db_path: Path, timings: dict[str, float],
@@ -201,10 +226,9 @@ def _write_summaries(run_dir: Path, source: PackSource, packs: list[Pack], selec
     """The national summary (all providers) and the regional packs of the selected providers'
     regions, each skipped when its fingerprint and files are unchanged."""
     summaries = dict(previous)
-    everyone = sorted(p.provider.code for p in packs)
     t = time.perf_counter()
-    print_ = fingerprint(base_print, "national", everyone)
-    if not _fresh(previous.get("national"), print_, run_dir, options.force):
+    print_ = _national_print(base_print, source)
+    if packs and not _fresh(previous.get("national"), print_, run_dir, options.force):
         folder = run_dir / "national"
         workbook = national.write_national_workbook(folder / national.WORKBOOK_NAME, packs,
                                                     source.run, quality)
@@ -221,8 +245,7 @@ def _write_summaries(run_dir: Path, source: PackSource, packs: list[Pack], selec
     wanted = sorted({source.providers[c]["region_code"] for c in selected} & set(by_region))
     for code in wanted:
         members = by_region[code]
-        print_ = fingerprint(base_print, "region", code,
-                             sorted(p.provider.code for p in members))
+        print_ = _region_print(base_print, source, code)
         if _fresh(previous.get(f"regions/{code}"), print_, run_dir, options.force):
             continue
         say(f"writing the regional pack of {code} ...")
