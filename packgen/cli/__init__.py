@@ -61,11 +61,5 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
 
 for _name in COMMAND_MODULES:
-    try:
-        _module = importlib.import_module(_name)
-    except ModuleNotFoundError as _exc:  # a command module not written yet
-        if _exc.name != _name:
-            raise
-        continue
-    for _command in _module.COMMANDS:
+    for _command in importlib.import_module(_name).COMMANDS:
         cli.add_command(_command)
