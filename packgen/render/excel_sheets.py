@@ -176,7 +176,8 @@ def write_drilldown_sheet(ws: Worksheet, pack: Pack, table_name: str) -> TableLo
     notes: list[object] = [
         "Each row is one HRG (currency) of a department x service cell; its opportunity is the "
         "cell's opportunity shared in proportion to the row's positive excess, so rows add up "
-        "to cells, specialties, point-of-delivery groups and the acute cost total.",
+        "to cells, specialties, point-of-delivery groups and the acute cost total. HRGs with "
+        "no excess over the benchmark carry no opportunity and are not listed.",
         "Filter the table to any point of delivery, specialty or HRG; the Summary checks that "
         "this table adds up to the acute cost opportunity.",
         sheet_link("Contents", "Back to Contents"),
