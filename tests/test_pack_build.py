@@ -152,3 +152,14 @@ def test_run_identity_is_stable_and_synthetic_is_marked(source, store):
     assert again.run.run_id == source.run.run_id
     assert source.run.synthetic is True
     assert {s.table for s in source.run.sources} >= {"providers", "ncc_costs"}
+
+
+def test_acute_opportunity_by_point_of_delivery_sums_to_the_category(packs):
+    for pack in packs.values():
+        if pack.provider.sector not in ("acute", "specialist"):
+            assert pack.acute_by_pod_group == ()
+            continue
+        acute = next(c for c in pack.categories if c.id == "acute_cost")
+        assert [g for g, _name, _gbp in pack.acute_by_pod_group] == [
+            "nel_long_stay", "ae_nel_short_stay", "electives", "outpatients", "other_acute"]
+        assert round(sum(gbp for *_, gbp in pack.acute_by_pod_group), 2) == acute.opportunity_gbp

@@ -263,3 +263,12 @@ def test_writers_replace_files_atomically(tmp_path):
     html = html_path.read_text(encoding="utf-8")
     assert "<style>" in html and "@page" in html and "<svg" in html  # self-contained
     assert sorted(p.name for p in (tmp_path / "out").iterdir()) == ["RMH.html", "RMH.pdf"]
+
+
+def test_drilldown_shows_the_acute_opportunity_by_point_of_delivery(sample, sample_doc):
+    table = _select(sample_doc.get_element_by_id("drilldown"), "table.pod-groups")[0]
+    text = _text(table)
+    for _code, name, amount in sample.acute_by_pod_group:
+        assert f"{name} {gbp_full(amount)}" in text
+    acute = next(c for c in sample.categories if c.id == "acute_cost")
+    assert f"Acute cost total {gbp_full(acute.opportunity_gbp)}" in text

@@ -281,6 +281,18 @@ def _specialties(section: CategorySection, hrgs: list[HrgRow]) -> tuple[Specialt
     return tuple(drills[:TOP_SPECIALTIES])
 
 
+def _by_pod_group(section: CategorySection) -> tuple[tuple[str, str, float], ...]:
+    """The acute opportunity of each of the five point-of-delivery groups, in report order."""
+    totals: dict[str, float] = defaultdict(float)
+    for r in section.rows:
+        if r.component == "cost_index" and r.in_total:
+            totals[r.pod_group] += r.opportunity_gbp
+    groups = sorted((g for g in reference.rows("pod_groups") if g["pod_group"] != "non_acute"),
+                    key=lambda g: int(g["sort_order"]))
+    return tuple((g["pod_group"], g["pod_group_name"], round(totals.get(g["pod_group"], 0.0), 2))
+                 for g in groups)
+
+
 def _productivity(source: PackSource, info: ProviderInfo) -> ProductivityGrowth | None:
     row = source.productivity.get(info.code)
     if row is None:
@@ -367,5 +379,6 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
         acute_overall_index=overall.metric * 100 if overall and overall.metric else None,
         acute_rank=rank, acute_rank_of=rank_of,
         specialties=_specialties(acute, hrgs) if acute else (),
+        acute_by_pod_group=_by_pod_group(acute) if acute else (),
         hrg_rows=tuple(hrgs) if detail else (), not_assessed=tuple(not_assessed),
         data_notes=tuple(notes))

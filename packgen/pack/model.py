@@ -212,3 +212,6 @@ class Pack:
     not_assessed: tuple[NotAssessedRow, ...]
     data_notes: tuple[str, ...]
     extras: dict[str, str] = field(default_factory=dict)
+    # Acute only: the acute cost opportunity by point-of-delivery group (as NHS England's Table 2
+    # lists it), as (pod_group, name, GBP) in report order; sums to the acute category.
+    acute_by_pod_group: tuple[tuple[str, str, float], ...] = ()

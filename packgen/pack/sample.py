@@ -173,6 +173,12 @@ def sample_pack(seed: int = 1) -> Pack:
                                         "41st of 120 acute and specialist trusts."),
         acute_overall_index=108.0, acute_rank=49, acute_rank_of=64,
         specialties=tuple(specialties), hrg_rows=tuple(hrgs),
+        acute_by_pod_group=tuple(
+            (pod, name, round(sum(r.opportunity_gbp for r in rows if r.pod_group == pod), 2))
+            for pod, name in (("nel_long_stay", "Non-elective long stay"),
+                              ("ae_nel_short_stay", "A&E and non-elective short stay"),
+                              ("electives", "Electives"), ("outpatients", "Outpatients"),
+                              ("other_acute", "Other acute"))),
         not_assessed=(NotAssessedRow("acute_cost", "cost_index", "CC/192", "Adult critical care "
                                      "- Critical Care Medicine", "fewer than 5 peers (3)"),),
         data_notes=("1 acute cell was not assessed (fewer than 5 peers).",),

@@ -280,6 +280,8 @@ def _write_summary_checks(ws: Worksheet, pack: Pack, table: TableLocation,
                    pack.acute_overall_index, "0.0"),
                   ("Acute cost index rank among peers (1 = lowest)", pack.acute_rank, COUNT),
                   ("Peers ranked on acute cost index", pack.acute_rank_of, COUNT)]
+    items += [(f"Acute cost opportunity £: {name}", amount, GBP_PENCE)
+              for _code, name, amount in pack.acute_by_pod_group]
     next_row = start + 3
     write_label_values(ws, next_row, items, label_column=2)
     next_row += len(items)
