@@ -9,7 +9,7 @@ from pathlib import Path
 
 import click
 
-from packgen.cli.compute import _run_parameters
+from packgen.cli.compute import run_parameters
 from packgen.engine.params import PEER_MODES
 from packgen.errors import PackgenError
 from packgen.store import DEFAULT_DB_NAME
@@ -71,7 +71,7 @@ def build(data_dir: Path, run_dir: Path, db_path: Path | None, providers: tuple[
     """
     from packgen.run.build import BuildOptions, run_build
 
-    params = _run_parameters(peers, peer_list, percentile)
+    params = run_parameters(peers, peer_list, percentile)
     result = run_build(BuildOptions(
         data_dir=data_dir, run_dir=run_dir, params=params, db_path=db_path,
         providers=tuple(p.strip().upper() for p in providers),
@@ -132,7 +132,7 @@ def check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path |
     from packgen.store import open_store
 
     started = time.perf_counter()
-    params = _run_parameters(peers, peer_list, percentile)
+    params = run_parameters(peers, peer_list, percentile)
     params = type(params)(**{**params.as_dict(), "requirement_rate": requirement / 100})
     db_path = db_path or data_dir / DEFAULT_DB_NAME
     ensure_store(data_dir, db_path, params, say=_say)

@@ -110,7 +110,7 @@ def explain(category: str) -> None:
     click.echo(explain_text(defs[category]))
 
 
-def _run_parameters(peers: str | None, peer_list: str | None,
+def run_parameters(peers: str | None, peer_list: str | None,
                     percentile: float) -> RunParameters:
     codes = tuple(c.strip().upper() for c in (peer_list or "").split(",") if c.strip())
     if peer_list is not None and peers not in (None, "list"):
@@ -160,7 +160,7 @@ def compute(data_dir: Path, db_path: Path | None, csv_path: Path | None, peers: 
     from packgen.engine.summary import export_csv, national_summary, render_summary
     from packgen.store import DEFAULT_DB_NAME, load_bundle, open_store
 
-    params = _run_parameters(peers, peer_list, percentile)
+    params = run_parameters(peers, peer_list, percentile)
     defs = _definitions()
     db_path = db_path or data_dir / DEFAULT_DB_NAME
     loaded = load_bundle(data_dir, db_path, progress=_say)

@@ -52,10 +52,10 @@ def validate_bundle(data_dir: Path) -> ValidationReport:
         report.errors += errors
         report.warnings += warnings
         if raw is not None:
-            checked[table.name] = _check_table(raw, report)
+            checked[table.name] = check_table(raw, report)
     _check_references(checked, report)
     for name, frame in checked.items():
-        _check_key(TABLES_BY_NAME[name], report.files[name].name, frame, report)
+        check_key(TABLES_BY_NAME[name], report.files[name].name, frame, report)
     _check_best_value(checked, report)
     _check_unit_values(checked, report)
     _check_sectors(checked, report)
@@ -67,7 +67,7 @@ def validate_bundle(data_dir: Path) -> ValidationReport:
 TABLES_BY_NAME = {t.name: t for t in TABLES}
 
 
-def _check_table(raw: RawTable, report: ValidationReport) -> pl.DataFrame:
+def check_table(raw: RawTable, report: ValidationReport) -> pl.DataFrame:
     table, file, found = raw.table, raw.file, raw.frame.columns
     summary = report.summaries[table.name] = FileSummary(table.name, file, raw.frame.height)
     for name in found:
@@ -158,7 +158,7 @@ def _suggest(code: str, ref: str, valid: frozenset[str], source: str) -> str:
     return f"use a code listed in {source}."
 
 
-def _check_key(table: Table, file: str, frame: pl.DataFrame, report: ValidationReport) -> None:
+def check_key(table: Table, file: str, frame: pl.DataFrame, report: ValidationReport) -> None:
     key = list(table.key)
     groups = (frame.drop_nulls(key).group_by(key, maintain_order=True)
               .agg(pl.col(LINE).sort()).filter(pl.col(LINE).list.len() > 1))

@@ -23,7 +23,7 @@ from packgen.contract.columns import value_problems
 from packgen.contract.read import LINE, read_table
 from packgen.contract.report import Problem, ValidationReport
 from packgen.contract.tables import table as contract_table
-from packgen.contract.validate import CATEGORY_IDS, _check_key, _check_table
+from packgen.contract.validate import CATEGORY_IDS, check_key, check_table
 from packgen.errors import InputError
 from packgen.pack.model import Pack
 from packgen.run import totals
@@ -65,7 +65,7 @@ def read_plans(path: Path, providers: Mapping[str, dict]) -> pl.DataFrame:
     report.errors += errors
     if raw is None:
         _raise(report, path)
-    frame = _check_table(raw, report)
+    frame = check_table(raw, report)
     for column, valid, what in (("provider_code", set(providers), "provider in the bundle"),
                                 ("category", set(CATEGORY_IDS), "category id")):
         bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(list(valid)))
@@ -74,7 +74,7 @@ def read_plans(path: Path, providers: Mapping[str, dict]) -> pl.DataFrame:
             lambda v, c=column: "use an ODS code from the bundle's providers table."
             if c == "provider_code" else f"use one of: {', '.join(CATEGORY_IDS)}.",
             "unknown_code")
-    _check_key(table, path.name, frame, report)
+    check_key(table, path.name, frame, report)
     growth = (frame.drop_nulls(["provider_code", "planned_productivity_growth"])
               .group_by("provider_code").agg(pl.col("planned_productivity_growth").unique(),
                                              pl.col(LINE).min())
