@@ -128,8 +128,8 @@ def _write_cover(ws: Worksheet, pack: Pack) -> None:
     provider, run = pack.provider, pack.run
     notes: list[object] = []
     if run.synthetic:
-        notes.append("SYNTHETIC DATA: built from packgen's synthetic dataset. The figures are "
-                     "not real and describe no real NHS provider.")
+        notes.append(f"SYNTHETIC DATA: built from {run.dataset_name}, which describes fictional "
+                     "providers. The figures describe no real NHS provider.")
     next_row = write_title(ws, f"Productivity and efficiency opportunities, {run.period}", notes)
     if run.synthetic:
         ws.cell(row=2, column=1).font = Font(bold=True)

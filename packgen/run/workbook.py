@@ -20,8 +20,7 @@ from packgen.render.xlsx_tables import (
 )
 from packgen.run.manifest import atomic_path
 
-SYNTHETIC_NOTE = ("SYNTHETIC DATA: built from packgen's generated dataset, not real provider "
-                  "figures.")
+SYNTHETIC_NOTE = "SYNTHETIC DATA: fictional providers, not real provider figures."
 
 
 @dataclass(frozen=True)
