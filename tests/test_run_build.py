@@ -232,3 +232,16 @@ def test_rebuilding_one_provider_builds_only_its_model_when_summaries_are_curren
     _build(bundle, run, providers=["RAA"])
     assert sorted(built_models) == CODES  # national totals need every provider's model
     assert (run / "national" / "national-summary.xlsx").is_file()
+
+
+def test_in_process_rendering_keeps_the_hrg_rows(bundle, tmp_path, monkeypatch):
+    seen = []
+    original = workers.render_one
+
+    def spy(source, run_dir, code, formats):
+        seen.append(bool(source.hrg.spans))
+        return original(source, run_dir, code, formats)
+
+    monkeypatch.setattr(workers, "render_one", spy)
+    _build(bundle, tmp_path / "run", providers=["RAA"])
+    assert seen == [True]  # the drill-down is only dropped when a pool renders

@@ -51,6 +51,35 @@ GROUP_NAMES = {"acute_and_specialist": "acute and specialist trusts",
 
 
 @dataclass
+class HrgTable:
+    """All providers' HRG rows in one frame sorted by provider, with each provider's span.
+
+    A provider's rows are a zero-copy slice: splitting the frame into one frame per provider
+    doubled its memory in every process of the national run.
+    """
+
+    frame: pl.DataFrame
+    spans: dict[str, tuple[int, int]]  # provider -> (offset, length)
+
+    @classmethod
+    def from_frame(cls, frame: pl.DataFrame) -> HrgTable:
+        counts = frame.group_by("provider_code", maintain_order=True).len()
+        spans, offset = {}, 0
+        for code, length in counts.iter_rows():
+            spans[code] = (offset, length)
+            offset += length
+        return cls(frame, spans)
+
+    @classmethod
+    def empty(cls) -> HrgTable:
+        return cls(pl.DataFrame(), {})
+
+    def of(self, provider_code: str) -> pl.DataFrame | None:
+        span = self.spans.get(provider_code)
+        return self.frame.slice(*span) if span else None
+
+
+@dataclass
 class PackSource:
     """Everything needed to build every provider's pack, fetched once."""
 
@@ -64,7 +93,7 @@ class PackSource:
     # Acute HRG rows that carry opportunity, columnar, one frame per provider: at national scale
     # there are over a million, and Python objects for all of them would cost gigabytes in
     # every process. They become HrgRow objects only for the pack being built.
-    hrg: dict[str, pl.DataFrame]
+    hrg: HrgTable
     productivity: dict[str, dict]
     ncc_excluded: dict[str, int]
 
@@ -139,8 +168,7 @@ def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = N
     hrg_frame = con.sql("select * from acute_hrg_rows where opportunity_gbp > 0 "
                         "order by provider_code, opportunity_gbp desc, department_code, "
                         "service_code, currency_code").pl()
-    hrg = {key[0]: frame for key, frame
-           in hrg_frame.partition_by("provider_code", as_dict=True).items()}
+    hrg = HrgTable.from_frame(hrg_frame.select(["provider_code", *HRG_COLUMNS]))
     productivity = {r["provider_code"]: r
                     for r in _frame_rows(con, "select * from productivity_growth")}
     excluded = dict(con.execute(
@@ -356,7 +384,7 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
                      "zero activity or a missing cost; they were left out, never counted as zero.")
     present = {s.id for s in sections}
     overlaps = _overlaps(source, present)
-    hrgs = _hrg_rows(source.hrg.get(provider_code))
+    hrgs = _hrg_rows(source.hrg.of(provider_code))
     acute = next((s for s in sections if s.id == "acute_cost"), None)
     overall = next((r for r in acute.rows if r.component == "overall_cost_index"), None) \
         if acute else None

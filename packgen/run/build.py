@@ -11,7 +11,7 @@ import sys
 import time
 from collections.abc import Callable, Sequence
 from concurrent.futures import ProcessPoolExecutor
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -19,7 +19,7 @@ from packgen import __version__
 from packgen.engine import RunParameters
 from packgen.engine.summary import export_csv
 from packgen.errors import PackgenError
-from packgen.pack.build import PackSource, build_pack, load_source
+from packgen.pack.build import HrgTable, PackSource, build_pack, load_source
 from packgen.pack.model import Pack
 from packgen.run import national, regional, totals, workers
 from packgen.run.manifest import (
@@ -203,6 +203,9 @@ def run_build(options: BuildOptions,
                 "parameters": options.params.as_dict(), "parameter_labels": source.run.parameters,
                 "inputs": store.inputs, "store_reused": store.reused, "formats": list(formats),
                 "workers": worker_count, "timings": timings, "providers": entries}
+    if workers.uses_pool(worker_count, len(to_render)):
+        # Workers load their own HRG rows; the parent needs none of them for the rest of the run.
+        source = replace(source, hrg=HrgTable.empty())
     try:
         workers.render_all(to_render, source=source, db_path=db_path, run_dir=run_dir,
                            formats=formats, workers=worker_count, on_result=on_result)

@@ -110,6 +110,11 @@ def render_in_worker(code: str) -> dict:
     return render_one(_STATE["source"], _STATE["run_dir"], code, _STATE["formats"])
 
 
+def uses_pool(workers: int, providers: int) -> bool:
+    """Whether `render_all` renders in worker processes (else in this process)."""
+    return workers > 1 and providers > 1
+
+
 def render_all(codes: Sequence[str], *, source: PackSource, db_path: Path, run_dir: Path,
                formats: Sequence[str], workers: int,
                on_result: Callable[[dict], None]) -> None:
@@ -119,7 +124,7 @@ def render_all(codes: Sequence[str], *, source: PackSource, db_path: Path, run_d
     with the forkserver start method, because forking a process that has DuckDB's threads is
     unsafe; the server preloads this module (WeasyPrint included) so workers start quickly.
     """
-    if workers <= 1 or len(codes) <= 1:
+    if not uses_pool(workers, len(codes)):
         for code in codes:
             on_result(render_one(source, run_dir, code, formats))
         return
