@@ -1,0 +1,76 @@
+"""The same figures wherever a reader meets them: the PDF/HTML pack, the Excel pack and the
+national summary agree with the pack model (to the pound on the page, to the penny in Excel)."""
+
+from __future__ import annotations
+
+import lxml.html
+import openpyxl
+import pytest
+
+from packgen.engine import compute
+from packgen.generate import generate_bundle
+from packgen.pack.build import build_pack, load_source
+from packgen.render.excel import write_workbook
+from packgen.render.formatting import gbp_full
+from packgen.render.html import render_html
+from packgen.run import national
+from packgen.store import load_bundle, open_store
+
+
+@pytest.fixture(scope="module")
+def source(tmp_path_factory):
+    data = tmp_path_factory.mktemp("bundle")
+    generate_bundle(data, seed=5, scale=0.03, progress=lambda _m: None)
+    load_bundle(data, data / "packgen.duckdb")
+    con = open_store(data / "packgen.duckdb", read_only=False)
+    compute(con)
+    yield load_source(con, produced_on="2026-12-01")
+    con.close()
+
+
+def _one_per_sector(source):
+    seen = {}
+    for code, row in sorted(source.providers.items()):
+        seen.setdefault(row["sector"], code)
+    return sorted(seen.values())
+
+
+def _table_rows(ws, table_name):
+    table = ws.tables[table_name]
+    first, last = openpyxl.utils.cell.range_boundaries(table.ref)[1::2]
+    header = [c.value for c in ws[first]]
+    return [dict(zip(header, (c.value for c in ws[r]), strict=True))
+            for r in range(first + 1, last + 1)]
+
+
+def test_pdf_summary_table_and_workbook_summary_match_the_model(source, tmp_path):
+    for code in _one_per_sector(source):
+        pack = build_pack(source, code)
+        doc = lxml.html.fromstring(render_html(pack))
+        shown = [row.xpath("./td")[1].text_content().strip()
+                 for row in doc.xpath("//table[contains(@class,'category-table')]/tbody/tr")]
+        assert shown == [gbp_full(c.opportunity_gbp) for c in pack.categories]
+        total = doc.xpath("//table[contains(@class,'category-table')]/tfoot//th")[1]
+        assert total.text_content().strip() == gbp_full(pack.total_opportunity_gbp)
+
+        wb = openpyxl.load_workbook(write_workbook(pack, tmp_path / f"{code}.xlsx"))
+        rows = _table_rows(wb["Summary"], "Summary_by_category")
+        assert [r["Opportunity £"] for r in rows] == [c.opportunity_gbp for c in pack.categories]
+        assert round(sum(r["Opportunity £"] for r in rows), 2) == pack.total_opportunity_gbp
+        # what the page shows is the workbook's figure rounded to the pound
+        assert shown == [gbp_full(r["Opportunity £"]) for r in rows]
+
+
+def test_national_summary_matches_every_pack_to_the_penny(source, tmp_path):
+    packs = [build_pack(source, code, detail=False) for code in sorted(source.providers)]
+    path = national.write_national_workbook(tmp_path / "national.xlsx", packs, source.run,
+                                            {p.provider.code: "OK" for p in packs})
+    wb = openpyxl.load_workbook(path)
+    ws = wb["Provider categories"]
+    (name,) = ws.tables.keys()
+    figures = {(r["ODS code"], r["Category id"]): r["Opportunity (£)"]
+               for r in _table_rows(ws, name)}
+    expected = {(p.provider.code, c.id): c.opportunity_gbp for p in packs for c in p.categories}
+    assert figures == expected
+    assert round(sum(figures.values()), 2) == round(
+        sum(p.total_opportunity_gbp for p in packs), 2)
