@@ -88,6 +88,26 @@ def empty_frame(table_name: str) -> pl.DataFrame:
     return pl.DataFrame(schema={c.name: DTYPES[c.type] for c in table.columns})
 
 
+def create_tables(con: duckdb.DuckDBPyConnection,
+                  frames: dict[str, pl.DataFrame]) -> dict[str, int]:
+    """Every contract table (typed; empty where `frames` has none) and every reference set
+    (`ref_<name>`, `ref_categories`) in `con`; returns rows per table. The store's load and the
+    tests' in-memory stores share it, so both have exactly the same tables."""
+    rows: dict[str, int] = {}
+    for table in TABLES:
+        frame = frames.get(table.name, empty_frame(table.name))
+        frame = frame.select(table.column_names)  # contract order, nothing else
+        _create(con, table.name, frame)
+        rows[table.name] = frame.height
+    for name in reference.REFERENCE_SETS:
+        ref = pl.DataFrame(list(reference.rows(name)), infer_schema_length=None)
+        _create(con, f"ref_{name}", ref.select(pl.all().cast(pl.String)))
+        rows[f"ref_{name}"] = ref.height
+    _create(con, "ref_categories", pl.DataFrame({"category": list(CATEGORY_IDS)}))
+    rows["ref_categories"] = len(CATEGORY_IDS)
+    return rows
+
+
 def _write_store(path: Path, data_dir: Path,
                  report: ValidationReport) -> tuple[dict[str, int], dict[str, str]]:
     rows: dict[str, int] = {}
@@ -96,21 +116,12 @@ def _write_store(path: Path, data_dir: Path,
     con = duckdb.connect(str(path))
     try:
         con.execute("BEGIN TRANSACTION")
+        rows = create_tables(con, report.tables)
         for table in TABLES:
-            frame = report.tables.get(table.name, empty_frame(table.name))
-            frame = frame.select(table.column_names)  # contract order, nothing else
-            _create(con, table.name, frame)
-            rows[table.name] = frame.height
             if table.name in report.files:
                 path_in = report.files[table.name]
                 hashes[table.name] = _sha256(path_in)
-                files.append((table.name, path_in.name, hashes[table.name], frame.height))
-        for name in reference.REFERENCE_SETS:
-            ref = pl.DataFrame(list(reference.rows(name)), infer_schema_length=None)
-            _create(con, f"ref_{name}", ref.select(pl.all().cast(pl.String)))
-            rows[f"ref_{name}"] = ref.height
-        _create(con, "ref_categories", pl.DataFrame({"category": list(CATEGORY_IDS)}))
-        rows["ref_categories"] = len(CATEGORY_IDS)
+                files.append((table.name, path_in.name, hashes[table.name], rows[table.name]))
         _create(con, "bundle_files", pl.DataFrame(
             files, schema={"table_name": pl.String, "file_name": pl.String,
                            "sha256": pl.String, "rows": pl.Int64}, orient="row"))

@@ -1,7 +1,7 @@
 """Build an in-memory store from hand-made rows, for engine and category tests.
 
 Every contract table exists (typed, empty unless given) and the reference sets are loaded as
-`ref_<name>` tables, as `packgen.store.load_bundle` does from files.
+`ref_<name>` tables: the same `packgen.store.create_tables` that `load_bundle` uses.
 """
 
 from __future__ import annotations
@@ -9,24 +9,17 @@ from __future__ import annotations
 import duckdb
 import polars as pl
 
-from packgen import reference
-from packgen.contract import TABLES
-
-_POLARS = {"str": pl.String, "int": pl.Float64, "float": pl.Float64, "bool": pl.Boolean}
+from packgen.store import create_tables, empty_frame
 
 
 def make_store(tables: dict[str, list[dict]]) -> duckdb.DuckDBPyConnection:
+    """An in-memory store with the given rows and every other table empty."""
     con = duckdb.connect()
-    for t in TABLES:
-        schema = {c.name: _POLARS[c.type] for c in t.columns}
-        rows = tables.get(t.name, [])
-        frame = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
-        con.register("_frame", frame)
-        con.execute(f"create table {t.name} as select * from _frame")
-        con.unregister("_frame")
-    for name in reference.REFERENCE_SETS:
-        frame = pl.DataFrame(list(reference.rows(name)))
-        con.execute(f"create table ref_{name} as select * from frame")
+    frames = {}
+    for name, rows in tables.items():
+        schema = empty_frame(name).schema
+        frames[name] = pl.DataFrame(rows, schema=schema) if rows else pl.DataFrame(schema=schema)
+    create_tables(con, frames)
     return con
 
 
