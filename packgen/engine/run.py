@@ -122,10 +122,8 @@ def compute(con: duckdb.DuckDBPyConnection, params: RunParameters | None = None,
             t = time.perf_counter()
             run_sql_file(con, d.drilldown_sql, sql_params)
             timings[f"drilldown_{d.id}"] = time.perf_counter() - t
-    productivity = SQL_DIR / "productivity.sql"
-    if productivity.exists():
-        t = time.perf_counter()
-        run_sql_file(con, productivity, sql_params)
-        timings["productivity"] = time.perf_counter() - t
+    t = time.perf_counter()
+    run_sql_file(con, SQL_DIR / "productivity.sql", sql_params)
+    timings["productivity"] = time.perf_counter() - t
     timings["total"] = time.perf_counter() - start
     return timings
