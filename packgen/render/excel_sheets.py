@@ -51,7 +51,9 @@ RESULT_COLUMNS = (
     Column("pod_group", "POD group", description="Point-of-delivery group (acute cost only)."),
     Column("assessed", "Assessed", description="Yes, or No with the reason in the next column."),
     Column("reason", "Reason not assessed"),
-    Column("metric", "Metric", DECIMAL, description="The provider's value of the metric."),
+    Column("metric", "Metric", DECIMAL, description="The provider's value of the metric. A cost "
+           "index is kept as a ratio so the check formula works: 1.000 = national average "
+           "(the PDF shows it x100, as 100)."),
     Column("metric_unit", "Metric unit"),
     Column("benchmark", "Benchmark", DECIMAL, description="The target value (see Notes)."),
     Column("peers", "Peers", COUNT, description="Providers with valid data in the comparison."),
@@ -90,7 +92,8 @@ HRG_COLUMNS = (
     Column("expected_cost", "Expected cost £", GBP_PENCE,
            description="Activity x national mean unit cost (MFF-adjusted prices)."),
     Column("cell_index", "Cell index", INDEX,
-           description="MFF-adjusted cost / expected cost of the department x service cell."),
+           description="MFF-adjusted cost / expected cost of the department x service cell, as a "
+           "ratio (1.000 = national average; the PDF shows it x100)."),
     Column("benchmark_index", "Benchmark index", INDEX),
     Column("excess", "Excess £", GBP_PENCE,
            description="max(0, adjusted cost - benchmark x expected cost), MFF-adjusted pounds."),
