@@ -148,6 +148,12 @@ def _component(data: dict, where: str, errors: list[str]) -> ComponentDef | None
     )
 
 
+def _prose(text: str) -> str:
+    """Wording as one paragraph: the TOML files wrap lines for diffs, readers should not see it
+    (a workbook cell would keep every line break)."""
+    return " ".join(text.split())
+
+
 def parse_definition(path: Path, errors: list[str]) -> CategoryDef | None:
     """Parse one definition file, appending every problem found to `errors`."""
     where = path.name
@@ -184,9 +190,9 @@ def parse_definition(path: Path, errors: list[str]) -> CategoryDef | None:
     return CategoryDef(
         id=data["id"], code=data["code"], title=data["title"],
         short_title=data.get("short_title", data["title"]), sectors=tuple(data["sectors"]),
-        sub_unit_name=data["sub_unit_name"], what_it_measures=data["what_it_measures"].strip(),
-        why_it_matters=data["why_it_matters"].strip(),
-        how_calculated=data["how_calculated"].strip(),
+        sub_unit_name=data["sub_unit_name"], what_it_measures=_prose(data["what_it_measures"]),
+        why_it_matters=_prose(data["why_it_matters"]),
+        how_calculated=_prose(data["how_calculated"]),
         overlaps_with=tuple(data.get("overlaps_with", [])), sources=tuple(data["sources"]),
         sql=SQL_DIR / data["sql"],
         drilldown_sql=SQL_DIR / data["drilldown_sql"] if data.get("drilldown_sql") else None,
