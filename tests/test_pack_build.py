@@ -163,3 +163,19 @@ def test_acute_opportunity_by_point_of_delivery_sums_to_the_category(packs):
         assert [g for g, _name, _gbp in pack.acute_by_pod_group] == [
             "nel_long_stay", "ae_nel_short_stay", "electives", "outpatients", "other_acute"]
         assert round(sum(gbp for *_, gbp in pack.acute_by_pod_group), 2) == acute.opportunity_gbp
+
+
+def test_components_sharing_a_target_share_one_clause():
+    from packgen.categories import load_definitions
+    estates = next(d for d in load_definitions() if d.id == "estates_procurement")
+    parts = [(estates.component(c), 0.03 if c == "clinical_supplies" else None)
+             for c in ("electricity", "gas", "general_supplies", "clinical_supplies")]
+    sentence = text.opportunity_sentence("Trust A", estates, parts, 1234.5, {"kWh": 10.0}, 0.75)
+    labels = [estates.component(c).metric_label for c in ("electricity", "gas",
+                                                           "general_supplies")]
+    clinical = estates.component("clinical_supplies").metric_label
+    assert sentence == (
+        f"If Trust A matched the median of its peers on {labels[0][0].lower() + labels[0][1:]}, "
+        f"{labels[1][0].lower() + labels[1][1:]} and {labels[2][0].lower() + labels[2][1:]} and "
+        f"reduced {clinical[0].lower() + clinical[1:]} by 3%, it would release £1,234 a year "
+        "(10 kWh).")

@@ -26,16 +26,17 @@ def native_amounts(amounts: dict[str, float]) -> str:
     return " and ".join(parts)
 
 
-def _clause(comp: ComponentDef, performance_percentile: float, rate: float | None) -> str:
-    label = comp.metric_label[0].lower() + comp.metric_label[1:]
-    if comp.target == "fixed_rate":
-        return f"reduced {label} by {rate:.0%}"
+def _and(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+
+
+def _target_phrase(comp: ComponentDef, performance_percentile: float) -> str:
+    """The verb phrase of a peer or standard target, shared by components with the same one."""
     if comp.target == "standard":
-        return f"met the national standard on {label}"
+        return "met the national standard on"
     if comp.target == "median":
-        return f"matched the median of its peers on {label}"
-    return (f"matched the {ordinal(round(performance_percentile * 100))} percentile of its peers "
-            f"on {label}")
+        return "matched the median of its peers on"
+    return f"matched the {ordinal(round(performance_percentile * 100))} percentile of its peers on"
 
 
 def opportunity_sentence(provider_name: str, category: CategoryDef,
@@ -45,16 +46,23 @@ def opportunity_sentence(provider_name: str, category: CategoryDef,
     """'If X matched the 75th percentile of its peers on ..., it would release £N a year (...).'
 
     `contributing` lists the components with opportunity, with their fixed rate if any.
+    Components sharing a target are named in one clause ("matched the median of its peers on
+    electricity kWh per m2, gas kWh per m2 and ..."); each fixed rate keeps its own clause.
     """
-    clauses = []
+    grouped: dict[str, list[str]] = {}
     for comp, rate in contributing:
-        clause = _clause(comp, performance_percentile, rate)
-        if clause not in clauses:
-            clauses.append(clause)
-    joined = ", ".join(clauses[:-1]) + (" and " if len(clauses) > 1 else "") + clauses[-1]
+        label = comp.metric_label[0].lower() + comp.metric_label[1:]
+        if comp.target == "fixed_rate":
+            grouped.setdefault(f"reduced {label} by {rate:.0%}", [])
+        else:
+            labels = grouped.setdefault(_target_phrase(comp, performance_percentile), [])
+            if label not in labels:
+                labels.append(label)
+    clauses = [f"{phrase} {_and(labels)}" if labels else phrase
+               for phrase, labels in grouped.items()]
     units = native_amounts(native)
     tail = f" ({units})" if units else ""
-    return f"If {provider_name} {joined}, it would release {pounds(total_gbp)} a year{tail}."
+    return f"If {provider_name} {_and(clauses)}, it would release {pounds(total_gbp)} a year{tail}."
 
 
 def no_opportunity_sentence(provider_name: str, category: CategoryDef, assessed: int) -> str:
