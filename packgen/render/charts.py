@@ -20,7 +20,7 @@ NHS_BLUE = "#005EB8"
 PEER_GREY = "#AEB7BD"
 INK = "#212B32"
 GRID = "#E8EDEE"
-FONT = "DejaVu Sans"
+FONT = "Packgen Sans, DejaVu Sans, sans-serif"  # as the stylesheets
 
 # Peer chart canvas, in SVG user units (about 1 px at A4 content width).
 WIDTH, HEIGHT = 680.0, 178.0

@@ -9,10 +9,8 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
-import weasyprint
-
 from packgen.pack.model import Pack, RunInfo
-from packgen.render import charts
+from packgen.render import charts, pdf
 from packgen.render.html import TEMPLATES_DIR, environment
 from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT
 from packgen.run import totals
@@ -76,8 +74,7 @@ def regional_html(region_code: str, packs: Sequence[Pack], run: RunInfo,
 
 
 def render_summary_pdf(html: str) -> bytes:
-    document = weasyprint.HTML(string=html, base_url=str(TEMPLATES_DIR))
-    return document.write_pdf(stylesheets=[weasyprint.CSS(filename=str(STYLESHEET))])
+    return pdf.html_to_pdf(html, STYLESHEET)
 
 
 def write_pdf_bytes(path: Path, content: bytes) -> Path:
