@@ -272,3 +272,20 @@ def test_drilldown_shows_the_acute_opportunity_by_point_of_delivery(sample, samp
         assert f"{name} {gbp_full(amount)}" in text
     acute = next(c for c in sample.categories if c.id == "acute_cost")
     assert f"Acute cost total {gbp_full(acute.opportunity_gbp)}" in text
+
+
+def test_every_part_of_the_sample_pack_fits_one_page(sample):
+    """Cover with contents, summary, one page per category, drill-down, notes, method: a section
+    that spills onto a second page costs WeasyPrint time and the reader a half-empty page."""
+    parts = 1 + 1 + len(sample.categories) + (1 if sample.specialties else 0) + 1 + 1
+    assert _pdf_page_count(render_pdf_bytes(sample)) == parts
+
+
+def test_summary_bars_are_scaled_to_the_largest_category(sample, sample_doc):
+    table = _select(sample_doc.get_element_by_id("summary"), "table.category-table")[0]
+    largest = max(c.opportunity_gbp for c in sample.categories)
+    widths = [float(re.search(r"width: ([\d.]+)%", bar.get("style")).group(1))
+              for bar in _select(table, "span.bar")]
+    expected = [round(100 * c.opportunity_gbp / largest, 1) for c in sample.categories
+                if c.opportunity_gbp > 0]
+    assert widths == expected and max(widths) == 100.0
