@@ -281,15 +281,29 @@ def test_polars_reads_the_drilldown_table(path, pack):
     assert round(frame["Opportunity £"].sum(), 2) == acute.opportunity_gbp
 
 
-def test_write_is_atomic(pack, tmp_path, monkeypatch):
+@pytest.mark.parametrize("stage", ["openpyxl save", "drill-down rows"])
+def test_write_is_atomic(pack, tmp_path, monkeypatch, stage):
     target = tmp_path / "pack.xlsx"
     target.write_bytes(b"previous")
+    assert pack.hrg_rows  # so the drill-down's rows are added after openpyxl's save
 
     def broken_save(self, filename):
-        Path(filename).write_bytes(b"half")
+        if hasattr(filename, "write"):
+            filename.write(b"half")
+        else:
+            Path(filename).write_bytes(b"half")
         raise OSError("disk full")
 
-    monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    def broken_writestr(self, info, data, *args, **kwargs):
+        if "worksheets" in getattr(info, "filename", str(info)):
+            raise OSError("disk full")
+        return real_writestr(self, info, data, *args, **kwargs)
+
+    real_writestr = zipfile.ZipFile.writestr
+    if stage == "openpyxl save":
+        monkeypatch.setattr(openpyxl.Workbook, "save", broken_save)
+    else:
+        monkeypatch.setattr(zipfile.ZipFile, "writestr", broken_writestr)
     with pytest.raises(OSError):
         write_workbook(pack, target)
     assert target.read_bytes() == b"previous"

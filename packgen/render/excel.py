@@ -5,8 +5,9 @@ the category has a chart), the acute HRG drill-down, and the cells not assessed.
 holds one Excel table with its header frozen; figures are numbers with formats; each result row
 recomputes its own opportunity with a live formula and shows the difference.
 
-Public API: `build_workbook(pack)` (an openpyxl Workbook, for tests) and
-`write_workbook(pack, path)` (atomic: a temporary file in the same folder, then `os.replace`).
+Public API: `build_workbook(pack)` (an openpyxl Workbook, for tests; the drill-down's data rows
+join it only when saved, see `xlsx_bulk`) and `write_workbook(pack, path)` (atomic: a temporary
+file in the same folder, then `os.replace`).
 """
 
 from __future__ import annotations
@@ -23,6 +24,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from packgen.pack.model import Pack
 from packgen.render import excel_sheets as sheets
+from packgen.render.xlsx_bulk import save_workbook
 from packgen.render.xlsx_tables import (
     COUNT,
     GBP_PENCE,
@@ -111,7 +113,7 @@ def write_workbook(pack: Pack, path: str | os.PathLike[str]) -> Path:
                                          dir=target.parent)
     os.close(handle)
     try:
-        workbook.save(temporary)
+        save_workbook(workbook, temporary)
         os.replace(temporary, target)
     except BaseException:
         Path(temporary).unlink(missing_ok=True)

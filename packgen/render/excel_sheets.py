@@ -7,6 +7,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from packgen.pack.model import CategorySection, Component, Pack
 from packgen.render.excel_formulas import excel_template
+from packgen.render.xlsx_bulk import write_bulk_table
 from packgen.render.xlsx_tables import (
     COUNT,
     DECIMAL,
@@ -186,15 +187,12 @@ def write_drilldown_sheet(ws: Worksheet, pack: Pack, table_name: str) -> TableLo
         sheet_link("Contents", "Back to Contents"),
     ]
     header_row = write_title(ws, "Acute cost drill-down by HRG", notes)
-    rows = [{"pod_group": h.pod_group, "department": h.department_code,
-             "service_code": h.service_code, "service_name": h.service_name,
-             "currency": h.currency_code, "activity": h.activity,
-             "actual_cost": h.actual_cost_gbp, "expected_cost": h.expected_cost_gbp,
-             "cell_index": h.cell_index, "benchmark_index": h.benchmark_index,
-             "excess": h.excess_gbp, "opportunity_gbp": h.opportunity_gbp}
-            for h in pack.hrg_rows]
-    return write_table(ws, name=table_name, columns=HRG_COLUMNS, rows=rows,
-                       header_row=header_row)
+    # In HRG_COLUMNS order. Thousands of rows: written by xlsx_bulk, not cell by cell.
+    rows = [(h.pod_group, h.department_code, h.service_code, h.service_name, h.currency_code,
+             h.activity, h.actual_cost_gbp, h.expected_cost_gbp, h.cell_index, h.benchmark_index,
+             h.excess_gbp, h.opportunity_gbp) for h in pack.hrg_rows]
+    return write_bulk_table(ws, name=table_name, columns=HRG_COLUMNS, rows=rows,
+                            header_row=header_row)
 
 
 def write_not_assessed_sheet(ws: Worksheet, pack: Pack, table_name: str) -> TableLocation:

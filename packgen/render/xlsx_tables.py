@@ -16,8 +16,9 @@ from dataclasses import dataclass, field
 from openpyxl.cell.cell import ILLEGAL_CHARACTERS_RE, Cell
 from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
+from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
-from openpyxl.worksheet.table import Table, TableStyleInfo
+from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
 # Number formats. Pounds keep pennies wherever a reader reconciles figures to the penny.
@@ -31,7 +32,7 @@ RATE = "#,##0.00##"  # unit values such as an MFF of 1.0431 or a rate of 0.5
 
 MAX_SHEET_TITLE = 30  # Excel allows 31; GSS guidance asks for fewer than 31
 _SHEET_FORBIDDEN = re.compile(r"[\[\]:*?/\\]")
-_FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
+FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_CELL_TEXT = 32_767
 _TITLE_FONT = Font(bold=True, size=14)
 _HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
@@ -100,7 +101,7 @@ def sheet_link(title: str, text: str | None = None) -> Link:
     return Link(text or title, f"{sheet_ref(title)}!A1")
 
 
-_WIDTH_SAMPLE_ROWS = 500
+WIDTH_SAMPLE_ROWS = 500
 
 
 def safe_sheet_title(wanted: str, taken: Iterable[str]) -> str:
@@ -125,7 +126,7 @@ def set_text(cell: Cell, text: str) -> None:
     """Write data text as text, whatever it starts with."""
     text = clean_text(text)
     cell.value = text
-    if text.startswith(_FORMULA_TRIGGERS):
+    if text.startswith(FORMULA_TRIGGERS):
         cell.data_type = "s"  # openpyxl would otherwise store "=..." as a formula
         cell.quotePrefix = True
 
@@ -175,18 +176,13 @@ def write_table(
     gets one row saying `empty_text`, because Excel rejects a table without a data row.
     """
     letters = {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
-    for i, column in enumerate(columns, start=1):
-        cell = ws.cell(row=header_row, column=i)
-        set_text(cell, column.header)
-        cell.font = Font(bold=True)
-        cell.alignment = _HEADER_ALIGNMENT
-    widths = [len(c.header) / 2 + 2 for c in columns]  # headers wrap onto two lines
+    widths = write_header(ws, columns, header_row)
     row_number = header_row
     for row_number, row in enumerate(rows, start=header_row + 1):
         refs = None
         # Widths are fitted to the first rows: measuring every cell of a drill-down of
         # thousands of rows costs more than writing it.
-        measure = row_number - header_row <= _WIDTH_SAMPLE_ROWS
+        measure = row_number - header_row <= WIDTH_SAMPLE_ROWS
         for i, column in enumerate(columns, start=1):
             value = row.get(column.key)
             if value is None:
@@ -201,16 +197,47 @@ def write_table(
         row_number += 1
         set_text(ws.cell(row=row_number, column=1), empty_text)
         widths[0] = max(widths[0], len(empty_text))
+    return finish_table(ws, name, columns, header_row, row_number, widths, style)
+
+
+def write_header(ws: Worksheet, columns: Sequence[Column], header_row: int) -> list[float]:
+    """The table's header row; returns starting column widths (headers wrap onto two lines)."""
+    for i, column in enumerate(columns, start=1):
+        cell = ws.cell(row=header_row, column=i)
+        set_text(cell, column.header)
+        cell.font = Font(bold=True)
+        cell.alignment = _HEADER_ALIGNMENT
+    return [len(c.header) / 2 + 2 for c in columns]
+
+
+def fit_widths(widths: list[float], rows: Iterable[Sequence[object]]) -> None:
+    """Widen `widths` to the first WIDTH_SAMPLE_ROWS rows (values in column order)."""
+    for _, row in zip(range(WIDTH_SAMPLE_ROWS), rows, strict=False):
+        for i, value in enumerate(row):
+            if value is not None:
+                widths[i] = max(widths[i], _display_width(value))
+
+
+def finish_table(ws: Worksheet, name: str, columns: Sequence[Column], header_row: int,
+                 last_row: int, widths: list[float], style: str = "TableStyleMedium2",
+                 ) -> TableLocation:
+    """Declare rows header_row..last_row an Excel table, freeze the header, set column widths."""
     last_letter = get_column_letter(len(columns))
-    ref = f"A{header_row}:{last_letter}{row_number}"
-    table = Table(displayName=name, ref=ref)
+    ref = f"A{header_row}:{last_letter}{last_row}"
+    table = Table(displayName=name, ref=ref, autoFilter=AutoFilter(ref=ref))
+    # Named here from the headers written above: left to openpyxl, naming them reads the whole
+    # range back through the sheet, creating an empty cell object for every gap (233,000 cells
+    # for a large drill-down whose rows xlsx_bulk adds later).
+    table.tableColumns = [TableColumn(id=i, name=clean_text(c.header))
+                          for i, c in enumerate(columns, start=1)]
     table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
     ws.add_table(table)
     ws.freeze_panes = f"A{header_row + 1}"
     for i, column in enumerate(columns, start=1):
         width = column.width or min(_MAX_WIDTH, max(_MIN_WIDTH, widths[i - 1] + 2))
         ws.column_dimensions[get_column_letter(i)].width = width
-    return TableLocation(ws.title, header_row, header_row + 1, row_number, letters)
+    letters = {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
+    return TableLocation(ws.title, header_row, header_row + 1, last_row, letters)
 
 
 def write_label_values(
