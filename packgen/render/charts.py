@@ -23,9 +23,9 @@ GRID = "#E8EDEE"
 FONT = "Packgen Sans, DejaVu Sans, sans-serif"  # as the stylesheets
 
 # Peer chart canvas, in SVG user units (about 1 px at A4 content width).
-WIDTH, HEIGHT = 680.0, 140.0
+WIDTH, HEIGHT = 680.0, 130.0
 PLOT_LEFT, PLOT_RIGHT = 52.0, 590.0  # right margin holds the benchmark label
-PLOT_TOP, PLOT_BOTTOM = 28.0, 116.0  # top band holds the provider label
+PLOT_TOP, PLOT_BOTTOM = 26.0, 108.0  # top band holds the provider label
 
 
 @dataclass(frozen=True)

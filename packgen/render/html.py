@@ -25,8 +25,8 @@ PACK_TEMPLATE = "pack.html.j2"
 # Short tables keep WeasyPrint fast (about 6 ms a row) and the pack readable; Excel has the rest.
 # PDF tables stay short: WeasyPrint lays out a table row in ~5 ms, and the Excel pack holds
 # every row anyway.
-MAX_TOP_ROWS = 6
-MAX_SPECIALTIES = 5
+MAX_TOP_ROWS = 5
+MAX_SPECIALTIES = 4
 MAX_HRGS = 3
 MAX_NOT_ASSESSED_LISTED = 8
 
