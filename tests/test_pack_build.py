@@ -179,3 +179,14 @@ def test_components_sharing_a_target_share_one_clause():
         f"{labels[1][0].lower() + labels[1][1:]} and {labels[2][0].lower() + labels[2][1:]} and "
         f"reduced {clinical[0].lower() + clinical[1:]} by 3%, it would release £1,234 a year "
         "(10 kWh).")
+
+
+def test_hrg_rows_can_be_loaded_for_some_providers_only(store, source, packs):
+    """A national run's workers load the HRG rows of their own providers only."""
+    with_hrgs = sorted(code for code, pack in packs.items() if pack.hrg_rows)
+    assert len(with_hrgs) >= 2
+    mine, other = with_hrgs[0], with_hrgs[1]
+    partial = load_source(store, produced_on=source.run.produced_on, hrg_providers=[mine])
+    assert build_pack(partial, mine).hrg_rows == packs[mine].hrg_rows
+    assert build_pack(partial, other).hrg_rows == ()
+    assert partial.hrg.frame.height == len(packs[mine].hrg_rows)

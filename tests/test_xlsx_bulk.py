@@ -103,3 +103,19 @@ def test_no_rows_gives_the_usual_one_row_table(tmp_path):
     ws = openpyxl.load_workbook(tmp_path / "e.xlsx").active
     assert ws["A2"].value == "Nothing here"
     assert re.fullmatch(r"A1:E2", ws.tables["T"].ref)
+
+
+def test_subclasses_of_numbers_and_text_are_written_as_plain_values(tmp_path):
+    class Code(str):
+        pass
+
+    class Amount(float):
+        pass
+
+    wb = Workbook()
+    write_bulk_table(wb.active, name="T", columns=COLUMNS[:4], header_row=1,
+                     rows=[(Code("=NEL"), "x", 3, Amount(2.5))])
+    save_workbook(wb, tmp_path / "s.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "s.xlsx").active
+    assert ws["A2"].value == "=NEL" and ws["A2"].data_type == "s" and ws["A2"].quotePrefix
+    assert ws["D2"].value == 2.5 and ws["D2"].number_format == GBP_PENCE

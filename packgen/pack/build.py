@@ -11,6 +11,7 @@ import datetime as dt
 import hashlib
 import os
 from collections import defaultdict
+from collections.abc import Collection
 from dataclasses import dataclass, fields, replace
 
 import duckdb
@@ -149,8 +150,13 @@ def run_info(con: duckdb.DuckDBPyConnection, params: RunParameters,
 
 
 def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = None,
-                produced_on: str | None = None) -> PackSource:
-    """Fetch every provider's pack data in a few set-based queries (after `engine.compute`)."""
+                produced_on: str | None = None,
+                hrg_providers: Collection[str] | None = None) -> PackSource:
+    """Fetch every provider's pack data in a few set-based queries (after `engine.compute`).
+
+    `hrg_providers` limits the acute HRG rows (a million at national scale) to the providers
+    whose packs this process will build; other providers' packs then have no HRG drill-down.
+    """
     params = params or RunParameters()
     defs = load_definitions()
     charted = " or ".join(f"(category = '{d.id}' and component = '{d.chart_component}')"
@@ -165,10 +171,13 @@ def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = N
                            "order by category, component, sub_unit, peer_set, rank"):
         key = (row["category"], row["component"], row["sub_unit"], row["peer_set"])
         peer_values[key].append(row)
-    hrg_frame = con.sql("select * from acute_hrg_rows where opportunity_gbp > 0 "
-                        "order by provider_code, opportunity_gbp desc, department_code, "
-                        "service_code, currency_code").pl()
-    hrg = HrgTable.from_frame(hrg_frame.select(["provider_code", *HRG_COLUMNS]))
+    only = "" if hrg_providers is None else "and provider_code in (select unnest($codes))"
+    hrg_frame = con.sql(
+        f"select provider_code, {', '.join(HRG_COLUMNS)} from acute_hrg_rows "
+        f"where opportunity_gbp > 0 {only} order by provider_code, opportunity_gbp desc, "
+        "department_code, service_code, currency_code",
+        params=None if hrg_providers is None else {"codes": sorted(hrg_providers)}).pl()
+    hrg = HrgTable.from_frame(hrg_frame)
     productivity = {r["provider_code"]: r
                     for r in _frame_rows(con, "select * from productivity_growth")}
     excluded = dict(con.execute(

@@ -42,6 +42,9 @@ from packgen.render.xlsx_tables import (
 )
 
 Value = str | int | float | None
+# Fast deflate: level 6 (zlib's default) took 35-70 ms more on large drill-downs, for files
+# about a fifth smaller.
+_LEVEL = 1
 
 
 @dataclass
@@ -90,12 +93,13 @@ def save_workbook(workbook: Workbook, path: str | os.PathLike[str]) -> None:
     workbook.save(buffer)  # assigns each sheet its part name (ws.path)
     parts = {bulk.sheet.path.lstrip("/"): bulk for bulk in pending}
     with zipfile.ZipFile(buffer) as source, \
-            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED, compresslevel=6) as target:
+            zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
             data = source.read(info.filename)
             if info.filename in parts:
                 data = _with_rows(data, parts.pop(info.filename))
-            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED)
+            target.writestr(info, data, compress_type=zipfile.ZIP_DEFLATED,
+                            compresslevel=_LEVEL)
     if parts:
         raise RuntimeError(f"sheets missing from the saved workbook: {sorted(parts)}")
 
@@ -129,28 +133,45 @@ def _with_rows(sheet_xml: bytes, bulk: _BulkRows) -> bytes:
 def _rows_xml(bulk: _BulkRows):
     letters = [get_column_letter(i) for i in range(1, len(bulk.styles) + 1)]
     cells = list(zip(letters, bulk.styles, bulk.quoted_styles, strict=True))
+    # Codes and names repeat down a drill-down: each distinct text is cleaned and escaped once.
+    texts: dict[tuple[str, str, str], tuple[str, str]] = {}
     for r, row in enumerate(bulk.rows, start=bulk.first_row):
         parts = [f'<row r="{r}">']
         for (letter, style, quoted), value in zip(cells, row, strict=True):
             if value is None:
                 continue
-            if isinstance(value, str):
-                text = clean_text(value)
-                if text.startswith(FORMULA_TRIGGERS):
-                    style = quoted
-                parts.append(f'<c r="{letter}{r}"{style} t="inlineStr"><is><t xml:space='
-                             f'"preserve">{_escape(text)}</t></is></c>')
-            elif isinstance(value, bool):
-                raise TypeError("bulk rows hold text and numbers; write Yes/No as text")
-            elif isinstance(value, int):
-                parts.append(f'<c r="{letter}{r}"{style}><v>{value}</v></c>')
-            elif isinstance(value, float):
+            kind = type(value)
+            if kind not in _PLAIN:
+                kind, value = _plain(value)
+            if kind is float:
                 if math.isfinite(value):  # NaN and infinities have no cell form: left empty
                     parts.append(f'<c r="{letter}{r}"{style}><v>{value!r}</v></c>')
+            elif kind is str:
+                key = (value, style, quoted)
+                if key not in texts:
+                    text = clean_text(value)
+                    texts[key] = (quoted if text.startswith(FORMULA_TRIGGERS) else style,
+                                  _escape(text))
+                text_style, escaped = texts[key]
+                parts.append(f'<c r="{letter}{r}"{text_style} t="inlineStr"><is><t xml:space='
+                             f'"preserve">{escaped}</t></is></c>')
             else:
-                raise TypeError(f"bulk rows hold text and numbers, not {type(value).__name__}")
+                parts.append(f'<c r="{letter}{r}"{style}><v>{value}</v></c>')
         parts.append("</row>")
         yield "".join(parts)
+
+
+_PLAIN = (float, str, int)
+
+
+def _plain(value: object) -> tuple[type, object]:
+    """A subclass of float, int or str (numpy's float64, say) as the plain type; else an error."""
+    if isinstance(value, bool):
+        raise TypeError("bulk rows hold text and numbers; write Yes/No as text")
+    for kind in _PLAIN:
+        if isinstance(value, kind):
+            return kind, kind(value)
+    raise TypeError(f"bulk rows hold text and numbers, not {type(value).__name__}")
 
 
 def _escape(text: str) -> str:
