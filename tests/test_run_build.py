@@ -12,6 +12,7 @@ from packgen.cli import cli
 from packgen.engine import RunParameters
 from packgen.pack.build import build_pack, load_source
 from packgen.render import pdf as pdf_renderer
+from packgen.run import build as run_build_module
 from packgen.run import workers
 from packgen.run.build import BuildOptions, run_build
 from packgen.run.manifest import sha256_file
@@ -234,14 +235,17 @@ def test_rebuilding_one_provider_builds_only_its_model_when_summaries_are_curren
     assert (run / "national" / "national-summary.xlsx").is_file()
 
 
-def test_in_process_rendering_keeps_the_hrg_rows(bundle, tmp_path, monkeypatch):
-    seen = []
-    original = workers.render_one
+def test_in_process_rendering_loads_the_hrg_rows_of_its_providers_only(bundle, tmp_path,
+                                                                        monkeypatch):
+    """The parent loads no HRG rows for the national totals; it loads the drill-down rows of
+    the packs it renders itself (a pool's workers load their own)."""
+    calls = []
+    original = run_build_module.load_hrg
 
-    def spy(source, run_dir, code, formats):
-        seen.append(bool(source.hrg.spans))
-        return original(source, run_dir, code, formats)
+    def spy(con, providers=None):
+        calls.append(None if providers is None else sorted(providers))
+        return original(con, providers)
 
-    monkeypatch.setattr(workers, "render_one", spy)
+    monkeypatch.setattr(run_build_module, "load_hrg", spy)
     _build(bundle, tmp_path / "run", providers=["RAA"])
-    assert seen == [True]  # the drill-down is only dropped when a pool renders
+    assert calls == [["RAA"]]

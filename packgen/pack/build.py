@@ -149,6 +149,20 @@ def run_info(con: duckdb.DuckDBPyConnection, params: RunParameters,
         run_id=hashlib.sha256(identity.encode()).hexdigest()[:12])
 
 
+def load_hrg(con: duckdb.DuckDBPyConnection,
+             providers: Collection[str] | None = None) -> HrgTable:
+    """The acute HRG rows with opportunity, of every provider or of `providers` only."""
+    if providers is not None and not providers:
+        return HrgTable.empty()
+    only = "" if providers is None else "and provider_code in (select unnest($codes))"
+    frame = con.sql(
+        f"select provider_code, {', '.join(HRG_COLUMNS)} from acute_hrg_rows "
+        f"where opportunity_gbp > 0 {only} order by provider_code, opportunity_gbp desc, "
+        "department_code, service_code, currency_code",
+        params=None if providers is None else {"codes": sorted(providers)}).pl()
+    return HrgTable.from_frame(frame)
+
+
 def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = None,
                 produced_on: str | None = None,
                 hrg_providers: Collection[str] | None = None) -> PackSource:
@@ -171,13 +185,7 @@ def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = N
                            "order by category, component, sub_unit, peer_set, rank"):
         key = (row["category"], row["component"], row["sub_unit"], row["peer_set"])
         peer_values[key].append(row)
-    only = "" if hrg_providers is None else "and provider_code in (select unnest($codes))"
-    hrg_frame = con.sql(
-        f"select provider_code, {', '.join(HRG_COLUMNS)} from acute_hrg_rows "
-        f"where opportunity_gbp > 0 {only} order by provider_code, opportunity_gbp desc, "
-        "department_code, service_code, currency_code",
-        params=None if hrg_providers is None else {"codes": sorted(hrg_providers)}).pl()
-    hrg = HrgTable.from_frame(hrg_frame)
+    hrg = load_hrg(con, hrg_providers)
     productivity = {r["provider_code"]: r
                     for r in _frame_rows(con, "select * from productivity_growth")}
     excluded = dict(con.execute(

@@ -19,7 +19,7 @@ from packgen import __version__
 from packgen.engine import RunParameters
 from packgen.engine.summary import export_csv
 from packgen.errors import PackgenError
-from packgen.pack.build import HrgTable, PackSource, build_pack, load_source
+from packgen.pack.build import PackSource, build_pack, load_hrg, load_source
 from packgen.pack.model import Pack
 from packgen.run import national, regional, totals, workers
 from packgen.run.manifest import (
@@ -127,7 +127,9 @@ def run_build(options: BuildOptions,
     t = time.perf_counter()
     con = open_store(db_path, read_only=True)
     try:
-        source = load_source(con, options.params)
+        # No HRG rows yet: they are loaded below for the packs rendered in this process, and
+        # by each worker for its own packs otherwise.
+        source = load_source(con, options.params, hrg_providers=())
     finally:
         con.close()
     timings["load_source"] = time.perf_counter() - t
@@ -203,9 +205,12 @@ def run_build(options: BuildOptions,
                 "parameters": options.params.as_dict(), "parameter_labels": source.run.parameters,
                 "inputs": store.inputs, "store_reused": store.reused, "formats": list(formats),
                 "workers": worker_count, "timings": timings, "providers": entries}
-    if workers.uses_pool(worker_count, len(to_render)):
-        # Workers load their own HRG rows; the parent needs none of them for the rest of the run.
-        source = replace(source, hrg=HrgTable.empty())
+    if not workers.uses_pool(worker_count, len(to_render)) and to_render:
+        con = open_store(db_path, read_only=True)
+        try:
+            source = replace(source, hrg=load_hrg(con, to_render))
+        finally:
+            con.close()
     try:
         workers.render_all(to_render, source=source, db_path=db_path, run_dir=run_dir,
                            formats=formats, workers=worker_count, on_result=on_result)
