@@ -219,7 +219,7 @@ def run_build(options: BuildOptions,
         write_manifest(run_dir, manifest)
         raise
     timings["render"] = time.perf_counter() - t
-    for stage in ("model", *formats):
+    for stage in ("model", *formats, "gc", "worker_start"):
         timings[f"render_cpu_{stage}"] = sum(entries[c]["seconds"].get(stage, 0.0)
                                              for c in built)
 

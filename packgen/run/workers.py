@@ -100,12 +100,15 @@ def render_one(source: PackSource, run_dir: Path, code: str,
             path.unlink(missing_ok=True)
         if collecting:
             gc.enable()
+        started = time.perf_counter()
         gc.collect()
+        seconds["gc"] = time.perf_counter() - started
     return outcome
 
 
 def init_worker(db_path: Path, params: RunParameters, produced_on: str, run_dir: Path,
                 formats: Sequence[str], codes: Sequence[str]) -> None:
+    started = time.perf_counter()
     con = open_store(db_path, read_only=True)
     try:
         _STATE["source"] = load_source(con, params, produced_on, hrg_providers=codes)
@@ -114,10 +117,14 @@ def init_worker(db_path: Path, params: RunParameters, produced_on: str, run_dir:
     _STATE["run_dir"], _STATE["formats"] = run_dir, tuple(formats)
     gc.collect()
     gc.freeze()  # the source lives as long as the worker: no need to walk it after every pack
+    _STATE["started"] = time.perf_counter() - started
 
 
 def render_in_worker(code: str) -> dict:
-    return render_one(_STATE["source"], _STATE["run_dir"], code, _STATE["formats"])
+    outcome = render_one(_STATE["source"], _STATE["run_dir"], code, _STATE["formats"])
+    # The worker's start-up (loading its source) is charged to its first pack.
+    outcome["seconds"]["worker_start"] = _STATE.pop("started", 0.0)
+    return outcome
 
 
 def uses_pool(workers: int, providers: int) -> bool:
