@@ -188,5 +188,7 @@ def test_hrg_rows_can_be_loaded_for_some_providers_only(store, source, packs):
     mine, other = with_hrgs[0], with_hrgs[1]
     partial = load_source(store, produced_on=source.run.produced_on, hrg_providers=[mine])
     assert build_pack(partial, mine).hrg_rows == packs[mine].hrg_rows
-    assert build_pack(partial, other).hrg_rows == ()
+    with pytest.raises(LookupError, match=f"HRG rows of {other} were not loaded"):
+        build_pack(partial, other)  # never a pack silently without its drill-down
+    assert build_pack(partial, other, detail=False).hrg_rows == ()
     assert partial.hrg.frame.height == len(packs[mine].hrg_rows)

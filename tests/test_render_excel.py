@@ -279,6 +279,16 @@ def test_polars_reads_the_drilldown_table(path, pack):
     assert frame.schema["Opportunity £"] == pl.Float64
     acute = next(c for c in pack.categories if c.id == "acute_cost")
     assert round(frame["Opportunity £"].sum(), 2) == acute.opportunity_gbp
+    # Every column holds its own field of the HRG row, in the model's order.
+    fields = {"POD group": "pod_group", "Department": "department_code",
+              "Service code": "service_code", "Service name": "service_name",
+              "Currency (HRG)": "currency_code", "Activity": "activity",
+              "Actual cost £": "actual_cost_gbp", "Expected cost £": "expected_cost_gbp",
+              "Cell index": "cell_index", "Benchmark index": "benchmark_index",
+              "Excess £": "excess_gbp", "Opportunity £": "opportunity_gbp"}
+    assert set(frame.columns) == set(fields)
+    for got, hrg in zip(frame.iter_rows(named=True), pack.hrg_rows, strict=True):
+        assert got == {header: getattr(hrg, field) for header, field in fields.items()}
 
 
 @pytest.mark.parametrize("stage", ["openpyxl save", "drill-down rows"])

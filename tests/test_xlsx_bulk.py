@@ -3,8 +3,10 @@ cells openpyxl would have written cell by cell (values, types, formats, quote pr
 
 from __future__ import annotations
 
+import gc
 import math
 import re
+import weakref
 import zipfile
 
 import openpyxl
@@ -90,9 +92,51 @@ def test_bulk_rows_refuse_values_a_plain_cell_cannot_hold(tmp_path):
     write_bulk_table(wb.active, name="T", columns=COLUMNS[:1], rows=[(True,)], header_row=1)
     with pytest.raises(TypeError, match="text and numbers"):
         save_workbook(wb, tmp_path / "b.xlsx")
-    with pytest.raises(ValueError, match="2 values for 5 columns"):
-        write_bulk_table(Workbook().active, name="T", columns=COLUMNS, rows=[("a", "b")],
+    good = ("a", "b", 1, 2.0, 3.0)
+    with pytest.raises(ValueError, match="row 2 of bulk table T has 2 values for 5 columns"):
+        write_bulk_table(Workbook().active, name="T", columns=COLUMNS, rows=[good, ("a", "b")],
                          header_row=1)
+
+
+def test_text_xml_cannot_hold_is_replaced_and_the_file_stays_readable(tmp_path):
+    wb = Workbook()
+    write_bulk_table(wb.active, name="T", columns=COLUMNS[:2], header_row=1,
+                     rows=[("x\ufffey", "lone \ud800 surrogate"), ("\uffff", "emoji \U0001f600")])
+    save_workbook(wb, tmp_path / "x.xlsx")
+    ws = openpyxl.load_workbook(tmp_path / "x.xlsx").active
+    assert [ws["A2"].value, ws["B2"].value, ws["A3"].value, ws["B3"].value] == [
+        "x\ufffdy", "lone \ufffd surrogate", "\ufffd", "emoji \U0001f600"]
+
+
+def test_a_cell_written_where_bulk_rows_go_is_refused_not_misplaced(tmp_path):
+    wb = Workbook()
+    write_bulk_table(wb.active, name="T", columns=COLUMNS[:2], header_row=1,
+                     rows=[("a", "b"), ("c", "d")])
+    wb.active["A10"] = "a note below the table"
+    with pytest.raises(RuntimeError, match="row 10 of sheet 'Sheet' was written"):
+        save_workbook(wb, tmp_path / "below.xlsx")
+
+
+def test_one_bulk_table_a_sheet(tmp_path):
+    wb = Workbook()
+    write_bulk_table(wb.active, name="T1", columns=COLUMNS[:2], header_row=1, rows=[("a", "b")])
+    with pytest.raises(ValueError, match="already has a bulk table"):
+        write_bulk_table(wb.active, name="T2", columns=COLUMNS[:2], header_row=5,
+                         rows=[("c", "d")])
+
+
+def test_every_save_writes_the_rows_and_a_dropped_workbook_is_freed(tmp_path):
+    wb = Workbook()
+    write_bulk_table(wb.active, name="T", columns=COLUMNS[:2], header_row=1,
+                     rows=[("a", "b"), ("c", "d")])
+    for name in ("first.xlsx", "second.xlsx"):
+        save_workbook(wb, tmp_path / name)
+        ws = openpyxl.load_workbook(tmp_path / name).active
+        assert [ws["A2"].value, ws["B3"].value] == ["a", "d"]
+    alive = weakref.ref(wb)
+    del wb
+    gc.collect()
+    assert alive() is None  # the pending rows do not keep their workbook alive
 
 
 def test_no_rows_gives_the_usual_one_row_table(tmp_path):

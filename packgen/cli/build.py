@@ -138,14 +138,14 @@ def check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path |
     ensure_store(data_dir, db_path, params, say=_say)
     con = open_store(db_path, read_only=True)
     try:
-        source = load_source(con, params)
+        source = load_source(con, params, hrg_providers=())  # plan checks use totals only
     finally:
         con.close()
     table = plans.read_plans(plans_file, source.providers)
     if not table.height:
         raise PackgenError(f"the plans file {plans_file} has no rows",
                            "add one row per provider and category planned.")
-    packs = [build_pack(source, code) for code in sorted(source.providers)]
+    packs = [build_pack(source, code, detail=False) for code in sorted(source.providers)]
     thresholds = plans.Thresholds(large_gbp, large_share / 100, requirement / 100)
     checks = plans.check_plans(packs, table, thresholds)
     workbook = plans_report.write_plan_workbook(out_dir / plans_report.WORKBOOK_NAME, checks,

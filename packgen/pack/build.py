@@ -61,21 +61,29 @@ class HrgTable:
 
     frame: pl.DataFrame
     spans: dict[str, tuple[int, int]]  # provider -> (offset, length)
+    # The providers whose rows were loaded (None: every provider). A provider outside it has
+    # rows this table does not hold, which is not the same as having none.
+    loaded: frozenset[str] | None = None
 
     @classmethod
-    def from_frame(cls, frame: pl.DataFrame) -> HrgTable:
+    def from_frame(cls, frame: pl.DataFrame,
+                   loaded: Collection[str] | None = None) -> HrgTable:
         counts = frame.group_by("provider_code", maintain_order=True).len()
         spans, offset = {}, 0
         for code, length in counts.iter_rows():
             spans[code] = (offset, length)
             offset += length
-        return cls(frame, spans)
+        return cls(frame, spans, None if loaded is None else frozenset(loaded))
 
     @classmethod
     def empty(cls) -> HrgTable:
-        return cls(pl.DataFrame(), {})
+        """A table loaded for no provider: asking it for a provider's rows is an error."""
+        return cls(pl.DataFrame(), {}, frozenset())
 
     def of(self, provider_code: str) -> pl.DataFrame | None:
+        """The provider's rows (None if it has none); LookupError if they were not loaded."""
+        if self.loaded is not None and provider_code not in self.loaded:
+            raise LookupError(f"the HRG rows of {provider_code} were not loaded in this process")
         span = self.spans.get(provider_code)
         return self.frame.slice(*span) if span else None
 
@@ -160,7 +168,7 @@ def load_hrg(con: duckdb.DuckDBPyConnection,
         f"where opportunity_gbp > 0 {only} order by provider_code, opportunity_gbp desc, "
         "department_code, service_code, currency_code",
         params=None if providers is None else {"codes": sorted(providers)}).pl()
-    return HrgTable.from_frame(frame)
+    return HrgTable.from_frame(frame, providers)
 
 
 def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = None,
@@ -371,9 +379,11 @@ def _overlaps(source: PackSource, present: set[str]) -> dict[str, list[str]]:
 def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> Pack:
     """One provider's pack from the fetched source (pure: no queries).
 
-    With `detail=False` the HRG drill-down rows are left out (`hrg_rows` is empty; the
-    specialties' top HRGs are kept): enough for national and regional totals, and much lighter
-    when every provider's model is held at once.
+    With `detail=False` the HRG rows are neither read nor kept (`hrg_rows` is empty and the
+    specialties have no top HRGs; their totals stay): enough for national and regional totals,
+    and light when every provider's model is held at once. With `detail=True` the provider's
+    HRG rows must have been loaded (`HrgTable.of` raises otherwise), so a pack never silently
+    lacks its drill-down.
     """
     info = _provider_info(source.providers[provider_code])
     pods = {r["department_code"]: r["pod_group"] for r in reference.rows("departments")}
@@ -401,7 +411,7 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
                      "zero activity or a missing cost; they were left out, never counted as zero.")
     present = {s.id for s in sections}
     overlaps = _overlaps(source, present)
-    hrgs = _hrg_rows(source.hrg.of(provider_code))
+    hrgs = _hrg_rows(source.hrg.of(provider_code)) if detail else []
     acute = next((s for s in sections if s.id == "acute_cost"), None)
     overall = next((r for r in acute.rows if r.component == "overall_cost_index"), None) \
         if acute else None

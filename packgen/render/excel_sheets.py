@@ -3,6 +3,8 @@ drill-down and the cells not assessed. Each sheet holds one Excel table (GSS gui
 
 from __future__ import annotations
 
+from operator import attrgetter
+
 from openpyxl.worksheet.worksheet import Worksheet
 
 from packgen.pack.model import CategorySection, Component, Pack
@@ -102,6 +104,15 @@ HRG_COLUMNS = (
            description="This HRG's share of its cell's opportunity, in the provider's cash."),
 )
 
+# The HrgRow field behind each drill-down column, looked up by key so the two cannot drift apart.
+_HRG_FIELDS = {"pod_group": "pod_group", "department": "department_code",
+               "service_code": "service_code", "service_name": "service_name",
+               "currency": "currency_code", "activity": "activity",
+               "actual_cost": "actual_cost_gbp", "expected_cost": "expected_cost_gbp",
+               "cell_index": "cell_index", "benchmark_index": "benchmark_index",
+               "excess": "excess_gbp", "opportunity_gbp": "opportunity_gbp"}
+_HRG_VALUES = attrgetter(*(_HRG_FIELDS[c.key] for c in HRG_COLUMNS))
+
 NOT_ASSESSED_COLUMNS = (
     Column("category", "Category"),
     Column("component", "Component"),
@@ -187,10 +198,8 @@ def write_drilldown_sheet(ws: Worksheet, pack: Pack, table_name: str) -> TableLo
         sheet_link("Contents", "Back to Contents"),
     ]
     header_row = write_title(ws, "Acute cost drill-down by HRG", notes)
-    # In HRG_COLUMNS order. Thousands of rows: written by xlsx_bulk, not cell by cell.
-    rows = [(h.pod_group, h.department_code, h.service_code, h.service_name, h.currency_code,
-             h.activity, h.actual_cost_gbp, h.expected_cost_gbp, h.cell_index, h.benchmark_index,
-             h.excess_gbp, h.opportunity_gbp) for h in pack.hrg_rows]
+    # Thousands of rows: written by xlsx_bulk as tuples in HRG_COLUMNS order, not cell by cell.
+    rows = [_HRG_VALUES(h) for h in pack.hrg_rows]
     return write_bulk_table(ws, name=table_name, columns=HRG_COLUMNS, rows=rows,
                             header_row=header_row)
 

@@ -9,9 +9,9 @@ outside it (a provider name in another script) still print: the stylesheets fall
 system DejaVu Sans.
 
 The files are generated, not drawn: `python -m packgen.render.fonts` rebuilds them from the
-system's DejaVu Sans (Debian's fonts-dejavu-core). The Bitstream Vera licence of DejaVu allows
-modified copies provided they are renamed, hence the family name; templates/fonts/LICENSE.txt
-carries the licence.
+system's DejaVu Sans (Debian's fonts-dejavu-core). DejaVu's licences (Bitstream Vera, and Arev
+for some glyphs) allow modified copies provided they are renamed, hence the family name;
+templates/fonts/LICENSE.txt carries them in full.
 """
 
 from __future__ import annotations

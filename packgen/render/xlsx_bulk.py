@@ -49,29 +49,38 @@ _LEVEL = 1
 
 @dataclass
 class _BulkRows:
-    sheet: Worksheet
+    # Weak, so the pending rows do not keep their own workbook (the registry's key) alive.
+    sheet: weakref.ref[Worksheet]
+    name: str
     first_row: int
     rows: Sequence[Sequence[Value]]
     styles: list[str]  # per column: ' s="N"' or ''
     quoted_styles: list[str]  # the same with the quote prefix, for text that looks like a formula
 
 
-# Rows waiting for their workbook's save. Weak keys: a workbook that is dropped unsaved takes
-# its rows with it.
+# Each workbook's bulk rows, written by every `save_workbook` of it. Weak keys: a workbook
+# that is dropped takes its rows with it.
 _PENDING: weakref.WeakKeyDictionary[Workbook, list[_BulkRows]] = weakref.WeakKeyDictionary()
 
 
 def write_bulk_table(ws: Worksheet, *, name: str, columns: Sequence[Column],
                      rows: Sequence[Sequence[Value]], header_row: int,
                      empty_text: str = "No rows") -> TableLocation:
-    """Like `xlsx_tables.write_table`, for rows of plain values given in column order."""
+    """Like `xlsx_tables.write_table`, for rows of plain values given in column order.
+
+    The rows go below `header_row` when the workbook is saved with `save_workbook`; nothing
+    else may be written on those rows or below them (saving checks), and a sheet holds one
+    bulk table at most.
+    """
     if not rows:
         return write_table(ws, name=name, columns=columns, rows=(), header_row=header_row,
                            empty_text=empty_text)
-    for row in rows[:1]:
+    if any(bulk.sheet() is ws for bulk in _PENDING.get(ws.parent, ())):
+        raise ValueError(f"sheet {ws.title!r} already has a bulk table; it can hold one")
+    for number, row in enumerate(rows, start=1):
         if len(row) != len(columns):
-            raise ValueError(f"bulk rows of {name} have {len(row)} values for {len(columns)} "
-                             "columns")
+            raise ValueError(f"row {number} of bulk table {name} has {len(row)} values for "
+                             f"{len(columns)} columns")
     widths = write_header(ws, columns, header_row)
     fit_widths(widths, rows)
     styles, quoted = [], []
@@ -79,19 +88,20 @@ def write_bulk_table(ws: Worksheet, *, name: str, columns: Sequence[Column],
         styles.append(_style_attribute(ws, column.number_format, quoted=False))
         quoted.append(_style_attribute(ws, column.number_format, quoted=True))
     _PENDING.setdefault(ws.parent, []).append(
-        _BulkRows(ws, header_row + 1, rows, styles, quoted))
+        _BulkRows(weakref.ref(ws), name, header_row + 1, rows, styles, quoted))
     return finish_table(ws, name, columns, header_row, header_row + len(rows), widths)
 
 
 def save_workbook(workbook: Workbook, path: str | os.PathLike[str]) -> None:
     """Save with openpyxl, then add the workbook's bulk rows to their sheets' XML."""
-    pending = _PENDING.pop(workbook, [])
+    pending = _PENDING.get(workbook, [])
     if not pending:
         workbook.save(path)
         return
+    sheets = [_sheet_of(workbook, bulk) for bulk in pending]
     buffer = io.BytesIO()
     workbook.save(buffer)  # assigns each sheet its part name (ws.path)
-    parts = {bulk.sheet.path.lstrip("/"): bulk for bulk in pending}
+    parts = {ws.path.lstrip("/"): bulk for ws, bulk in zip(sheets, pending, strict=True)}
     with zipfile.ZipFile(buffer) as source, \
             zipfile.ZipFile(path, "w", zipfile.ZIP_DEFLATED) as target:
         for info in source.infolist():
@@ -102,6 +112,19 @@ def save_workbook(workbook: Workbook, path: str | os.PathLike[str]) -> None:
                             compresslevel=_LEVEL)
     if parts:
         raise RuntimeError(f"sheets missing from the saved workbook: {sorted(parts)}")
+
+
+def _sheet_of(workbook: Workbook, bulk: _BulkRows) -> Worksheet:
+    ws = bulk.sheet()
+    if ws is None or ws not in workbook.worksheets:
+        raise RuntimeError(f"the sheet of bulk table {bulk.name} is no longer in the workbook")
+    below = [r for r in (ws.max_row, *ws.row_dimensions) if r >= bulk.first_row]
+    if below:
+        raise RuntimeError(
+            f"row {max(below)} of sheet {ws.title!r} was written, but bulk table {bulk.name} "
+            f"fills rows {bulk.first_row} to {bulk.first_row + len(bulk.rows) - 1} and below "
+            "is left empty")
+    return ws
 
 
 def _style_attribute(ws: Worksheet, number_format: str | None, quoted: bool) -> str:

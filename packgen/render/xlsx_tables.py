@@ -117,9 +117,14 @@ def safe_sheet_title(wanted: str, taken: Iterable[str]) -> str:
     return candidate
 
 
+# Characters XML 1.0 cannot hold: C0 controls other than tab, LF and CR (openpyxl's own
+# pattern), lone surrogates, and the non-characters U+FFFE and U+FFFF, which openpyxl refuses.
+_NOT_XML = re.compile(ILLEGAL_CHARACTERS_RE.pattern + "|[\ud800-\udfff\ufffe\uffff]")
+
+
 def clean_text(text: str) -> str:
-    """Text a cell can hold: no XML-illegal control characters, within Excel's length limit."""
-    return ILLEGAL_CHARACTERS_RE.sub("\ufffd", text)[:_MAX_CELL_TEXT]
+    """Text a cell can hold: no XML-illegal characters, within Excel's length limit."""
+    return _NOT_XML.sub("\ufffd", text)[:_MAX_CELL_TEXT]
 
 
 def set_text(cell: Cell, text: str) -> None:
