@@ -1,7 +1,7 @@
 """Long tables of plain values (the acute HRG drill-down) written without an openpyxl cell each.
 
 openpyxl spends about 10 microseconds on every cell it creates and saves; an acute trust's
-drill-down has 1,000-19,000 HRG rows of 12 columns, which made its workbook take 0.7-2.5 s and
+drill-down has 1,000-19,000 HRG rows of 12 columns, which made its workbook take 0.6-2.3 s and
 the national run's workbooks 160 s of CPU. So `write_bulk_table` lets openpyxl write everything
 that needs its care (title, notes, header, the table definition, frozen panes, column widths, the
 cell styles) and keeps the data rows aside; `save_workbook` then saves with openpyxl and adds
