@@ -192,3 +192,16 @@ def test_hrg_rows_can_be_loaded_for_some_providers_only(store, source, packs):
         build_pack(partial, other)  # never a pack silently without its drill-down
     assert build_pack(partial, other, detail=False).hrg_rows == ()
     assert partial.hrg.frame.height == len(packs[mine].hrg_rows)
+
+
+def test_each_hrg_rows_excess_recomputes_from_its_own_columns(packs):
+    """The workbook's drill-down states how a row is computed; its columns must bear it out."""
+    checked = 0
+    for pack in packs.values():
+        for h in pack.hrg_rows:
+            assert h.adjusted_cost_gbp * pack.provider.mff == pytest.approx(h.actual_cost_gbp)
+            assert h.excess_gbp == pytest.approx(
+                max(0.0, h.adjusted_cost_gbp - h.benchmark_index * h.expected_cost_gbp),
+                abs=1e-6)
+            checked += 1
+    assert checked > 0

@@ -283,7 +283,8 @@ def test_polars_reads_the_drilldown_table(path, pack):
     fields = {"POD group": "pod_group", "Department": "department_code",
               "Service code": "service_code", "Service name": "service_name",
               "Currency (HRG)": "currency_code", "Activity": "activity",
-              "Actual cost £": "actual_cost_gbp", "Expected cost £": "expected_cost_gbp",
+              "Actual cost £": "actual_cost_gbp", "MFF-adjusted cost £": "adjusted_cost_gbp",
+              "Expected cost £": "expected_cost_gbp",
               "Cell index": "cell_index", "Benchmark index": "benchmark_index",
               "Excess £": "excess_gbp", "Opportunity £": "opportunity_gbp"}
     assert set(frame.columns) == set(fields)

@@ -145,6 +145,7 @@ class HrgRow:
     currency_code: str
     activity: float
     actual_cost_gbp: float
+    adjusted_cost_gbp: float  # actual cost / the provider's MFF: what the index compares
     expected_cost_gbp: float  # activity x national mean unit cost (MFF-adjusted prices)
     cell_index: float  # the cell's index (x100 when shown)
     benchmark_index: float | None

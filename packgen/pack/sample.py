@@ -84,8 +84,10 @@ def sample_pack(seed: int = 1) -> Pack:
                     share = left if k == 2 else round(gbp * p / sum(parts), 2)
                     left = round(left - share, 2)
                     hrgs.append(HrgRow(pod, dept, svc, svc_name, f"HN{k + 1}{rng.randint(1, 9)}A",
-                                       rng.randint(10, 900), round(expected * p * index, 2),
-                                       round(expected * p, 2), round(index, 6), round(bench, 6),
+                                       rng.randint(10, 900),
+                                       round(expected * p * index * provider.mff, 2),
+                                       round(expected * p * index, 2), round(expected * p, 2),
+                                       round(index, 6), round(bench, 6),
                                        round(share / provider.mff, 2), share))
     rows.append(ResultRow("acute_cost", "cost_index", "CC/192", "Adult critical care - Critical "
                           "Care Medicine", False, "fewer than 5 peers (3)", 1.02, None, 3, 9000.0,

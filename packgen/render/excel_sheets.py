@@ -92,6 +92,9 @@ HRG_COLUMNS = (
     Column("currency", "Currency (HRG)"),
     Column("activity", "Activity", COUNT),
     Column("actual_cost", "Actual cost £", GBP_PENCE),
+    Column("adjusted_cost", "MFF-adjusted cost £", GBP_PENCE,
+           description="Actual cost / the provider's market forces factor (stated above the "
+           "table): the cost the index compares with expected cost."),
     Column("expected_cost", "Expected cost £", GBP_PENCE,
            description="Activity x national mean unit cost (MFF-adjusted prices)."),
     Column("cell_index", "Cell index", INDEX,
@@ -99,7 +102,8 @@ HRG_COLUMNS = (
            "ratio (1.000 = national average; the PDF shows it x100)."),
     Column("benchmark_index", "Benchmark index", INDEX),
     Column("excess", "Excess £", GBP_PENCE,
-           description="max(0, adjusted cost - benchmark x expected cost), MFF-adjusted pounds."),
+           description="max(0, MFF-adjusted cost - benchmark index x expected cost), in "
+           "MFF-adjusted pounds: recomputable from the row."),
     Column("opportunity_gbp", "Opportunity £", GBP_PENCE,
            description="This HRG's share of its cell's opportunity, in the provider's cash."),
 )
@@ -108,7 +112,8 @@ HRG_COLUMNS = (
 _HRG_FIELDS = {"pod_group": "pod_group", "department": "department_code",
                "service_code": "service_code", "service_name": "service_name",
                "currency": "currency_code", "activity": "activity",
-               "actual_cost": "actual_cost_gbp", "expected_cost": "expected_cost_gbp",
+               "actual_cost": "actual_cost_gbp", "adjusted_cost": "adjusted_cost_gbp",
+               "expected_cost": "expected_cost_gbp",
                "cell_index": "cell_index", "benchmark_index": "benchmark_index",
                "excess": "excess_gbp", "opportunity_gbp": "opportunity_gbp"}
 _HRG_VALUES = attrgetter(*(_HRG_FIELDS[c.key] for c in HRG_COLUMNS))
@@ -193,6 +198,10 @@ def write_drilldown_sheet(ws: Worksheet, pack: Pack, table_name: str) -> TableLo
         "cell's opportunity shared in proportion to the row's positive excess, so rows add up "
         "to cells, specialties, point-of-delivery groups and the acute cost total. HRGs with "
         "no excess over the benchmark carry no opportunity and are not listed.",
+        f"How a row is computed: MFF-adjusted cost = actual cost / the market forces factor "
+        f"({pack.provider.mff:.4f}); Excess = max(0, MFF-adjusted cost - benchmark index x "
+        "expected cost); Opportunity = the cell's opportunity (Acute cost sheet) x the row's "
+        "Excess / the cell's total Excess, in pennies that add up to the cell.",
         "Filter the table to any point of delivery, specialty or HRG; the Summary checks that "
         "this table adds up to the acute cost opportunity.",
         sheet_link("Contents", "Back to Contents"),
