@@ -205,3 +205,16 @@ def test_each_hrg_rows_excess_recomputes_from_its_own_columns(packs):
                 abs=1e-6)
             checked += 1
     assert checked > 0
+
+
+def test_the_specialty_drilldown_counts_every_specialty_with_opportunity(packs):
+    """The PDF says "top 4 of N": N must be every specialty with opportunity, not a model cap."""
+    for pack in packs.values():
+        acute = next((c for c in pack.categories if c.id == "acute_cost"), None)
+        if acute is None:
+            continue
+        with_opportunity = {r.service_code for r in acute.rows
+                            if r.component == "cost_index" and r.opportunity_gbp > 0}
+        assert {s.service_code for s in pack.specialties} == with_opportunity
+        amounts = [s.opportunity_gbp for s in pack.specialties]
+        assert amounts == sorted(amounts, reverse=True)

@@ -39,7 +39,6 @@ from packgen.pack.model import (
 )
 
 TOP_ROWS = 8
-TOP_SPECIALTIES = 5
 TOP_HRGS = 3
 # Tables every pack draws on, whatever its categories (who the provider is, the bundle itself,
 # productivity growth).
@@ -331,7 +330,7 @@ def _specialties(section: CategorySection, hrgs: list[HrgRow]) -> tuple[Specialt
                              tuple(top_hrgs.get(code, ())))
               for code, pods in totals.items()]
     drills.sort(key=lambda s: (-s.opportunity_gbp, s.service_code))
-    return tuple(drills[:TOP_SPECIALTIES])
+    return tuple(drills)  # every specialty with opportunity; the PDF shows the first few
 
 
 def _by_pod_group(section: CategorySection) -> tuple[tuple[str, str, float], ...]:

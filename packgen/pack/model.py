@@ -208,7 +208,8 @@ class Pack:
     acute_overall_index: float | None  # provider's overall cost index (all rows), x100 scale
     acute_rank: int | None  # 1 = lowest cost index among peers
     acute_rank_of: int | None
-    specialties: tuple[SpecialtyDrill, ...]  # acute only: top specialties for the PDF
+    # Acute only: every specialty with opportunity, largest first (the PDF shows the first few).
+    specialties: tuple[SpecialtyDrill, ...]
     hrg_rows: tuple[HrgRow, ...]  # acute only: every HRG row with opportunity (Excel)
     not_assessed: tuple[NotAssessedRow, ...]
     data_notes: tuple[str, ...]

@@ -14,6 +14,7 @@ from __future__ import annotations
 
 import ast
 import re
+from functools import cache
 
 ROW_FIELDS = ("metric", "benchmark", "volume", "unit_value")
 
@@ -35,6 +36,7 @@ _TOKEN = re.compile(r"\s*(?:(\d+(?:\.\d+)?%?)|([A-Za-z_]+)|([x×*/+\-(),]))")
 _FUNCTIONS = {"max": "max", "min": "min"}
 
 
+@cache  # the engine writes a handful of distinct formulas for thousands of rows
 def excel_template(formula_text: str) -> str | None:
     """The row formula as an Excel template with `{metric}`-style placeholders, or None.
 

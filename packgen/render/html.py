@@ -22,9 +22,8 @@ TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
 STYLESHEET = TEMPLATES_DIR / "pack.css"
 PACK_TEMPLATE = "pack.html.j2"
 
-# Short tables keep WeasyPrint fast (about 6 ms a row) and the pack readable; Excel has the rest.
-# PDF tables stay short: WeasyPrint lays out a table row in ~5 ms, and the Excel pack holds
-# every row anyway.
+# PDF tables stay short: WeasyPrint lays out a table row in ~5 ms, every section must fit one
+# page, and the Excel pack holds every row anyway.
 MAX_TOP_ROWS = 5
 MAX_SPECIALTIES = 4
 MAX_HRGS = 3
@@ -72,8 +71,8 @@ def pod_group_name(pod_group: str) -> str:
 
 
 def pod_group_order(pack: Pack) -> list[str]:
-    """The point-of-delivery groups present in the drill-down, in the reference order."""
-    present = {g for s in pack.specialties for g in s.by_pod_group}
+    """The point-of-delivery groups of the specialties the drill-down shows, in reference order."""
+    present = {g for s in pack.specialties[:MAX_SPECIALTIES] for g in s.by_pod_group}
     order = {r["pod_group"]: int(r["sort_order"]) for r in reference.rows("pod_groups")}
     return sorted(present, key=lambda g: (order.get(g, 99), g))
 

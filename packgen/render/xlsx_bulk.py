@@ -145,7 +145,7 @@ _DIMENSION = re.compile(rb'<dimension ref="([A-Z]+\d+)(?::[A-Z]+\d+)?"\s*/>')
 def _with_rows(sheet_xml: bytes, bulk: _BulkRows) -> bytes:
     at = sheet_xml.rfind(_SHEET_DATA_END)
     if at < 0:
-        raise RuntimeError(f"no sheetData in {bulk.sheet.title!r}")
+        raise RuntimeError(f"no sheetData in the sheet of bulk table {bulk.name}")
     rows_xml = "".join(_rows_xml(bulk)).encode("utf-8")
     last = f"{get_column_letter(len(bulk.styles))}{bulk.first_row + len(bulk.rows) - 1}"
     head = _DIMENSION.sub(lambda m: b'<dimension ref="' + m.group(1) + b":" + last.encode()
