@@ -11,7 +11,6 @@ target and renames it over the old one, so a failed load leaves the previous sto
 
 from __future__ import annotations
 
-import hashlib
 import os
 import time
 from collections.abc import Callable
@@ -27,6 +26,7 @@ from packgen.contract.columns import DTYPES
 from packgen.contract.tables import TABLES
 from packgen.contract.validate import CATEGORY_IDS, ValidationReport, validate_bundle
 from packgen.errors import InputError
+from packgen.fileio import sha256_file
 
 DEFAULT_DB_NAME = "packgen.duckdb"
 # Problems listed in the message of the error raised for an invalid bundle.
@@ -120,7 +120,7 @@ def _write_store(path: Path, data_dir: Path,
         for table in TABLES:
             if table.name in report.files:
                 path_in = report.files[table.name]
-                hashes[table.name] = _sha256(path_in)
+                hashes[table.name] = sha256_file(path_in)
                 files.append((table.name, path_in.name, hashes[table.name], rows[table.name]))
         _create(con, "bundle_files", pl.DataFrame(
             files, schema={"table_name": pl.String, "file_name": pl.String,
@@ -149,14 +149,6 @@ def _meta(report: ValidationReport, data_dir: Path) -> pl.DataFrame:
         "data_dir": str(data_dir.resolve()),
     }
     return pl.DataFrame({"key": list(meta), "value": [str(v) for v in meta.values()]})
-
-
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def _remove_database(path: Path) -> None:

@@ -10,12 +10,12 @@ from click.testing import CliRunner
 
 from packgen.cli import cli
 from packgen.engine import RunParameters
+from packgen.fileio import sha256_file
 from packgen.pack.build import build_pack, load_source
 from packgen.render import pdf as pdf_renderer
 from packgen.run import build as run_build_module
 from packgen.run import workers
 from packgen.run.build import BuildOptions, run_build
-from packgen.run.manifest import sha256_file
 from packgen.run.store_state import ensure_store
 from packgen.store import open_store
 from tests.bundles import PROVIDERS, minimal_tables, write_bundle

@@ -10,13 +10,12 @@ the same folder and is renamed over the target, so a failed import never leaves 
 from __future__ import annotations
 
 import csv
-import os
-import tempfile
 from datetime import UTC, datetime
 from pathlib import Path
 
 from packgen.contract import table as contract_table
 from packgen.errors import InputError
+from packgen.fileio import atomic_path
 from packgen.importers.common import ImportReport
 
 IMPORT_LOG_COLUMNS = ("table", "source", "file", "sha256", "rows", "imported_at")
@@ -24,19 +23,13 @@ IMPORT_LOG_COLUMNS = ("table", "source", "file", "sha256", "rows", "imported_at"
 
 def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
     """Write rows (dicts of text) with exactly `columns`, via a temp file and a rename."""
-    path.parent.mkdir(parents=True, exist_ok=True)
-    handle, temp_name = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-    try:
-        with os.fdopen(handle, "w", encoding="utf-8", newline="") as out:
-            writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore",
-                                    lineterminator="\n")
-            writer.writeheader()
-            for row in rows:
-                writer.writerow({c: row.get(c, "") for c in columns})
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
+    with atomic_path(path) as temporary, \
+            open(temporary, "w", encoding="utf-8", newline="") as out:
+        writer = csv.DictWriter(out, fieldnames=list(columns), extrasaction="ignore",
+                                lineterminator="\n")
+        writer.writeheader()
+        for row in rows:
+            writer.writerow({c: row.get(c, "") for c in columns})
 
 
 def read_csv(path: Path) -> tuple[list[str], list[dict[str, str]]]:

@@ -28,7 +28,6 @@ the table from that origin), and `README.md` holds the report.
 
 from __future__ import annotations
 
-import hashlib
 import importlib
 import tempfile
 from collections import defaultdict
@@ -38,6 +37,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from packgen.errors import InputError
+from packgen.fileio import sha256_file
 from packgen.importers import SOURCES, bundle
 from packgen.importers.common import format_number
 
@@ -293,14 +293,8 @@ def _write_import_log(out_dir: Path, report: MixedReport) -> None:
                         "sha256": "", "rows": str(rows - replaced), "imported_at": stamp})
         for item, n in from_real[table_name]:
             log.append({"table": table_name, "source": item.source,
-                        "file": str(item.path.resolve()), "sha256": _sha256(item.path),
+                        "file": str(item.path.resolve()), "sha256": sha256_file(item.path),
                         "rows": str(n), "imported_at": stamp})
     bundle.write_csv(out_dir / "import_log.csv", bundle.IMPORT_LOG_COLUMNS, log)
 
 
-def _sha256(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as fh:
-        for block in iter(lambda: fh.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()

@@ -14,7 +14,6 @@ from __future__ import annotations
 
 import os
 import re
-import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -22,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from packgen.fileio import atomic_path
 from packgen.pack.model import Pack
 from packgen.render import excel_sheets as sheets
 from packgen.render.xlsx_bulk import save_workbook
@@ -109,15 +109,8 @@ def write_workbook(pack: Pack, path: str | os.PathLike[str]) -> Path:
     """Write the pack's workbook to `path` atomically; an interrupted run leaves no partial file."""
     target = Path(path)
     workbook = build_workbook(pack)
-    handle, temporary = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp",
-                                         dir=target.parent)
-    os.close(handle)
-    try:
+    with atomic_path(target) as temporary:
         save_workbook(workbook, temporary)
-        os.replace(temporary, target)
-    except BaseException:
-        Path(temporary).unlink(missing_ok=True)
-        raise
     return target
 
 

@@ -10,13 +10,13 @@ half-written pack under the final name. Garbage collection between packs is the 
 from __future__ import annotations
 
 import os
-import tempfile
 from functools import cache
 from pathlib import Path
 
 import weasyprint
 from weasyprint.text.fonts import FontConfiguration
 
+from packgen.fileio import write_bytes_atomically
 from packgen.pack.model import Pack
 from packgen.render.fonts import FONT_CSS
 from packgen.render.html import STYLESHEET, TEMPLATES_DIR, render_html
@@ -49,24 +49,9 @@ def render_pdf_bytes(pack: Pack) -> bytes:
 
 def write_pdf(pack: Pack, path: str | os.PathLike[str]) -> Path:
     """Write the pack's PDF to `path` atomically; returns the path written."""
-    return _write_atomically(Path(path), render_pdf_bytes(pack))
+    return write_bytes_atomically(Path(path), render_pdf_bytes(pack))
 
 
 def write_html(pack: Pack, path: str | os.PathLike[str]) -> Path:
     """Write the pack as one self-contained HTML file (CSS inlined, charts inline SVG)."""
-    return _write_atomically(Path(path), render_html(pack, inline_css=True).encode("utf-8"))
-
-
-def _write_atomically(path: Path, content: bytes) -> Path:
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, temp_name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    try:
-        with os.fdopen(fd, "wb") as handle:
-            handle.write(content)
-        # mkstemp files are private (0600); a pack is an ordinary shared output file.
-        os.chmod(temp_name, 0o644)
-        os.replace(temp_name, path)
-    except BaseException:
-        Path(temp_name).unlink(missing_ok=True)
-        raise
-    return path
+    return write_bytes_atomically(Path(path), render_html(pack, inline_css=True).encode("utf-8"))

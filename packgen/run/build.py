@@ -19,6 +19,7 @@ from packgen import __version__
 from packgen.engine import RunParameters
 from packgen.engine.summary import export_csv
 from packgen.errors import PackgenError
+from packgen.fileio import sha256_file
 from packgen.pack.build import PackSource, build_pack, load_hrg, load_source
 from packgen.pack.model import Pack
 from packgen.run import national, regional, totals, workers
@@ -26,7 +27,6 @@ from packgen.run.manifest import (
     fingerprint,
     outputs_intact,
     read_manifest,
-    sha256_file,
     templates_checksum,
     write_manifest,
 )

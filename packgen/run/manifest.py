@@ -7,26 +7,16 @@ and every output recorded for it still exists with the recorded checksum.
 
 from __future__ import annotations
 
-import contextlib
 import hashlib
 import json
-import os
-import tempfile
-from collections.abc import Iterator, Mapping
+from collections.abc import Mapping
 from pathlib import Path
 
+from packgen.fileio import atomic_path, sha256_file
 from packgen.render.html import TEMPLATES_DIR
 
 MANIFEST_NAME = "manifest.json"
 MANIFEST_FORMAT = 1
-
-
-def sha256_file(path: Path) -> str:
-    digest = hashlib.sha256()
-    with open(path, "rb") as handle:
-        for block in iter(lambda: handle.read(1 << 20), b""):
-            digest.update(block)
-    return digest.hexdigest()
 
 
 def templates_checksum() -> str:
@@ -72,22 +62,3 @@ def write_manifest(run_dir: Path, manifest: dict) -> Path:
     with atomic_path(path) as temporary:
         temporary.write_text(text + "\n", encoding="utf-8")
     return path
-
-
-@contextlib.contextmanager
-def atomic_path(path: Path) -> Iterator[Path]:
-    """A temporary path beside `path`, renamed over it when the block succeeds.
-
-    An interrupted or failed write leaves the previous file (if any) untouched and no partial
-    file under the final name.
-    """
-    path.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".part")
-    os.close(fd)
-    temporary = Path(name)
-    try:
-        yield temporary
-        os.chmod(temporary, 0o644)  # mkstemp files are private; outputs are shared files
-        os.replace(temporary, path)
-    finally:
-        temporary.unlink(missing_ok=True)

@@ -6,11 +6,12 @@ from __future__ import annotations
 from collections import defaultdict
 from pathlib import Path
 
+from packgen.fileio import write_bytes_atomically
 from packgen.pack.model import RunInfo
 from packgen.render.html import environment
 from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT, Column
 from packgen.run.plans import PlanChecks
-from packgen.run.regional import render_summary_pdf, write_pdf_bytes
+from packgen.run.regional import render_summary_pdf
 from packgen.run.workbook import Sheet, write_summary_workbook
 
 WORKBOOK_NAME = "plan-checks.xlsx"
@@ -102,7 +103,7 @@ def write_region_pdfs(out_dir: Path, checks: PlanChecks, run: RunInfo) -> list[P
             flagged=sorted(categories[code], key=lambda r: -abs(r["difference_gbp"])),
             thresholds=checks.thresholds)
         path = out_dir / "regions" / f"{code}-plan-checks.pdf"
-        written.append(write_pdf_bytes(path, render_summary_pdf(html)))
+        written.append(write_bytes_atomically(path, render_summary_pdf(html)))
     return written
 
 

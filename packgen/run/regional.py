@@ -9,12 +9,12 @@ from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
+from packgen.fileio import write_bytes_atomically
 from packgen.pack.model import Pack, RunInfo
 from packgen.render import charts, pdf
 from packgen.render.html import TEMPLATES_DIR, environment
 from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT
 from packgen.run import totals
-from packgen.run.manifest import atomic_path
 from packgen.run.national import (
     CATEGORY_COLUMNS,
     GROUP_COLUMNS,
@@ -77,12 +77,6 @@ def render_summary_pdf(html: str) -> bytes:
     return pdf.html_to_pdf(html, STYLESHEET)
 
 
-def write_pdf_bytes(path: Path, content: bytes) -> Path:
-    with atomic_path(path) as temporary:
-        temporary.write_bytes(content)
-    return path
-
-
 def write_regional_workbook(path: Path, region_code: str, packs: Sequence[Pack], run: RunInfo,
                             quality: Mapping[str, str]) -> Path:
     region = totals.group_totals(packs, totals.by_region)[0]
@@ -114,7 +108,7 @@ def write_regional_workbook(path: Path, region_code: str, packs: Sequence[Pack],
 def write_regional_pack(run_dir: Path, region_code: str, packs: Sequence[Pack], run: RunInfo,
                         quality: Mapping[str, str]) -> dict[str, Path]:
     paths = region_paths(run_dir, region_code)
-    write_pdf_bytes(paths["pdf"], render_summary_pdf(
+    write_bytes_atomically(paths["pdf"], render_summary_pdf(
         regional_html(region_code, packs, run, quality)))
     write_regional_workbook(paths["xlsx"], region_code, packs, run, quality)
     return paths

@@ -18,7 +18,8 @@ import duckdb
 from packgen import __version__
 from packgen.contract.read import find_files
 from packgen.engine import RunParameters, compute
-from packgen.run.manifest import fingerprint, sha256_file
+from packgen.fileio import sha256_file
+from packgen.run.manifest import fingerprint
 from packgen.store import load_bundle, open_store
 
 

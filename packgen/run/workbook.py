@@ -9,6 +9,7 @@ from pathlib import Path
 
 from openpyxl import Workbook
 
+from packgen.fileio import atomic_path
 from packgen.pack.model import RunInfo
 from packgen.render.xlsx_tables import (
     Column,
@@ -18,7 +19,6 @@ from packgen.render.xlsx_tables import (
     write_table,
     write_title,
 )
-from packgen.run.manifest import atomic_path
 
 SYNTHETIC_NOTE = "SYNTHETIC DATA: fictional providers, not real provider figures."
 

@@ -26,9 +26,9 @@ from concurrent.futures import ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from packgen.engine import RunParameters
+from packgen.fileio import sha256_file
 from packgen.pack.build import PackSource, build_pack, load_source
 from packgen.render import pdf as pdf_renderer
-from packgen.run.manifest import sha256_file
 from packgen.store import open_store
 
 PACK_FORMATS = ("pdf", "xlsx", "html")
@@ -89,7 +89,6 @@ def render_one(source: PackSource, run_dir: Path, code: str,
         for fmt, path in temporary.items():
             final = pack_path(run_dir, code, fmt)
             os.replace(path, final)
-            os.chmod(final, 0o644)  # a renderer's private temporary file becomes a shared output
             outcome["outputs"][final.relative_to(run_dir).as_posix()] = sha256_file(final)
         outcome["total_gbp"] = pack.total_opportunity_gbp
     except Exception as exc:  # one provider's failure must not stop the run
