@@ -136,3 +136,16 @@ def test_context_rows_never_count_in_the_total(every_sector_results):
     for r in every_sector_results:
         if r["role"] == "context":
             assert r["opportunity_gbp"] == 0 and not r["in_total"]
+
+
+def test_a_rate_must_be_declared_as_percent_not_as_a_fraction(tmp_path):
+    """A 'fraction' unit printed rates as plain numbers: a DNA rate of 0.004 read "0.00"."""
+    from packgen.categories.definition import DEFINITIONS_DIR, parse_definition
+    text = (DEFINITIONS_DIR / "community_dna.toml").read_text(encoding="utf-8")
+    assert 'metric_unit = "%"' in text
+    path = tmp_path / "community_dna.toml"
+    path.write_text(text.replace('metric_unit = "%"', 'metric_unit = "fraction"', 1),
+                    encoding="utf-8")
+    errors: list[str] = []
+    assert parse_definition(path, errors) is None
+    assert any("metric_unit 'fraction': write '%'" in e for e in errors)

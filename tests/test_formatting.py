@@ -38,6 +38,7 @@ def test_gbp_full_and_pct():
     (1.08, "index", "108"),  # ratios to the national average, shown x100
     (0.9749, "index", "97"),
     (0.041, "%", "4.1%"),
+    (0.0032, "%", "0.32%"),  # a small share keeps a second decimal: 0.3% vs 0.3% hid a gap
     (21_400_000.0, "GBP", "£21.4m"),
     (2.346, "days", "2.35"),
     (12.34, "days", "12.3"),

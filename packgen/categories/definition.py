@@ -119,6 +119,9 @@ def _kind_name(kind) -> str:
                         float: "a number"}[k] for k in kinds)
 
 
+_FRACTION_UNITS = {"fraction", "share", "rate", "proportion", "ratio"}
+
+
 def _component(data: dict, where: str, errors: list[str]) -> ComponentDef | None:
     _check_fields(data, _COMPONENT_FIELDS, _OPTIONAL_COMPONENT, where, errors)
     for name, allowed in (("role", ROLES), ("direction", DIRECTIONS), ("target", TARGETS),
@@ -132,6 +135,11 @@ def _component(data: dict, where: str, errors: list[str]) -> ComponentDef | None
         errors.append(f"{where}: a standard target needs 'standard'")
     if data.get("formula") == "resource_released" and data.get("direction") != "higher":
         errors.append(f"{where}: resource_released applies to higher-is-better metrics only")
+    if str(data.get("metric_unit", "")).lower() in _FRACTION_UNITS:
+        # Renderers show '%' metrics (fractions) as percentages; any other unit is printed as a
+        # plain number, and a rate of 0.004 would read "0.00".
+        errors.append(f"{where}: metric_unit '{data['metric_unit']}': write '%' for a rate or "
+                      "share (the value stays a fraction; packs show it as a percentage)")
     if any(e.startswith(where) for e in errors):
         return None
     return ComponentDef(

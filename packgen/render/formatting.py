@@ -90,7 +90,9 @@ def metric(value: float | None, unit: str) -> str:
     if unit == "index":
         return number(value * 100, 0)
     if unit == "%":
-        return pct(value)
+        # Small shares (a corporate function's 0.3% of income) need a second decimal, or a
+        # trust and its benchmark read the same beside a real opportunity.
+        return pct(value, 2 if abs(value) < 0.01 else 1)
     if unit.startswith("GBP"):
         return gbp(value)
     return number(value)
