@@ -149,3 +149,14 @@ def test_a_rate_must_be_declared_as_percent_not_as_a_fraction(tmp_path):
     errors: list[str] = []
     assert parse_definition(path, errors) is None
     assert any("metric_unit 'fraction': write '%'" in e for e in errors)
+
+
+def test_wording_may_only_use_the_run_placeholders(tmp_path):
+    from packgen.categories.definition import DEFINITIONS_DIR, parse_definition
+    text = (DEFINITIONS_DIR / "community_dna.toml").read_text(encoding="utf-8")
+    assert "{lower_percentile}" in text
+    path = tmp_path / "community_dna.toml"
+    path.write_text(text.replace("{lower_percentile}", "{lower_quartile}", 1), encoding="utf-8")
+    errors: list[str] = []
+    assert parse_definition(path, errors) is None
+    assert any("uses '{lower_quartile}'" in e for e in errors)

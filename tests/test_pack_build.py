@@ -218,3 +218,19 @@ def test_the_specialty_drilldown_counts_every_specialty_with_opportunity(packs):
         assert {s.service_code for s in pack.specialties} == with_opportunity
         amounts = [s.opportunity_gbp for s in pack.specialties]
         assert amounts == sorted(amounts, reverse=True)
+
+
+def test_wording_and_targets_follow_the_runs_percentile(source):
+    """--percentile 82.5: no page may still say 25th/75th, nor round 17.5 to 18."""
+    import dataclasses
+
+    from packgen.engine.params import RunParameters
+    other = dataclasses.replace(source, params=RunParameters(performance_percentile=0.825))
+    pack = build_pack(other, next(c for c, p in source.providers.items()
+                                  if p["sector"] == "acute"))
+    prose = " ".join(s.what_it_measures + s.why_it_matters + s.how_calculated
+                     for s in pack.categories)
+    assert "25th" not in prose and "75th" not in prose and "{" not in prose
+    assert "17.5th percentile" in prose and "82.5th percentile of performance" in prose
+    labels = {c.target_label for s in pack.categories for c in s.components}
+    assert "17.5th percentile of peers (82.5th percentile of performance)" in labels

@@ -9,9 +9,14 @@ provider x component x sub-unit with a numerator, a denominator and a volume; th
 
 from __future__ import annotations
 
+import string
 import tomllib
 from dataclasses import dataclass
 from pathlib import Path
+
+# Placeholders category wording may use, filled per run by `RunParameters.prose` so that the
+# prose never contradicts a run's --percentile.
+PROSE_FIELDS = ("performance_percentile", "lower_percentile")
 
 CATEGORY_DIR = Path(__file__).resolve().parent
 DEFINITIONS_DIR = CATEGORY_DIR / "definitions"
@@ -156,6 +161,13 @@ def _component(data: dict, where: str, errors: list[str]) -> ComponentDef | None
     )
 
 
+def _placeholders(text: str) -> list[str]:
+    try:
+        return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
+    except ValueError:  # a lone brace
+        return ["(unbalanced brace)"]
+
+
 def _prose(text: str) -> str:
     """Wording as one paragraph: the TOML files wrap lines for diffs, readers should not see it
     (a workbook cell would keep every line break)."""
@@ -190,6 +202,11 @@ def parse_definition(path: Path, errors: list[str]) -> CategoryDef | None:
     for key in ("sql", "drilldown_sql"):
         if data.get(key) and not (SQL_DIR / data[key]).is_file():
             errors.append(f"{where}: {key} file '{data[key]}' not found in {SQL_DIR}")
+    for key in ("what_it_measures", "why_it_matters", "how_calculated"):
+        for field in _placeholders(str(data.get(key, ""))):
+            if field not in PROSE_FIELDS:
+                errors.append(f"{where}: {key} uses '{{{field}}}'; the placeholders are "
+                              + ", ".join("{" + f + "}" for f in PROSE_FIELDS))
     chart = data.get("chart_component")
     if chart and components and chart not in ids:
         errors.append(f"{where}: chart_component '{chart}' is not a component")

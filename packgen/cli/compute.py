@@ -66,9 +66,10 @@ def explain_text(d: CategoryDef, params: RunParameters | None = None) -> str:
     """Everything a reader needs to check a category: wording, components, overlaps, SQL."""
     params = params or RunParameters()
     lines = [f"{d.title} ({d.id}, {d.code})", f"Sectors: {', '.join(d.sectors)}",
-             f"Sub-unit: {d.sub_unit_name}", "", "What it measures", _wrapped(d.what_it_measures),
-             "", "Why it matters", _wrapped(d.why_it_matters), "", "How it is calculated",
-             _wrapped(d.how_calculated), "", "Components"]
+             f"Sub-unit: {d.sub_unit_name}", "", "What it measures",
+             _wrapped(params.prose(d.what_it_measures)), "", "Why it matters",
+             _wrapped(params.prose(d.why_it_matters)), "", "How it is calculated",
+             _wrapped(params.prose(d.how_calculated)), "", "Components"]
     for c in d.components:
         better = "lower is better" if c.direction == "lower" else "higher is better"
         lines += [

@@ -65,6 +65,13 @@ class RunParameters:
             "list": f"Named list of {len(self.peer_list)} providers",
         }[self.peer_mode]
 
+    def prose(self, text: str) -> str:
+        """Category wording with this run's percentiles: {performance_percentile} (75th by
+        default) and {lower_percentile} (25th, the percentile of values where lower is better)."""
+        p = self.performance_percentile
+        return text.format(performance_percentile=ordinal(p * 100),
+                           lower_percentile=ordinal((1 - p) * 100))
+
     def labels(self) -> dict[str, str]:
         """Human-readable parameters for the pack's method page and the workbook's notes."""
         p = self.performance_percentile

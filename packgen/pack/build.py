@@ -20,7 +20,7 @@ import polars as pl
 from packgen import __version__, reference
 from packgen.categories import CategoryDef, load_definitions
 from packgen.contract import TABLES
-from packgen.engine.params import RunParameters
+from packgen.engine.params import RunParameters, ordinal
 from packgen.pack import text
 from packgen.pack.model import (
     CategorySection,
@@ -265,8 +265,8 @@ def _target_label(comp, source: PackSource) -> str:
     if comp.target == "fixed_rate":
         return f"{source.params.value(comp.rate_parameter):.0%} reduction"
     q = 1 - p if comp.direction == "lower" else p
-    return (f"{text.ordinal(round(q * 100))} percentile of peers "
-            f"({text.ordinal(round(p * 100))} percentile of performance)")
+    return (f"{ordinal(q * 100)} percentile of peers "
+            f"({ordinal(p * 100)} percentile of performance)")
 
 
 def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: ProviderInfo,
@@ -301,7 +301,8 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
     top = sorted((r for r in counted if r.opportunity_gbp > 0),
                  key=lambda r: (-r.opportunity_gbp, r.sub_unit))[:TOP_ROWS]
     return CategorySection(
-        d.id, d.code, d.title, d.what_it_measures, d.why_it_matters, d.how_calculated,
+        d.id, d.code, d.title, *(source.params.prose(t) for t in (
+            d.what_it_measures, d.why_it_matters, d.how_calculated)),
         d.overlaps_with, d.sub_unit_name, tuple(components),
         _chart(source, d, rows, info.code), tuple(rows), tuple(top), total, native,
         not_assessed, sentence)

@@ -176,9 +176,8 @@ def _write_notes(ws: Worksheet, pack: Pack) -> None:
     header_row = write_title(ws, "Notes: columns, method, parameters and sources", [
         sheet_link("Contents", "Back to Contents")])
     rows: list[dict[str, object]] = [
-        {"section": "Method", "item": "Benchmark", "detail": "The value achieved by the "
-         "provider at the 75th percentile of performance among its peers (the 25th percentile "
-         "of values where lower is better), unless a category states another target."},
+        {"section": "Method", "item": "Benchmark", "detail": "The value at the "
+         f"{pack.run.parameters['Benchmark']}, unless a category states another target."},
         {"section": "Method", "item": "Opportunity", "detail": "max(0, gap) x volume x unit "
          "value: never negative. Money is rounded to the penny at the finest row; every total "
          "is the sum of those rounded figures."},
