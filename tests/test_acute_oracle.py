@@ -161,10 +161,13 @@ def oracle(providers: list[dict], ncc: list[dict], mode: str = "sector",
     def screen(cell: dict) -> str | None:
         # Step 8, a cell's own thresholds.
         cell["index"] = cell["adjusted"] / cell["expected"]
+        def shown(x: float) -> str:  # whole numbers as they are; others keep two decimals
+            return f"{x:,.0f}" if x == int(x) else f"{x:,.2f}"
+
         if cell["activity"] < 10:
-            return f"activity under 10 ({cell['activity']:,.0f})"
+            return f"activity under 10 ({shown(cell['activity'])})"
         if cell["expected"] < 10_000:
-            return f"expected cost (GBP) under 10,000 ({cell['expected']:,.0f})"
+            return f"expected cost (GBP) under 10,000 ({shown(cell['expected'])})"
         return None
 
     members = {code for code, p in by_code.items() if mode != "list" or code in peer_list}

@@ -30,9 +30,15 @@ select
     resolved_unit_value as unit_value,
     case
         when metric is null then reason_no_data
+        -- The value in the reason keeps its pennies when it has them: rounded, 9,999.60
+        -- read "under 10,000 (10,000)".
         when coalesce(activity, 0) < min_activity
-            then reason_activity || ' (' || format('{:,.0f}', coalesce(activity, 0)) || ')'
+            then reason_activity || ' (' || format(
+                case when activity = floor(activity) or activity is null then '{:,.0f}'
+                     else '{:,.2f}' end, coalesce(activity, 0)) || ')'
         when coalesce(volume, 0) < min_volume
-            then reason_volume || ' (' || format('{:,.0f}', coalesce(volume, 0)) || ')'
+            then reason_volume || ' (' || format(
+                case when volume = floor(volume) or volume is null then '{:,.0f}'
+                     else '{:,.2f}' end, coalesce(volume, 0)) || ')'
     end as threshold_reason
 from valued;
