@@ -10,6 +10,7 @@ from click.testing import CliRunner
 
 from packgen.cli import cli
 from packgen.engine import RunParameters
+from packgen.errors import PackgenError
 from packgen.fileio import sha256_file
 from packgen.pack.build import build_pack, load_source
 from packgen.render import pdf as pdf_renderer
@@ -249,3 +250,10 @@ def test_in_process_rendering_loads_the_hrg_rows_of_its_providers_only(bundle, t
     monkeypatch.setattr(run_build_module, "load_hrg", spy)
     _build(bundle, tmp_path / "run", providers=["RAA"])
     assert calls == [["RAA"]]
+
+
+def test_build_refuses_an_unknown_peer_list_code(bundle, tmp_path):
+    """Checked in the engine for every command, not only `packgen compute`."""
+    params = RunParameters(min_peers=2, peer_mode="list", peer_list=("RAA", "RXX"))
+    with pytest.raises(PackgenError, match="--peer-list names providers not in the bundle: RXX"):
+        _build(bundle, tmp_path / "run", params=params)

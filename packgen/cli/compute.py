@@ -168,13 +168,6 @@ def compute(data_dir: Path, db_path: Path | None, csv_path: Path | None, peers: 
     _say(f"loaded {sum(loaded.rows.values()):,} rows in {loaded.seconds:.1f} s")
     con = open_store(db_path, read_only=False)
     try:
-        if params.peer_mode == "list":
-            known = {r[0] for r in con.execute("select provider_code from providers").fetchall()}
-            unknown = [c for c in params.peer_list if c not in known]
-            if unknown:
-                raise PackgenError(f"--peer-list names providers not in {data_dir}: "
-                                   + ", ".join(unknown),
-                                   "use ODS codes from the bundle's providers table.")
         _say("computing ...")
         timings = run_engine(con, params, defs)
         _say("computed in " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))

@@ -21,6 +21,7 @@ import polars as pl
 
 from packgen.categories import CategoryDef, load_definitions
 from packgen.engine.params import RunParameters, lower_first
+from packgen.errors import PackgenError
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
 
@@ -91,11 +92,24 @@ def _category_input(con: duckdb.DuckDBPyConnection, d: CategoryDef) -> str:
     return f"select '{d.id}' as category, {cols} from input_{d.id}"
 
 
+def _check_peer_list(con: duckdb.DuckDBPyConnection, params: RunParameters) -> None:
+    # Checked here, where every command's run passes (compute, build, check-plans): the SQL
+    # would otherwise drop an unknown code silently and benchmark against fewer peers.
+    if params.peer_mode != "list":
+        return
+    known = {code for (code,) in con.execute("select provider_code from providers").fetchall()}
+    unknown = [code for code in params.peer_list if code not in known]
+    if unknown:
+        raise PackgenError("--peer-list names providers not in the bundle: " + ", ".join(unknown),
+                           "use ODS codes from the bundle's providers table.")
+
+
 def compute(con: duckdb.DuckDBPyConnection, params: RunParameters | None = None,
             defs: tuple[CategoryDef, ...] | None = None) -> dict:
     """Compute every category for every provider into the store; returns timings (seconds)."""
     params = params or RunParameters()
     defs = defs if defs is not None else load_definitions()
+    _check_peer_list(con, params)
     timings: dict[str, float] = {}
     start = time.perf_counter()
     spec = component_spec(defs, params)  # noqa: F841 (registered as a view by DuckDB)
