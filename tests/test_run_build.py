@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import dataclasses
 import json
 from pathlib import Path
 
@@ -257,3 +258,11 @@ def test_build_refuses_an_unknown_peer_list_code(bundle, tmp_path):
     params = RunParameters(min_peers=2, peer_mode="list", peer_list=("RAA", "RXX"))
     with pytest.raises(PackgenError, match="--peer-list names providers not in the bundle: RXX"):
         _build(bundle, tmp_path / "run", params=params)
+
+
+def test_a_pack_only_parameter_keeps_the_computed_store(bundle, tmp_path):
+    """check-plans --requirement 3 changes what packs say, not what the engine computed."""
+    db = tmp_path / "store.duckdb"
+    assert not ensure_store(bundle, db, PARAMS).reused
+    assert ensure_store(bundle, db, dataclasses.replace(PARAMS, requirement_rate=0.03)).reused
+    assert not ensure_store(bundle, db, dataclasses.replace(PARAMS, min_peers=3)).reused

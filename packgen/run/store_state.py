@@ -32,8 +32,13 @@ class StoreState:
     warnings: int = 0
 
 
+# Parameters the packs use but the engine does not: changing them must not recompute the store.
+PACK_ONLY_PARAMETERS = ("requirement_rate",)
+
+
 def params_fingerprint(params: RunParameters) -> str:
-    return fingerprint(__version__, params.as_dict())
+    engine_params = {k: v for k, v in params.as_dict().items() if k not in PACK_ONLY_PARAMETERS}
+    return fingerprint(__version__, engine_params)
 
 
 def bundle_checksums(data_dir: Path) -> dict[str, dict[str, str]]:
