@@ -234,3 +234,17 @@ def test_wording_and_targets_follow_the_runs_percentile(source):
     assert "17.5th percentile" in prose and "82.5th percentile of performance" in prose
     labels = {c.target_label for s in pack.categories for c in s.components}
     assert "17.5th percentile of peers (82.5th percentile of performance)" in labels
+
+
+def test_ncc_rows_outside_acute_cost_are_counted_in_the_data_notes(store, packs):
+    """Community, mental health and ambulance rows of acute trusts are not in acute cost; a
+    reader reconciling to the trust's NCC return must be told how many, and how much."""
+    expected = {code: (rows, cost) for code, rows, cost in store.execute(
+        "select provider_code, count(*), sum(actual_cost_gbp) from ncc_costs n "
+        "join providers using (provider_code) where sector in ('acute', 'specialist') "
+        "and department_code in ('CHS', 'MHCC', 'MHPS', 'IAPT', 'AMB') and activity > 0 "
+        "and actual_cost_gbp is not null group by 1").fetchall()}
+    assert expected
+    for code, (rows, cost) in expected.items():
+        note = f"{rows:,} National Cost Collection rows (£{cost:,.0f} of actual cost) are community"
+        assert any(n.startswith(note) for n in packs[code].data_notes), code

@@ -12,7 +12,7 @@ import hashlib
 import os
 from collections import defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, fields, replace
+from dataclasses import dataclass, field, fields, replace
 
 import duckdb
 import polars as pl
@@ -104,6 +104,9 @@ class PackSource:
     hrg: HrgTable
     productivity: dict[str, dict]
     ncc_excluded: dict[str, int]
+    # Acute and specialist trusts' community, mental health and ambulance NCC rows, which acute
+    # cost leaves out (pod group non_acute): provider -> (rows, actual cost).
+    ncc_outside_acute: dict[str, tuple[int, float]] = field(default_factory=dict)
 
 
 def _frame_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
@@ -198,8 +201,12 @@ def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = N
     excluded = dict(con.execute(
         "select provider_code, count(*) from ncc_costs where activity is null or activity <= 0 "
         "or actual_cost_gbp is null group by 1").fetchall())
+    outside = {code: (rows, cost) for code, rows, cost in con.execute(
+        "select provider_code, count(*), sum(actual_cost_gbp) from stg_ncc_rows "
+        "where pod_group = 'non_acute' and sector in ('acute', 'specialist') group by 1"
+    ).fetchall()}
     return PackSource(run_info(con, params, produced_on), params, defs, providers, peer_sets,
-                      results, dict(peer_values), hrg, productivity, excluded)
+                      results, dict(peer_values), hrg, productivity, excluded, outside)
 
 
 def _provider_info(row: dict) -> ProviderInfo:
@@ -409,6 +416,11 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
     if excluded:
         notes.insert(0, f"{excluded:,} National Cost Collection rows had suppressed, blank or "
                      "zero activity or a missing cost; they were left out, never counted as zero.")
+    if any(s.id == "acute_cost" for s in sections) and provider_code in source.ncc_outside_acute:
+        rows, cost = source.ncc_outside_acute[provider_code]
+        notes.append(f"{rows:,} National Cost Collection rows (£{cost:,.0f} of actual cost) are "
+                     "community, mental health or ambulance services; acute cost compares acute "
+                     "departments only, so they are outside it.")
     present = {s.id for s in sections}
     overlaps = _overlaps(source, present)
     hrgs = _hrg_rows(source.hrg.of(provider_code)) if detail else []
