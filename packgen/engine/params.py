@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass
 
 PEER_MODES = ("sector", "peer_group", "region", "list")
 
@@ -38,7 +38,6 @@ class RunParameters:
     requirement_rate: float = 0.02  # the NHS productivity requirement, a year
     min_peers: int | None = None  # None: each category's own (5 by default)
     min_activity: float | None = None  # None: each category's own (10 by default)
-    extra: dict[str, float] = field(default_factory=dict)
 
     def __post_init__(self):
         if self.peer_mode not in PEER_MODES:
@@ -50,8 +49,6 @@ class RunParameters:
 
     def value(self, name: str) -> float:
         """A numeric parameter by name (for definitions' rate_parameter and param: values)."""
-        if name in self.extra:
-            return self.extra[name]
         value = getattr(self, name, None)
         if not isinstance(value, int | float) or isinstance(value, bool):
             raise KeyError(f"unknown run parameter '{name}'")

@@ -87,7 +87,7 @@ def peer_chart(component: Component) -> PeerChart | None:
     if not peers:
         return None
     unit = component.metric_unit
-    bench = component.benchmark if component.benchmark is not None else None
+    bench = component.benchmark
     if bench is not None and not math.isfinite(bench):
         bench = None
     values = [p.value for p in peers] + ([bench] if bench is not None else [])

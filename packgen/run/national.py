@@ -9,6 +9,7 @@ from __future__ import annotations
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
+from packgen import reference
 from packgen.pack.build import GROUP_NAMES
 from packgen.pack.model import Pack, RunInfo
 from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT, Column
@@ -80,17 +81,18 @@ PRODUCTIVITY_COLUMNS = (
     Column("productivity_growth", "Productivity growth", PERCENT),
     Column("meets_requirement", "At least 2%"),
 )
-_SECTOR_GROUP = {"acute": "acute_and_specialist", "specialist": "acute_and_specialist"}
 
 
 def productivity_rows(packs: Sequence[Pack]) -> list[dict]:
     """League tables by sector group, as NHS England publishes them: ranked within the group."""
+    # Ranked within the engine's benchmark groups (acute and specialist trusts together).
+    sector_groups = {r["sector"]: r["benchmark_group"] for r in reference.rows("sectors")}
     rows = []
     for pack in packs:
         growth = pack.productivity
         if growth is None or growth.productivity_growth is None:
             continue
-        group = _SECTOR_GROUP.get(pack.provider.sector, pack.provider.sector)
+        group = sector_groups[pack.provider.sector]
         rows.append({
             "group": GROUP_NAMES.get(group, group).capitalize(), "rank": growth.rank,
             "rank_of": growth.rank_of, "provider_code": pack.provider.code,
