@@ -84,3 +84,13 @@ def test_dates_and_hashes():
     assert fmt.long_date("not a date") == "not a date"
     assert fmt.short_hash("a" * 64) == "a" * 12 + "…"
     assert fmt.short_hash("abc") == "abc"
+
+
+@pytest.mark.parametrize(("label", "unit", "expected"), [
+    ("Average length of stay", "days", "Average length of stay (days)"),
+    ("Average length of stay (days)", "days", "Average length of stay (days)"),  # not twice
+    ("DNA rate", "%", "DNA rate"),  # the value shows its unit
+    ("Cost index", "index", "Cost index"),
+])
+def test_a_metric_label_names_its_unit_once(label, unit, expected):
+    assert fmt.with_unit(label, unit) == expected

@@ -9,6 +9,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 
 from packgen.pack.model import CategorySection, Component, Pack
 from packgen.render.excel_formulas import excel_template
+from packgen.render.formatting import with_unit
 from packgen.render.xlsx_bulk import write_bulk_table
 from packgen.render.xlsx_tables import (
     COUNT,
@@ -178,7 +179,7 @@ def write_peer_sheet(ws: Worksheet, section: CategorySection, chart: Component,
     fmt = metric_format(chart.metric_unit)
     benchmark = "not set" if chart.benchmark is None else _plain(chart.benchmark, chart.metric_unit)
     notes: list[object] = [
-        f"{chart.metric_label} ({chart.metric_unit}); "
+        f"{with_unit(chart.metric_label, chart.metric_unit)}; "
         f"{'lower' if chart.direction == 'lower' else 'higher'} is better.",
         f"Benchmark: {benchmark}, the {chart.target_label}; {chart.peers or 0} peers.",
         sheet_link(results_sheet, f"Back to {results_sheet}"),

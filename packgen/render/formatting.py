@@ -98,6 +98,14 @@ def metric(value: float | None, unit: str) -> str:
     return number(value)
 
 
+def with_unit(label: str, unit: str | None) -> str:
+    """"Average length of stay" + "days" -> "Average length of stay (days)"; a label that already
+    names its unit, and units shown by the value itself (%, £, index), get nothing added."""
+    if not unit or unit in ("%", "GBP", "index") or f"({unit})" in label:
+        return label
+    return f"{label} ({unit})"
+
+
 def axis_labels(values: list[float], unit: str) -> list[str]:
     """Tick labels for a chart axis, all with the fewest decimals that show every tick exactly
     (0, 2.5, 5, 7.5 rather than 0.00, 2.50, ...), in the metric's unit."""
@@ -154,4 +162,5 @@ FILTERS = {
     "native_amount": native_amount,
     "long_date": long_date,
     "short_hash": short_hash,
+    "with_unit": with_unit,
 }
