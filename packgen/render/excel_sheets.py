@@ -16,8 +16,8 @@ from packgen.render.xlsx_tables import (
     DECIMAL,
     GBP_PENCE,
     INDEX,
-    PERCENT,
     RATE,
+    RATE_PERCENT,
     Column,
     RowFormula,
     Styled,
@@ -44,7 +44,9 @@ SHORT_TITLES = {
 }
 SHORT_TITLE_LENGTH = 22
 
-_METRIC_FORMATS = {"index": INDEX, "%": PERCENT, "GBP": GBP_PENCE, "days": DECIMAL}
+# Rates and shares keep two decimals: a corporate function at 0.47% against 0.41% must not
+# read "0.5%" against "0.4%" (or the same) beside real pounds.
+_METRIC_FORMATS = {"index": INDEX, "%": RATE_PERCENT, "GBP": GBP_PENCE, "days": DECIMAL}
 
 RESULT_COLUMNS = (
     Column("sub_unit", "Sub-unit", description="Code of the sub-unit (e.g. department/service)."),

@@ -25,6 +25,7 @@ from openpyxl.worksheet.worksheet import Worksheet
 GBP = "£#,##0"
 GBP_PENCE = "£#,##0.00"
 PERCENT = "0.0%"
+RATE_PERCENT = "0.00%"  # metrics that are rates or shares: small gaps must show
 COUNT = "#,##0"
 INDEX = "0.000"
 DECIMAL = "#,##0.00"
