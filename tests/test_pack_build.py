@@ -248,3 +248,15 @@ def test_ncc_rows_outside_acute_cost_are_counted_in_the_data_notes(store, packs)
     for code, (rows, cost) in expected.items():
         note = f"{rows:,} National Cost Collection rows (£{cost:,.0f} of actual cost) are community"
         assert any(n.startswith(note) for n in packs[code].data_notes), code
+
+
+def test_a_category_names_overlaps_only_with_categories_in_its_pack(packs):
+    checked = 0
+    for pack in packs.values():
+        present = {c.id for c in pack.categories}
+        for section in pack.categories:
+            assert set(section.overlaps_with) <= present - {section.id}
+            checked += bool(section.overlaps_with)
+    mental_health = next(p for p in packs.values() if p.provider.sector == "mental_health")
+    corporate = next(c for c in mental_health.categories if c.id == "corporate_services")
+    assert "acute_cost" not in corporate.overlaps_with and checked

@@ -422,6 +422,10 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
                      "community, mental health or ambulance services; acute cost compares acute "
                      "departments only, so they are outside it.")
     present = {s.id for s in sections}
+    # A category can only overlap, in this pack, with categories the pack has (a mental health
+    # trust has no acute cost to double count).
+    sections = [replace(s, overlaps_with=tuple(o for o in s.overlaps_with if o in present))
+                for s in sections]
     overlaps = _overlaps(source, present)
     hrgs = _hrg_rows(source.hrg.of(provider_code)) if detail else []
     acute = next((s for s in sections if s.id == "acute_cost"), None)

@@ -122,7 +122,7 @@ class CategorySection:
     what_it_measures: str
     why_it_matters: str
     how_calculated: str
-    overlaps_with: tuple[str, ...]
+    overlaps_with: tuple[str, ...]  # ids of the pack's other categories it overlaps with
     sub_unit_name: str  # what a sub-unit is: "Specialty", "Function", "Ward type", "Molecule"
     components: tuple[Component, ...]
     chart: Component | None  # the component charted against peers (with peer_values)

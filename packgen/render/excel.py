@@ -183,8 +183,9 @@ def _write_notes(ws: Worksheet, pack: Pack) -> None:
          "is the sum of those rounded figures."},
         {"section": "Caveat", "item": "Overlap", "detail": pack.overlap_note},
     ]
+    titles = {c.id: c.title for c in pack.categories}
     for section in pack.categories:
-        overlaps = ", ".join(section.overlaps_with) or "none"
+        overlaps = ", ".join(titles.get(o, o) for o in section.overlaps_with) or "none"
         rows.append({"section": "Method", "item": section.title,
                      "detail": f"{section.how_calculated} Overlaps with: {overlaps}."})
     rows += [{"section": "Parameter", "item": label, "detail": value}
