@@ -1,4 +1,4 @@
-"""Reference data shipped in `reference_data/` (departments, specialties, regions, ...).
+"""Reference data shipped in `packgen/reference_data/` (departments, specialties, regions, ...).
 
 Small CSVs with a README giving each file's source. Loaded once per process and cached.
 """
@@ -7,9 +7,10 @@ from __future__ import annotations
 
 import csv
 from functools import cache
-from pathlib import Path
 
-REFERENCE_DIR = Path(__file__).resolve().parent.parent / "reference_data"
+from packgen.resources import reference_dir
+
+REFERENCE_DIR = reference_dir()
 
 # reference set name -> (file, code column)
 REFERENCE_SETS = {

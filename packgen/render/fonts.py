@@ -20,8 +20,10 @@ import subprocess
 import sys
 from pathlib import Path
 
+from packgen.resources import templates_dir
+
 FAMILY = "Packgen Sans"
-FONTS_DIR = Path(__file__).resolve().parent.parent.parent / "templates" / "fonts"
+FONTS_DIR = templates_dir() / "fonts"
 FONT_CSS = FONTS_DIR / "fonts.css"
 
 # (file stem, DejaVu style looked up with fc-match, CSS weight, CSS style)

@@ -9,7 +9,6 @@ from __future__ import annotations
 
 from collections import Counter
 from functools import cache
-from pathlib import Path
 
 import jinja2
 
@@ -17,8 +16,9 @@ from packgen import reference
 from packgen.pack.model import CategorySection, Pack, ResultRow
 from packgen.render import charts
 from packgen.render.formatting import FILTERS
+from packgen.resources import templates_dir
 
-TEMPLATES_DIR = Path(__file__).resolve().parent.parent.parent / "templates"
+TEMPLATES_DIR = templates_dir()
 STYLESHEET = TEMPLATES_DIR / "pack.css"
 PACK_TEMPLATE = "pack.html.j2"
 

@@ -1,0 +1,3 @@
+from packgen.cli import cli
+
+cli()

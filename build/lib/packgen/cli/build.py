@@ -1,0 +1,162 @@
+"""`packgen build` (every provider's pack, national and regional outputs) and
+`packgen check-plans` (2026/27 plans against the identified opportunities)."""
+
+from __future__ import annotations
+
+import os
+import time
+from pathlib import Path
+
+import click
+
+from packgen.cli.compute import run_parameters
+from packgen.engine.params import PEER_MODES
+from packgen.errors import PackgenError
+from packgen.store import DEFAULT_DB_NAME
+
+_DATA_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
+_FILE = click.Path(dir_okay=False, path_type=Path)
+
+
+def _say(message: str) -> None:
+    click.echo(message, err=True)
+
+
+def _parameter_options(command):
+    """The run parameters shared with `packgen compute`."""
+    for option in reversed((
+        click.option("--peers", type=click.Choice(PEER_MODES),
+                     help="Peers: same sector (default), ERIC peer group, sector and region, or "
+                          "a named list (--peer-list)."),
+        click.option("--peer-list", metavar="CODES", help="Comma-separated ODS codes of the "
+                     "peers, for --peers list."),
+        click.option("--percentile", type=float, default=75.0, show_default=True,
+                     help="Percentile of performance among peers used as the benchmark."),
+    )):
+        command = option(command)
+    return command
+
+
+@click.command("build")
+@click.argument("data_dir", type=_DATA_DIR)
+@click.option("--out", "run_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output/run"), show_default=True, help="Run folder to write.")
+@click.option("--db", "db_path", type=_FILE, help=f"DuckDB store [default: RUN/{DEFAULT_DB_NAME}].")
+@click.option("--provider", "providers", multiple=True, metavar="ODS",
+              help="Build only this provider's pack (repeatable).")
+@click.option("--region", "regions", multiple=True, metavar="CODE",
+              help="Build the packs of this region's providers (repeatable), e.g. Y60.")
+@click.option("--workers", type=click.IntRange(min=1),
+              help="Processes rendering packs [default: every core].")
+@click.option("--force", is_flag=True, help="Reload, recompute and rebuild everything.")
+@click.option("--quiet", "-q", is_flag=True, help="No progress bar (for scripts).")
+@_parameter_options
+def build(data_dir: Path, run_dir: Path, db_path: Path | None, providers: tuple[str, ...],
+          regions: tuple[str, ...], workers: int | None, force: bool, quiet: bool,
+          peers: str | None, peer_list: str | None, percentile: float) -> None:
+    """Build every provider's opportunity pack (PDF, Excel, HTML) from the bundle in DATA_DIR.
+
+    Validates, loads and computes (reusing RUN/packgen.duckdb when it is up to date), renders
+    the packs on every core, then writes the national summary, the regional packs and
+    RUN/manifest.json (checksums, parameters, timings, per-provider status). Providers whose
+    inputs and parameters have not changed since the last run are skipped unless --force.
+    A provider that fails does not stop the run: it is named on stderr, its earlier files are
+    kept, and the command exits with status 1 at the end.
+
+    \b
+    Example:
+        packgen build data/ --out output/run
+        packgen build data/ --out output/run --provider RAA --provider RAB
+        packgen build data/ --out output/run --region Y60 --workers 2 --quiet
+    """
+    from packgen.run.build import BuildOptions, run_build
+
+    params = run_parameters(peers, peer_list, percentile)
+    result = run_build(BuildOptions(
+        data_dir=data_dir, run_dir=run_dir, params=params, db_path=db_path,
+        providers=tuple(p.strip().upper() for p in providers),
+        regions=tuple(r.strip().upper() for r in regions), workers=workers, force=force,
+        quiet=quiet), say=(lambda _m: None) if quiet else _say)
+    click.echo(f"providers: {len(result.built)} built, {len(result.skipped)} skipped "
+               f"(unchanged), {len(result.failed)} failed")
+    click.echo(f"output: {result.run_dir}")
+    click.echo(f"manifest: {result.manifest_path}")
+    click.echo(f"wall time: {result.seconds:.1f} s")
+    if not quiet:
+        _say("time by stage: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
+    if result.failed:
+        names = "; ".join(f"{code} ({error})" for code, error in sorted(result.failed.items()))
+        count = len(result.failed)
+        raise PackgenError(f"{count} provider{'s' * (count != 1)} failed: {names}",
+                           "the other packs were written and the failed providers' earlier "
+                           f"files were kept; see {result.manifest_path} for details, fix the "
+                           "cause and run the same command again (finished packs are skipped).")
+
+
+@click.command("check-plans")
+@click.argument("data_dir", type=_DATA_DIR)
+@click.argument("plans_file", type=click.Path(dir_okay=False, path_type=Path))
+@click.option("--out", "out_dir", type=click.Path(file_okay=False, path_type=Path),
+              default=Path("output/plan-checks"), show_default=True,
+              help="Folder for the workbook and the regional PDFs.")
+@click.option("--db", "db_path", type=_FILE,
+              help=f"DuckDB store [default: DATA_DIR/{DEFAULT_DB_NAME}]; loaded and computed "
+                   "first when missing or out of date.")
+@click.option("--large-gbp", type=click.FloatRange(min=0), default=1_000_000, show_default=True,
+              help="A category's opportunity is large from this many pounds ...")
+@click.option("--large-share", type=click.FloatRange(min=0), default=0.5, show_default=True,
+              help="... or from this % of the provider's cost base.")
+@click.option("--requirement", type=click.FloatRange(min=0), default=2.0, show_default=True,
+              help="Productivity requirement, % of cost base and % growth.")
+@click.option("--no-pdf", is_flag=True, help="Write the workbook only.")
+@_parameter_options
+def check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path | None,
+                large_gbp: float, large_share: float, requirement: float, no_pdf: bool,
+                peers: str | None, peer_list: str | None, percentile: float) -> None:
+    """Check providers' 2026/27 plans in PLANS_FILE against the opportunities in their packs.
+
+    PLANS_FILE has the columns of the contract's plans table (provider_code, category,
+    planned_saving_gbp, planned_productivity_growth). Flags, per provider and region: plans
+    below the requirement (saving under 2% of cost base; productivity growth under 2%), large
+    opportunities with no plan, and plans above the identified opportunity (evidence needed).
+    Writes OUT/plan-checks.xlsx and OUT/regions/<region>-plan-checks.pdf; prints a summary.
+
+    \b
+    Example:
+        packgen check-plans data/ data/plans.csv --out output/plan-checks
+        packgen check-plans data/ plans.csv --large-gbp 500000 --large-share 0.25
+    """
+    from packgen.pack.build import build_pack, load_source
+    from packgen.run import plans, plans_report
+    from packgen.run.store_state import ensure_store
+    from packgen.store import open_store
+
+    started = time.perf_counter()
+    params = run_parameters(peers, peer_list, percentile)
+    params = type(params)(**{**params.as_dict(), "requirement_rate": requirement / 100})
+    db_path = db_path or data_dir / DEFAULT_DB_NAME
+    ensure_store(data_dir, db_path, params, say=_say)
+    con = open_store(db_path, read_only=True)
+    try:
+        source = load_source(con, params, hrg_providers=())  # plan checks use totals only
+    finally:
+        con.close()
+    table = plans.read_plans(plans_file, source.providers)
+    if not table.height:
+        raise PackgenError(f"the plans file {plans_file} has no rows",
+                           "add one row per provider and category planned.")
+    packs = [build_pack(source, code, detail=False) for code in sorted(source.providers)]
+    thresholds = plans.Thresholds(large_gbp, large_share / 100, requirement / 100)
+    checks = plans.check_plans(packs, table, thresholds)
+    workbook = plans_report.write_plan_workbook(out_dir / plans_report.WORKBOOK_NAME, checks,
+                                                source.run, plans_file)
+    pdfs = [] if no_pdf else plans_report.write_region_pdfs(out_dir, checks, source.run)
+    for line in plans_report.summary_lines(checks):
+        click.echo(line)
+    click.echo(f"\nworkbook: {workbook}")
+    if pdfs:
+        click.echo(f"regional PDFs: {len(pdfs)} in {os.path.dirname(pdfs[0])}")
+    _say(f"checked in {time.perf_counter() - started:.1f} s")
+
+
+COMMANDS = [build, check_plans]

@@ -1,0 +1,216 @@
+"""Find a bundle's files and read each one as text, keeping the line number of every row.
+
+CSV files are read with every column as text, so that the validator can parse each cell by the
+contract's type and name the exact cell that is wrong. Parquet columns that already have an
+acceptable type are turned into text too, so both formats go through the same checks.
+
+Encoding: UTF-8, with or without a byte-order mark. A file that is not valid UTF-8 is an error
+naming the byte offset and line (no guessing of cp1252: a wrongly guessed `£` would be silent).
+"""
+
+from __future__ import annotations
+
+import csv
+import difflib
+import io
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from packgen.contract.report import Problem
+from packgen.contract.tables import TABLES, Table
+
+LINE = "__line__"  # row's line number in the file (CSV) or 1-based row number (Parquet)
+BOM = b"\xef\xbb\xbf"
+FORMATS = ("csv", "parquet")
+# Files that may sit in a bundle folder without being tables (the default store, notes).
+IGNORED_FILES = re.compile(r"^(\..*|packgen\.duckdb.*|readme(\.\w+)?)$", re.IGNORECASE)
+
+_TEXT_TYPES = (pl.String, pl.Categorical, pl.Enum)
+
+
+@dataclass
+class RawTable:
+    """One table's file, read as text: the contract's columns found, plus LINE."""
+
+    table: Table
+    path: Path
+    frame: pl.DataFrame
+
+    @property
+    def file(self) -> str:
+        return self.path.name
+
+
+def find_files(data_dir: Path) -> tuple[dict[str, Path], list[Problem], list[Problem]]:
+    """Map table name -> file; return (files, errors, warnings) about the folder's contents."""
+    errors: list[Problem] = []
+    warnings: list[Problem] = []
+    files: dict[str, Path] = {}
+    known = {t.name for t in TABLES}
+    present = sorted(p for p in data_dir.iterdir() if p.is_file())
+    for table in TABLES:
+        candidates = [data_dir / f"{table.name}.{fmt}" for fmt in FORMATS]
+        found = [p for p in candidates if p in present]
+        if len(found) > 1:
+            errors.append(Problem(
+                found[0].name, None, None,
+                f"both {found[0].name} and {found[1].name} are present for table {table.name}.",
+                "keep one file per table: delete or rename the one packgen should not read.",
+                "two_files",
+            ))
+        if found:
+            files[table.name] = found[0]
+        elif table.required:
+            errors.append(Problem(
+                f"{table.name}.csv", None, None,
+                f"required table {table.name} ({table.title}) is missing: no {table.name}.csv "
+                f"or {table.name}.parquet in {data_dir}.",
+                f"add the file {table.name}.csv (see docs/data-contract.md for its columns).",
+                "missing_file",
+            ))
+    for path in present:
+        stem, _, ext = path.name.partition(".")
+        if (stem in known and ext in FORMATS) or IGNORED_FILES.match(path.name):
+            continue
+        close = difflib.get_close_matches(stem.lower(), known, n=1)
+        hint = f"did you mean {close[0]}.csv?" if close else "remove it, or ignore this warning."
+        if stem.lower() in known and ext.lower() in ("xlsx", "xls", "txt", "tsv"):
+            hint = f"save it as {stem.lower()}.csv (comma-separated, UTF-8)."
+        elif stem.lower() in known and stem != stem.lower():
+            hint = f"file names are lower case: rename it to {stem.lower()}.{ext.lower()}."
+        warnings.append(Problem(path.name, None, None,
+                                "is not a table of the data contract; packgen ignores it.",
+                                hint, "unknown_file"))
+    return files, errors, warnings
+
+
+def read_table(table: Table, path: Path) -> tuple[RawTable | None, list[Problem], list[Problem]]:
+    """Read one file as text; return (raw table or None, errors, warnings)."""
+    if path.suffix == ".parquet":
+        return _read_parquet(table, path)
+    return _read_csv(table, path)
+
+
+def _read_csv(table: Table, path: Path) -> tuple[RawTable | None, list[Problem], list[Problem]]:
+    data = path.read_bytes()
+    if data.startswith(BOM):
+        data = data[len(BOM):]
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data.count(b"\n", 0, exc.start) + 1
+        bad = data[exc.start:exc.start + 1].hex().upper()
+        return None, [Problem(
+            path.name, line, None,
+            f"is not valid UTF-8 text: byte 0x{bad} at byte offset {exc.start:,} (line {line}).",
+            "save the file as 'CSV UTF-8' (in Excel: Save As > CSV UTF-8 (Comma delimited)); "
+            "packgen does not guess other encodings.",
+            "encoding",
+        )], []
+    if not data.strip():
+        return None, [Problem(path.name, None, None, "is empty: it has no header row.",
+                              f"write the header row: {', '.join(table.column_names)}.",
+                              "empty_file")], []
+    errors: list[Problem] = []
+    try:
+        frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
+    except pl.exceptions.ComputeError as exc:
+        errors = _syntax_problems(path.name, data)
+        if any(p.kind == "csv_syntax" for p in errors):
+            return None, errors, []
+        try:  # only too many cells on some lines: read on, ignoring the extra cells
+            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, truncate_ragged_lines=True)
+        except pl.exceptions.ComputeError:
+            first = str(exc).splitlines()[0]
+            return None, [*errors, Problem(path.name, None, None,
+                                           f"cannot be read as CSV ({first}).",
+                                           "save it again as CSV UTF-8 from a spreadsheet.",
+                                           "csv_syntax")], []
+    frame = frame.rename({c: c.strip() for c in frame.columns})
+    frame = frame.with_columns(pl.Series(LINE, _line_numbers(data, frame.height)))
+    # A blank line (or a row of empty cells) is not a row of missing values: drop it.
+    data_columns = [c for c in frame.columns if c != LINE]
+    if data_columns:
+        frame = frame.filter(~pl.all_horizontal(
+            pl.col(data_columns).str.strip_chars().fill_null("") == ""))
+    return RawTable(table, path, frame), errors, []
+
+
+def _line_numbers(data: bytes, height: int) -> list[int]:
+    """Line of each record: index + 2, unless quoted cells span lines (then count them)."""
+    newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    if newlines <= height + 1:
+        return list(range(2, height + 2))
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
+    next(reader, None)
+    starts = []
+    while True:
+        start = reader.line_num + 1
+        if next(reader, None) is None:
+            break
+        starts.append(start)
+    return starts if len(starts) == height else list(range(2, height + 2))
+
+
+def _syntax_problems(file: str, data: bytes) -> list[Problem]:
+    """Lines with more cells than the header, or broken quoting (read with Python's csv)."""
+    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), strict=True)
+    problems = []
+    try:
+        width = len(next(reader))
+        for record in reader:
+            if len(record) > width:
+                problems.append(Problem(
+                    file, reader.line_num, None,
+                    f"has {len(record)} cells but the header has {width}; the extra cells are "
+                    "ignored.", "quote cells that contain commas (\"Barking, Havering\") or "
+                    "remove the extra cells.", "ragged_line"))
+    except csv.Error as exc:
+        problems.append(Problem(
+            file, reader.line_num, None, f"is not valid CSV here ({exc}).",
+            "check the quotes: a cell that starts with \" must end with \", and a \" inside a "
+            "quoted cell is written twice (\"\").", "csv_syntax"))
+    return problems
+
+
+def _read_parquet(
+    table: Table, path: Path
+) -> tuple[RawTable | None, list[Problem], list[Problem]]:
+    try:
+        frame = pl.read_parquet(path)
+    except Exception as exc:  # polars raises several types for a corrupt file
+        return None, [Problem(path.name, None, None, f"cannot be read as Parquet ({exc}).",
+                              "write the file again, or give the table as CSV.",
+                              "bad_parquet")], []
+    errors: list[Problem] = []
+    columns = []
+    for name, dtype in frame.schema.items():
+        expected = table.column(name).type if name in table.column_names else None
+        if expected is None:  # kept (empty) so that the unknown column is reported
+            columns.append(pl.lit(None, pl.String).alias(name.strip()))
+            continue
+        if not _parquet_type_ok(expected, dtype):
+            errors.append(Problem(
+                path.name, None, name,
+                f"has Parquet type {dtype}, but the contract's type is {expected}.",
+                "codes must be stored as text (string) so that leading zeros survive; numbers "
+                "as integer or float; flags as boolean.",
+                "parquet_type"))
+            continue
+        columns.append(pl.col(name).cast(pl.String).alias(name.strip()))
+    frame = frame.select(columns).with_row_index(LINE, offset=1).with_columns(
+        pl.col(LINE).cast(pl.Int64))
+    return RawTable(table, path, frame), errors, []
+
+
+def _parquet_type_ok(expected: str, dtype: pl.DataType) -> bool:
+    if isinstance(dtype, _TEXT_TYPES) or dtype == pl.Null:
+        return True  # text is parsed like CSV text
+    if expected in ("int", "float"):
+        return dtype.is_numeric()
+    if expected == "bool":
+        return dtype == pl.Boolean
+    return False  # a code stored as a number may have lost its leading zeros

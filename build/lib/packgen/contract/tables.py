@@ -1,0 +1,386 @@
+"""Input tables of a packgen bundle: names, columns, types, units, keys and meaning.
+
+A bundle is a folder with one file per table, `<table>.csv` or `<table>.parquet`. `providers` and
+`ncc_costs` keep the names and columns fixed in METHOD.md ("Interfaces that stay stable"); the rest
+is packgen's own design. Codes (ODS, department, service, HRG, VMP) are strings, always: a service
+code `110` and `0110` are different codes and leading zeros are never lost.
+
+Column types:
+- `str`: text, surrounding spaces stripped; a code.
+- `float`: a number; `*` (suppressed), blank and text are *missing*, never zero.
+- `int`: a whole number (activity counts may arrive as `12.0`; a fractional part is an error).
+- `bool`: `true/false`, `yes/no`, `1/0`, `y/n` (any case).
+
+`ref` names the reference set a code must belong to: `providers` (the bundle's own providers table)
+or a file in `reference_data/` (see `packgen.reference`).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+COLUMN_TYPES = ("str", "int", "float", "bool")
+SECTORS = ("acute", "specialist", "community", "mental_health", "ambulance")
+
+
+@dataclass(frozen=True)
+class Column:
+    name: str
+    type: str
+    unit: str
+    meaning: str
+    required: bool = True  # the column must be present in the file
+    nullable: bool = False  # a blank / suppressed cell is allowed (it is then missing, never 0)
+    min_value: float | None = None  # numbers below are errors (e.g. negative activity)
+    positive: bool = False  # strictly greater than zero
+    choices: tuple[str, ...] = ()  # allowed values
+    ref: str | None = None  # reference set the value must belong to
+
+
+@dataclass(frozen=True)
+class Table:
+    name: str
+    title: str
+    meaning: str
+    columns: tuple[Column, ...]
+    key: tuple[str, ...]
+    required: bool = True  # the bundle must contain this table
+    sectors: tuple[str, ...] = SECTORS  # whose providers the table describes
+    source: str = ""  # the real publication the table mirrors
+    used_by: tuple[str, ...] = field(default_factory=tuple)
+
+    def column(self, name: str) -> Column:
+        for col in self.columns:
+            if col.name == name:
+                return col
+        raise KeyError(f"{self.name} has no column {name!r}")
+
+    @property
+    def column_names(self) -> tuple[str, ...]:
+        return tuple(c.name for c in self.columns)
+
+
+def _provider() -> Column:
+    return Column("provider_code", "str", "ODS code", "The provider's ODS trust code.",
+                  ref="providers")
+
+
+def _gbp(name: str, meaning: str, **kw) -> Column:
+    return Column(name, "float", "GBP", meaning, min_value=0, **kw)
+
+
+def _count(name: str, unit: str, meaning: str, **kw) -> Column:
+    return Column(name, "float", unit, meaning, min_value=0, **kw)
+
+
+TABLES: tuple[Table, ...] = (
+    Table(
+        "bundle_info",
+        "Bundle information",
+        "One row per property of the bundle as a whole: what it is, its period and its source. "
+        "Keys: `dataset_name`, `period` (e.g. 2024/25), `prior_period`, `synthetic` (true for the "
+        "built-in dataset), `source`, `licence`.",
+        (
+            Column("key", "str", "", "Property name.", choices=(
+                "dataset_name", "period", "prior_period", "synthetic", "source", "licence",
+                "generated_by", "seed", "scale")),
+            Column("value", "str", "", "Property value."),
+        ),
+        key=("key",),
+        source="packgen",
+    ),
+    Table(
+        "providers",
+        "Providers",
+        "One row per NHS provider (trust): who it is, where it is, who its peers are, and the "
+        "financial totals the method divides by.",
+        (
+            Column("provider_code", "str", "ODS code", "ODS trust code, e.g. RXX."),
+            Column("provider_name", "str", "", "Trust name as published by ODS."),
+            Column("sector", "str", "", "Sector for benchmarking.", choices=SECTORS),
+            Column("peer_group", "str", "", "ERIC trust type.", ref="peer_groups"),
+            Column("region_code", "str", "", "NHS England region code (Y56..Y63).", ref="regions"),
+            Column("icb_code", "str", "", "Integrated care board code (Q.. or ODS ICB code)."),
+            _gbp("income_gbp", "Total operating income for the period.", positive=True),
+            _gbp("pay_bill_gbp", "Total pay bill (substantive, bank and agency) for the period."),
+            _gbp("operating_cost_gbp", "Total operating expenditure: the provider's cost base, "
+                 "against which opportunities and the 2% requirement are expressed.",
+                 positive=True),
+            Column("mff", "float", "ratio", "Market forces factor (1.00 = national average "
+                   "unavoidable cost).", positive=True),
+        ),
+        key=("provider_code",),
+        source="ODS etr (names, regions, ICBs); ERIC (trust type); accounts (income, pay, cost); "
+        "NHS Payment Scheme (MFF)",
+    ),
+    Table(
+        "ncc_costs",
+        "National Cost Collection cost rows",
+        "Organisation-level National Cost Collection rows for the current period: one row per "
+        "provider x department x service x currency, unadjusted (actual) cost.",
+        (
+            _provider(),
+            Column("department_code", "str", "", "NCC department (point of delivery), e.g. EL, "
+                   "NEL, CL.", ref="departments"),
+            Column("service_code", "str", "", "Treatment function / service code, e.g. 110.",
+                   ref="treatment_functions"),
+            Column("currency_code", "str", "", "HRG or other currency code, e.g. HN12F."),
+            _count("activity", "FCEs / attendances / bed days / contacts", "Activity count in "
+                   "the currency's unit.", nullable=True),
+            _gbp("actual_cost_gbp", "Actual (not MFF-adjusted) total cost of the row.",
+                 nullable=True),
+        ),
+        key=("provider_code", "department_code", "service_code", "currency_code"),
+        source="NHS England National Cost Collection, organisation-level source data (File 1)",
+        used_by=("acute_cost", "productivity_growth"),
+    ),
+    Table(
+        "national_unit_costs",
+        "National unit costs",
+        "National mean unit cost per department x currency (the national schedule). Optional: "
+        "when absent the national mean is computed from `ncc_costs` as METHOD.md says.",
+        (
+            Column("department_code", "str", "", "NCC department.", ref="departments"),
+            Column("currency_code", "str", "", "HRG or other currency code."),
+            _count("activity", "units", "National activity.", nullable=True),
+            _gbp("unit_cost_gbp", "National mean unit cost (MFF-adjusted).", positive=True),
+        ),
+        key=("department_code", "currency_code"),
+        required=False,
+        source="NHS England National Cost Collection, national schedule",
+        used_by=("acute_cost",),
+    ),
+    Table(
+        "ncc_costs_prior",
+        "Prior-period activity and cost",
+        "Activity and actual cost for the prior period, per provider x department x currency, for "
+        "cost-weighted activity growth.",
+        (
+            _provider(),
+            Column("department_code", "str", "", "NCC department.", ref="departments"),
+            Column("currency_code", "str", "", "HRG or other currency code."),
+            _count("activity", "units", "Prior-period activity.", nullable=True),
+            _gbp("actual_cost_gbp", "Prior-period actual cost.", nullable=True),
+        ),
+        key=("provider_code", "department_code", "currency_code"),
+        required=False,
+        source="NHS England National Cost Collection, previous year",
+        used_by=("productivity_growth",),
+    ),
+    Table(
+        "productivity_inputs",
+        "Spend in both periods",
+        "Total spend (inputs) of each provider in the prior and the current period, in cash.",
+        (
+            _provider(),
+            _gbp("spend_prior_gbp", "Total operating spend in the prior period (cash).",
+                 nullable=True),
+            _gbp("spend_current_gbp", "Total operating spend in the current period (cash).",
+                 nullable=True),
+        ),
+        key=("provider_code",),
+        required=False,
+        source="Provider accounts / financial monitoring returns",
+        used_by=("productivity_growth",),
+    ),
+    Table(
+        "temporary_staffing",
+        "Temporary staffing",
+        "Agency and bank staff spend per provider for the period.",
+        (
+            _provider(),
+            _gbp("agency_gbp", "Agency staff spend.", nullable=True),
+            _gbp("bank_gbp", "Bank staff spend.", nullable=True),
+        ),
+        key=("provider_code",),
+        source="Provider financial monitoring returns (agency and bank spend)",
+        used_by=("temporary_staffing",),
+    ),
+    Table(
+        "corporate_services",
+        "Corporate services spend",
+        "Corporate services spend per provider and function.",
+        (
+            _provider(),
+            Column("function", "str", "", "Corporate function.", ref="corporate_functions"),
+            _gbp("spend_gbp", "Spend on the function in the period.", nullable=True),
+        ),
+        key=("provider_code", "function"),
+        source="Corporate services benchmarking return",
+        used_by=("corporate_services",),
+    ),
+    Table(
+        "estates",
+        "Estates and procurement",
+        "Floor area, energy use and cost, and supplies spend per provider.",
+        (
+            _provider(),
+            _count("gia_m2", "m2", "Gross internal floor area.", nullable=True),
+            _count("electricity_kwh", "kWh", "Electricity consumed.", nullable=True),
+            _gbp("electricity_cost_gbp", "Cost of electricity consumed.", nullable=True),
+            _count("gas_kwh", "kWh", "Gas consumed.", nullable=True),
+            _gbp("gas_cost_gbp", "Cost of gas consumed.", nullable=True),
+            _gbp("general_supplies_gbp", "General supplies and services spend.", nullable=True),
+            _gbp("clinical_supplies_gbp", "Clinical supplies and services spend.", nullable=True),
+        ),
+        key=("provider_code",),
+        source="Estates Returns Information Collection (ERIC); supplies spend from accounts",
+        used_by=("estates_procurement",),
+    ),
+    Table(
+        "medicines_reference",
+        "Medicines reference list",
+        "Products (dm+d VMPs) of molecules for which a best-value generic or biosimilar exists. "
+        "Exactly one product per molecule is the best-value product; its unit price is the price "
+        "the opportunity assumes.",
+        (
+            Column("molecule", "str", "", "Molecule (e.g. adalimumab)."),
+            Column("vmp_code", "str", "dm+d VMP code", "Product code (SNOMED CT, as text)."),
+            Column("vmp_name", "str", "", "Product name."),
+            Column("is_best_value", "bool", "", "True for the molecule's best-value product."),
+            _gbp("unit_price_gbp", "Reference unit price per unit of quantity.", positive=True),
+        ),
+        key=("vmp_code",),
+        sectors=("acute", "specialist"),
+        source="NHS England best-value biologics and generics lists; dm+d",
+        used_by=("medicines",),
+    ),
+    Table(
+        "medicines_use",
+        "Medicines use",
+        "Quantity and cost of each product issued by each provider in the period.",
+        (
+            _provider(),
+            Column("vmp_code", "str", "dm+d VMP code", "Product code.", ref="medicines_reference"),
+            _count("quantity", "units of the VMP", "Quantity issued.", nullable=True),
+            _gbp("cost_gbp", "Indicative cost of the quantity issued.", nullable=True),
+        ),
+        key=("provider_code", "vmp_code"),
+        sectors=("acute", "specialist"),
+        source="NHSBSA Secondary Care Medicines Data (SCMD)",
+        used_by=("medicines",),
+    ),
+    Table(
+        "community_los",
+        "Community inpatient length of stay",
+        "Discharges and bed days per community provider and inpatient service.",
+        (
+            _provider(),
+            Column("service", "str", "", "Community inpatient service.", ref="community_services"),
+            _count("discharges", "discharges", "Discharges in the period.", nullable=True),
+            _count("bed_days", "bed days", "Occupied bed days of those stays.", nullable=True),
+        ),
+        key=("provider_code", "service"),
+        sectors=("community",),
+        source="Community Services Data Set",
+        used_by=("community_los",),
+    ),
+    Table(
+        "community_appointments",
+        "Community appointments and DNAs",
+        "Booked appointments and did-not-attends per community provider and service.",
+        (
+            _provider(),
+            Column("service", "str", "", "Community service.", ref="community_services"),
+            _count("booked_appointments", "appointments", "Appointments booked.", nullable=True),
+            _count("dna_appointments", "appointments", "Appointments the patient did not attend.",
+                   nullable=True),
+        ),
+        key=("provider_code", "service"),
+        sectors=("community",),
+        source="Community Services Data Set",
+        used_by=("community_dna",),
+    ),
+    Table(
+        "mh_los",
+        "Mental health length of stay",
+        "Discharges and bed days per mental health provider and ward type.",
+        (
+            _provider(),
+            Column("ward_type", "str", "", "Ward type.", ref="mh_ward_types"),
+            _count("discharges", "discharges", "Discharges in the period.", nullable=True),
+            _count("bed_days", "bed days", "Occupied bed days of those stays.", nullable=True),
+        ),
+        key=("provider_code", "ward_type"),
+        sectors=("mental_health",),
+        source="Mental Health Services Data Set",
+        used_by=("mh_los",),
+    ),
+    Table(
+        "talking_therapies",
+        "NHS Talking Therapies",
+        "Appointments, DNAs, care contacts and clinical workforce per mental health provider.",
+        (
+            _provider(),
+            _count("booked_appointments", "appointments", "Appointments booked.", nullable=True),
+            _count("dna_appointments", "appointments", "Appointments not attended.",
+                   nullable=True),
+            _count("care_contacts", "contacts", "Care contacts attended.", nullable=True),
+            _count("clinical_wte", "WTE", "Clinical whole-time equivalents.", nullable=True),
+        ),
+        key=("provider_code",),
+        sectors=("mental_health",),
+        source="NHS Talking Therapies data set; NHS workforce statistics",
+        used_by=("talking_therapies",),
+    ),
+    Table(
+        "ambulance",
+        "Ambulance activity, handovers and workforce",
+        "Incidents, conveyance, handover delays and workforce per ambulance trust.",
+        (
+            _provider(),
+            _count("incidents", "incidents", "All incidents (AmbSYS A7).", nullable=True),
+            _count("face_to_face_incidents", "incidents", "Incidents with a face-to-face "
+                   "response (AmbSYS A56).", nullable=True),
+            _count("conveyed_to_ed", "incidents", "Incidents conveyed to an emergency department "
+                   "(AmbSYS A53).", nullable=True),
+            _count("handovers", "handovers", "Hospital handovers recorded.", nullable=True),
+            _count("handover_hours_lost", "crew hours", "Crew hours lost to handovers over 15 "
+                   "minutes: sum of max(0, minutes - 15) / 60.", nullable=True),
+            _count("wte", "WTE", "Whole-time equivalent staff.", nullable=True),
+        ),
+        key=("provider_code",),
+        sectors=("ambulance",),
+        source="NHS England Ambulance Quality Indicators (AmbSYS); handover data; workforce",
+        used_by=("ambulance_handover", "ambulance_conveyance", "ambulance_incidents"),
+    ),
+    Table(
+        "unit_values",
+        "Unit values",
+        "The prices the method uses to turn native units (bed days, appointments, crew hours, "
+        "WTE) into pounds, and the input deflator. Reference inputs, not constants in code.",
+        (
+            Column("key", "str", "", "Which unit value.", ref="unit_value_keys"),
+            Column("value", "float", "see unit", "The value.", positive=True),
+            Column("unit", "str", "", "Unit of the value, e.g. GBP per bed day."),
+            Column("source", "str", "", "Where the value comes from.", nullable=True),
+        ),
+        key=("key",),
+        source="NCC national schedule; PSSRU unit costs; HM Treasury GDP deflators",
+    ),
+    Table(
+        "plans",
+        "2026/27 plans",
+        "Optional: each provider's planned savings by category for 2026/27, and its planned "
+        "productivity growth (a fraction, e.g. 0.02; the same on every row of the provider or "
+        "given on one row).",
+        (
+            _provider(),
+            Column("category", "str", "", "Category id (see `packgen categories`).",
+                   ref="categories"),
+            _gbp("planned_saving_gbp", "Planned saving in the category."),
+            Column("planned_productivity_growth", "float", "fraction", "Planned productivity "
+                   "growth for 2026/27.", required=False, nullable=True),
+        ),
+        key=("provider_code", "category"),
+        required=False,
+        source="Provider operational and financial plans 2026/27",
+    ),
+)
+
+_BY_NAME = {t.name: t for t in TABLES}
+
+
+def table(name: str) -> Table:
+    """The contract of one table, by name."""
+    return _BY_NAME[name]

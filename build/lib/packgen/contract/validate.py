@@ -1,0 +1,246 @@
+"""Check a bundle against the data contract and report every problem at once.
+
+`validate_bundle(data_dir)` reads each table's file as text, parses each column by its contract
+type (naming the file, line and column of every bad cell), then checks codes against their
+reference sets, keys for duplicates, and the rules that span tables. The typed tables it returns
+are what `packgen.store.load_bundle` loads.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import polars as pl
+
+from packgen import reference
+from packgen.contract.columns import DTYPES, parse_column, value_problems
+from packgen.contract.read import LINE, RawTable, find_files, read_table
+from packgen.contract.report import FileSummary, Problem, ValidationReport
+from packgen.contract.tables import SECTORS, TABLES, Table
+from packgen.errors import InputError
+
+__all__ = ["CATEGORY_IDS", "Problem", "ValidationReport", "validate_bundle"]
+
+# The category ids of METHOD.md ("Interfaces that stay stable"); keep the two in step.
+CATEGORY_IDS = (
+    "acute_cost", "temporary_staffing", "corporate_services", "estates_procurement", "medicines",
+    "community_los", "community_dna", "mh_los", "talking_therapies", "ambulance_handover",
+    "ambulance_conveyance", "ambulance_incidents",
+)
+# Tables that must have rows for anything to be computed.
+MUST_HAVE_ROWS = ("providers", "unit_values")
+
+
+def validate_bundle(data_dir: Path) -> ValidationReport:
+    """Validate every file of the bundle in `data_dir`; never stops at the first problem."""
+    data_dir = Path(data_dir)
+    if not data_dir.is_dir():
+        raise InputError(f"no bundle folder at {data_dir}",
+                         "give the folder that holds providers.csv, ncc_costs.csv, ...")
+    report = ValidationReport(data_dir)
+    files, errors, warnings = find_files(data_dir)
+    report.errors += errors
+    report.warnings += warnings
+    report.files = files
+    checked: dict[str, pl.DataFrame] = {}  # typed columns plus LINE
+    for table in TABLES:
+        if table.name not in files:
+            if not table.required:
+                report.notes.append(f"optional table {table.name} not given.")
+            continue
+        raw, errors, warnings = read_table(table, files[table.name])
+        report.errors += errors
+        report.warnings += warnings
+        if raw is not None:
+            checked[table.name] = check_table(raw, report)
+    _check_references(checked, report)
+    for name, frame in checked.items():
+        check_key(TABLES_BY_NAME[name], report.files[name].name, frame, report)
+    _check_best_value(checked, report)
+    _check_unit_values(checked, report)
+    _check_sectors(checked, report)
+    report.tables = {name: frame.drop(LINE) for name, frame in checked.items()}
+    report.notes += [s.line() for s in report.summaries.values() if s.missing]
+    return report
+
+
+TABLES_BY_NAME = {t.name: t for t in TABLES}
+
+
+def check_table(raw: RawTable, report: ValidationReport) -> pl.DataFrame:
+    table, file, found = raw.table, raw.file, raw.frame.columns
+    summary = report.summaries[table.name] = FileSummary(table.name, file, raw.frame.height)
+    for name in found:
+        if "_duplicated_" in name:
+            report.error(Problem(file, 1, name.split("_duplicated_")[0],
+                                 "this column name appears more than once in the header.",
+                                 "keep one column of each name.", "duplicate_column"))
+        elif name != LINE and name not in table.column_names:
+            report.warn(Problem(file, 1, name, "is not a column of the contract; it is ignored.",
+                                f"{table.name} has the columns {', '.join(table.column_names)}.",
+                                "unknown_column"))
+    missing = [c.name for c in table.columns if c.required and c.name not in found]
+    if missing:
+        lower = {c.lower(): c for c in found}
+        near = [f"'{lower[m]}'" for m in missing if m in lower]
+        report.error(Problem(
+            file, 1, None, f"missing required column{'s' * (len(missing) > 1)}: "
+            f"{', '.join(missing)}.",
+            f"{table.name} needs the columns {', '.join(table.column_names)}"
+            + (f"; column names are case-sensitive (found {', '.join(near)})." if near else "."),
+            "missing_column"))
+    if raw.frame.height == 0:
+        problem = Problem(file, None, None, "has a header but no rows.",
+                          f"add the {table.title.lower()} rows.", "no_rows")
+        (report.error if table.name in MUST_HAVE_ROWS else report.warn)(problem)
+    columns = [raw.frame.get_column(LINE).cast(pl.Int64)]
+    for column in table.columns:
+        if column.name not in found:
+            columns.append(pl.Series(column.name, [None] * raw.frame.height,
+                                     DTYPES[column.type]))
+            continue
+        values, errors, warnings = parse_column(raw, column, summary)
+        columns.append(values)
+        report.errors += errors
+        report.warnings += warnings
+    return pl.DataFrame(columns)
+
+
+def _reference_set(ref: str, checked: dict[str, pl.DataFrame],
+                   report: ValidationReport) -> tuple[frozenset[str], str] | None:
+    """(valid codes, where they come from) for a column's `ref`, or None if not available."""
+    if ref == "providers":
+        if "providers" not in checked:
+            return None
+        return frozenset(checked["providers"]["provider_code"].drop_nulls()), report.files[
+            "providers"].name
+    if ref == "medicines_reference":
+        if "medicines_reference" not in checked:
+            return None
+        return frozenset(checked["medicines_reference"]["vmp_code"].drop_nulls()), report.files[
+            "medicines_reference"].name
+    if ref == "categories":
+        return frozenset(CATEGORY_IDS), "the category ids of METHOD.md"
+    return reference.codes(ref), f"reference_data/{reference.REFERENCE_SETS[ref][0]}"
+
+
+def _check_references(checked: dict[str, pl.DataFrame], report: ValidationReport) -> None:
+    for name, frame in checked.items():
+        for column in TABLES_BY_NAME[name].columns:
+            known = _reference_set(column.ref, checked, report) if column.ref else None
+            if known is None:
+                continue
+            valid, source = known
+            bad = frame.filter(pl.col(column.name).is_not_null()
+                               & ~pl.col(column.name).is_in(list(valid)))
+            report.errors += value_problems(
+                report.files[name].name, bad, column.name, column.name,
+                lambda v, col=column.name, src=source: f"'{v}' is not a known {col} (not in "
+                f"{src})",
+                lambda v, ref=column.ref, ok=valid, src=source: _suggest(v, ref, ok, src),
+                "unknown_code")
+
+
+def _suggest(code: str, ref: str, valid: frozenset[str], source: str) -> str:
+    """A hint for an unknown code: the current code for a legacy one, a near miss, or the list."""
+    if ref == "departments":
+        legacy = {old: r["department_code"] for r in reference.rows("departments")
+                  for old in r["legacy_codes"].split(";") if old}
+        if code in legacy:
+            return f"'{code}' is an old NCC department code: use '{legacy[code]}'."
+    for near in (code.upper(), code.lower(), code.removesuffix(".0"), code.lstrip("0")):
+        if near != code and near in valid:
+            return f"did you mean '{near}'? Codes are compared exactly."
+    if ref == "providers":
+        return f"add the provider to {source}, or correct the code."
+    if len(valid) <= 30:
+        return f"use one of: {', '.join(sorted(valid))}."
+    return f"use a code listed in {source}."
+
+
+def check_key(table: Table, file: str, frame: pl.DataFrame, report: ValidationReport) -> None:
+    key = list(table.key)
+    groups = (frame.drop_nulls(key).group_by(key, maintain_order=True)
+              .agg(pl.col(LINE).sort()).filter(pl.col(LINE).list.len() > 1))
+    for row in groups.iter_rows(named=True):
+        lines = row[LINE]
+        shown = ", ".join(f"{k}={row[k]}" for k in key)
+        where = ", ".join(str(n) for n in lines[:-1]) + f" and {lines[-1]}"
+        report.error(Problem(
+            file, lines[1], None,
+            f"duplicate row for {shown}: the same key is on lines {where}.",
+            f"each {table.name} row must have a unique ({', '.join(key)}); remove or merge "
+            "the duplicate rows.", "duplicate_key"))
+
+
+def _check_best_value(checked: dict[str, pl.DataFrame], report: ValidationReport) -> None:
+    if "medicines_reference" not in checked:
+        return
+    file = report.files["medicines_reference"].name
+    molecules = (checked["medicines_reference"].filter(pl.col("molecule").is_not_null())
+                 .group_by("molecule", maintain_order=True)
+                 .agg(pl.col(LINE).first().alias("first"),
+                      pl.col(LINE).filter(pl.col("is_best_value")).alias("best"))
+                 .filter(pl.col("best").list.len() != 1))
+    for molecule, first, best in molecules.iter_rows():
+        if not best:
+            report.error(Problem(
+                file, first, "is_best_value", f"molecule '{molecule}' has no best-value product.",
+                "mark exactly one product of each molecule with is_best_value = true.",
+                "best_value"))
+        else:
+            report.error(Problem(
+                file, best[1], "is_best_value",
+                f"molecule '{molecule}' has {len(best)} best-value products (lines "
+                f"{', '.join(str(n) for n in best)}).",
+                "mark exactly one product of each molecule with is_best_value = true.",
+                "best_value"))
+
+
+def _check_unit_values(checked: dict[str, pl.DataFrame], report: ValidationReport) -> None:
+    if "unit_values" not in checked:
+        return
+    present = set(checked["unit_values"]["key"].drop_nulls())
+    for row in reference.rows("unit_value_keys"):
+        if row["key"] not in present:
+            report.error(Problem(
+                report.files["unit_values"].name, None, "key",
+                f"unit value '{row['key']}' is missing ({row['meaning']}).",
+                f"add a row: key {row['key']}, its value in {row['unit']}, unit, source.",
+                "missing_unit_value"))
+
+
+def _check_sectors(checked: dict[str, pl.DataFrame], report: ValidationReport) -> None:
+    """Sector-specific tables should describe providers of their sectors only (a warning)."""
+    if "providers" not in checked:
+        return
+    providers = checked["providers"].select("provider_code", "sector", "peer_group").drop_nulls(
+        "provider_code").unique("provider_code", keep="first")
+    for name, frame in checked.items():
+        table = TABLES_BY_NAME[name]
+        if table.sectors == SECTORS or "provider_code" not in table.column_names:
+            continue
+        bad = frame.join(providers, on="provider_code", how="inner").filter(
+            pl.col("sector").is_in(SECTORS) & ~pl.col("sector").is_in(table.sectors)).sort(LINE)
+        sectors = dict(providers.select("provider_code", "sector").iter_rows())
+        report.warnings += value_problems(
+            report.files[name].name, bad, "provider_code", "provider_code",
+            lambda v, sectors=sectors, table=table: f"provider {v} is {sectors[v]}, but "
+            f"{table.name} describes {' and '.join(table.sectors)} providers only",
+            lambda v: "check the provider code or its sector in providers; rows of other "
+            "sectors are not benchmarked in this category.", "wrong_sector")
+    _check_peer_groups(checked, report)
+
+
+def _check_peer_groups(checked: dict[str, pl.DataFrame], report: ValidationReport) -> None:
+    allowed = {r["peer_group"]: r["sectors"].split(";") for r in reference.rows("peer_groups")}
+    file = report.files["providers"].name
+    for line, code, sector, group in checked["providers"].select(
+            LINE, "provider_code", "sector", "peer_group").iter_rows():
+        if sector and group in allowed and sector not in allowed[group]:
+            report.warn(Problem(
+                file, line, "peer_group",
+                f"provider {code} is {sector}, but peer group '{group}' is for "
+                f"{' and '.join(allowed[group])} trusts.",
+                "check the sector and the peer group (ERIC trust type).", "peer_group_sector"))
+

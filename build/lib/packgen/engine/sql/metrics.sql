@@ -1,0 +1,44 @@
+-- Metric per provider x category x component x sub-unit, with the unit value resolved and the
+-- reason (if any) the row fails its own thresholds. A row that fails them is not assessed and is
+-- not a peer value either (METHOD.md, "Not assessed").
+create or replace table engine_metrics as
+with inputs as (
+    select
+        i.*,
+        s.* exclude (category, component),
+        case
+            when s.unit_value_source = 'sql' then i.unit_value
+            when s.unit_value_source = 'fixed' then s.unit_value_fixed
+            else u.value
+        end as resolved_unit_value
+    from engine_input as i
+    inner join engine_component_spec as s using (category, component)
+    left join unit_values as u on u.key = s.unit_value_key
+),
+
+valued as (
+    select
+        *,
+        case
+            when denominator > 0 and numerator is not null then numerator / denominator
+        end as metric
+    from inputs
+)
+
+select
+    * exclude (unit_value, resolved_unit_value),
+    resolved_unit_value as unit_value,
+    case
+        when metric is null then reason_no_data
+        -- The value in the reason keeps its pennies when it has them: rounded, 9,999.60
+        -- read "under 10,000 (10,000)".
+        when coalesce(activity, 0) < min_activity
+            then reason_activity || ' (' || format(
+                case when activity = floor(activity) or activity is null then '{:,.0f}'
+                     else '{:,.2f}' end, coalesce(activity, 0)) || ')'
+        when coalesce(volume, 0) < min_volume
+            then reason_volume || ' (' || format(
+                case when volume = floor(volume) or volume is null then '{:,.0f}'
+                     else '{:,.2f}' end, coalesce(volume, 0)) || ')'
+    end as threshold_reason
+from valued;

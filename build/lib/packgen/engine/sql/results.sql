@@ -1,0 +1,88 @@
+-- Result rows in the schema shared by every category: metric, benchmark, peers, thresholds,
+-- and the opportunity in native units and in pounds (METHOD.md, "Opportunity"). Never negative;
+-- context rows are benchmarked but carry no opportunity.
+create or replace table result_rows as
+with joined as (
+    select
+        m.*,
+        ps.peer_set,
+        b.peers as peer_count,
+        case m.target
+            when 'fixed_rate' then m.metric * (1 - m.rate)
+            when 'standard' then m.standard
+            else b.benchmark
+        end as target_value
+    from engine_metrics as m
+    inner join engine_peer_sets as ps using (provider_code)
+    left join engine_benchmarks as b using (category, component, sub_unit, peer_set)
+),
+
+screened as (
+    select
+        *,
+        coalesce(
+            threshold_reason,
+            case
+                when target in ('percentile', 'median') and coalesce(peer_count, 0) < min_peers
+                    then 'fewer than ' || min_peers || ' peers with valid data ('
+                        || coalesce(peer_count, 0) || ')'
+            end,
+            case when unit_value is null then reason_unit_value end,
+            case
+                when formula = 'resource_released' and not target_value > 0
+                    then 'benchmark is zero'
+            end
+        ) as reason
+    from joined
+),
+
+gapped as (
+    select
+        *,
+        case when direction = 'lower' then metric - target_value else target_value - metric end
+            as gap,
+        case
+            when reason is not null or role = 'context' then 0.0
+            when formula = 'resource_released'
+                then greatest(0.0, volume * (1 - metric / target_value))
+            else greatest(0.0, case
+                when direction = 'lower' then metric - target_value
+                else target_value - metric
+            end) * volume
+        end as opportunity_native
+    from screened
+)
+
+select
+    provider_code,
+    category,
+    component,
+    role,
+    sub_unit,
+    sub_unit_label,
+    department_code,
+    service_code,
+    peer_set,
+    reason is null as assessed,
+    reason,
+    numerator,
+    denominator,
+    activity,
+    metric,
+    case when reason is null or target = 'fixed_rate' then target_value end as benchmark,
+    -- 0, not blank, when no peer has valid data: the reason quotes the same count
+    case when target in ('percentile', 'median') then coalesce(peer_count, 0) end as peers,
+    volume,
+    unit_value,
+    case when reason is null then gap end as gap,
+    opportunity_native,
+    native_unit,
+    round(opportunity_native * coalesce(unit_value, 0), 2) as opportunity_gbp,
+    case
+        when formula = 'resource_released'
+            then 'MAX(0, volume x (1 - metric / benchmark)) x unit_value'
+        when direction = 'lower' then 'MAX(0, metric - benchmark) x volume x unit_value'
+        else 'MAX(0, benchmark - metric) x volume x unit_value'
+    end as formula,
+    role = 'opportunity' as in_total
+from gapped;

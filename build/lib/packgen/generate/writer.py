@@ -1,0 +1,85 @@
+"""Write generated tables as contract files: columns in contract order, rows sorted by the key,
+numbers in a fixed format, so that the same seed and scale give the same bytes."""
+
+from __future__ import annotations
+
+import csv
+import os
+from collections.abc import Callable, Iterable, Sequence
+from pathlib import Path
+
+from packgen.contract import Table, table
+
+FORMATS = ("csv", "parquet")
+
+
+def _decimals(unit: str) -> int:
+    # Ratios, fractions and unit values (e.g. a deflator of 1.035) need more than pennies.
+    return 4 if unit in ("ratio", "fraction", "see unit") else 2
+
+
+def _float_formatter(decimals: int) -> Callable[[object], object]:
+    def fmt(value: object) -> object:
+        # csv writes None as an empty cell and ints as digits; floats get a fixed format.
+        return f"{value:.{decimals}f}" if type(value) is float else value
+
+    return fmt
+
+
+def _bool_cell(value: object) -> object:
+    return value if value is None else ("true" if value else "false")
+
+
+def _sorted(spec: Table, rows: Sequence[tuple]) -> list[tuple]:
+    names = spec.column_names
+    for row in rows:
+        if len(row) != len(names):
+            raise ValueError(f"{spec.name}: row has {len(row)} values, contract {len(names)}")
+    index = [names.index(k) for k in spec.key]
+    return sorted(rows, key=lambda r: tuple(r[i] for i in index))
+
+
+def write_csv(path: Path, spec: Table, rows: Iterable[tuple]) -> None:
+    formatters = {i: _float_formatter(_decimals(c.unit)) if c.type == "float" else _bool_cell
+                  for i, c in enumerate(spec.columns) if c.type in ("float", "bool")}
+    if formatters:
+        rows = (tuple(formatters[i](v) if i in formatters else v for i, v in enumerate(row))
+                for row in rows)  # a generator: the formatted copy never sits in memory whole
+    with open(path, "w", encoding="utf-8", newline="") as fh:
+        writer = csv.writer(fh, lineterminator="\n")
+        writer.writerow(spec.column_names)
+        writer.writerows(rows)
+
+
+def write_parquet(path: Path, spec: Table, rows: list[tuple]) -> None:
+    import polars as pl
+
+    dtypes = {"str": pl.Utf8, "int": pl.Int64, "float": pl.Float64, "bool": pl.Boolean}
+    columns = {}
+    for i, col in enumerate(spec.columns):
+        values = [r[i] for r in rows]
+        if col.type == "float":  # the same rounding as the CSV writer
+            decimals = _decimals(col.unit)
+            values = [None if v is None else round(float(v), decimals) for v in values]
+        columns[col.name] = pl.Series(col.name, values, dtype=dtypes[col.type])
+    pl.DataFrame(columns).write_parquet(path, compression="zstd", statistics=True)
+
+
+def write_table(out_dir: Path, name: str, rows: Sequence[tuple], fmt: str = "csv") -> Path:
+    """Write one table as `<name>.csv` or `<name>.parquet`; returns the path written.
+
+    The file appears whole or not at all (written aside, then renamed), and the same table in
+    the other format is removed, so that a folder never holds two versions of one table.
+    """
+    if fmt not in FORMATS:
+        raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
+    spec = table(name)
+    ordered = _sorted(spec, rows)
+    path = out_dir / f"{name}.{fmt}"
+    partial = out_dir / f".{name}.{fmt}.partial"
+    (write_csv if fmt == "csv" else write_parquet)(partial, spec, ordered)
+    os.replace(partial, path)
+    for other in FORMATS:
+        if other != fmt:
+            (out_dir / f"{name}.{other}").unlink(missing_ok=True)
+    return path

@@ -1,0 +1,455 @@
+"""Fill the pack model from the store: a few set-based queries for every provider at once
+(`load_source`), then a pure function per provider (`build_pack`).
+
+Workers of the national run call `load_source` once each and build their providers' packs from
+it, so no query runs per provider.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import os
+from collections import defaultdict
+from collections.abc import Collection
+from dataclasses import dataclass, field, fields, replace
+
+import duckdb
+import polars as pl
+
+from packgen import __version__, reference
+from packgen.categories import CategoryDef, load_definitions
+from packgen.contract import TABLES
+from packgen.engine.params import RunParameters, ordinal
+from packgen.pack import text
+from packgen.pack.model import (
+    CategorySection,
+    Component,
+    Headline,
+    HrgRow,
+    NotAssessedRow,
+    Pack,
+    PeerValue,
+    ProductivityGrowth,
+    ProviderInfo,
+    ResultRow,
+    RunInfo,
+    Source,
+    SpecialtyDrill,
+)
+
+TOP_ROWS = 8
+TOP_HRGS = 3
+# Tables every pack draws on, whatever its categories (who the provider is, the bundle itself,
+# productivity growth).
+COMMON_SOURCES = ("bundle_info", "providers", "ncc_costs", "ncc_costs_prior",
+                  "productivity_inputs")
+HRG_COLUMNS = [f.name for f in fields(HrgRow)]
+GROUP_NAMES = {"acute_and_specialist": "acute and specialist trusts",
+               "community": "community trusts", "mental_health": "mental health trusts",
+               "ambulance": "ambulance trusts"}
+
+
+@dataclass
+class HrgTable:
+    """All providers' HRG rows in one frame sorted by provider, with each provider's span.
+
+    A provider's rows are a zero-copy slice: splitting the frame into one frame per provider
+    doubled its memory in every process of the national run.
+    """
+
+    frame: pl.DataFrame
+    spans: dict[str, tuple[int, int]]  # provider -> (offset, length)
+    # The providers whose rows were loaded (None: every provider). A provider outside it has
+    # rows this table does not hold, which is not the same as having none.
+    loaded: frozenset[str] | None = None
+
+    @classmethod
+    def from_frame(cls, frame: pl.DataFrame,
+                   loaded: Collection[str] | None = None) -> HrgTable:
+        counts = frame.group_by("provider_code", maintain_order=True).len()
+        spans, offset = {}, 0
+        for code, length in counts.iter_rows():
+            spans[code] = (offset, length)
+            offset += length
+        return cls(frame, spans, None if loaded is None else frozenset(loaded))
+
+    @classmethod
+    def empty(cls) -> HrgTable:
+        """A table loaded for no provider: asking it for a provider's rows is an error."""
+        return cls(pl.DataFrame(), {}, frozenset())
+
+    def of(self, provider_code: str) -> pl.DataFrame | None:
+        """The provider's rows (None if it has none); LookupError if they were not loaded."""
+        if self.loaded is not None and provider_code not in self.loaded:
+            raise LookupError(f"the HRG rows of {provider_code} were not loaded in this process")
+        span = self.spans.get(provider_code)
+        return self.frame.slice(*span) if span else None
+
+
+@dataclass
+class PackSource:
+    """Everything needed to build every provider's pack, fetched once."""
+
+    run: RunInfo
+    params: RunParameters
+    defs: tuple[CategoryDef, ...]
+    providers: dict[str, dict]
+    peer_sets: dict[str, tuple[str, str]]  # provider -> (peer set, benchmark group)
+    results: dict[str, list[dict]]  # provider -> result rows
+    peer_values: dict[tuple[str, str, str, str], list[dict]]  # (cat, comp, sub, set) -> peers
+    # Acute HRG rows that carry opportunity, columnar, one frame per provider: at national scale
+    # there are over a million, and Python objects for all of them would cost gigabytes in
+    # every process. They become HrgRow objects only for the pack being built.
+    hrg: HrgTable
+    productivity: dict[str, dict]
+    ncc_excluded: dict[str, int]
+    # Acute and specialist trusts' community, mental health and ambulance NCC rows, which acute
+    # cost leaves out (pod group non_acute): provider -> (rows, actual cost).
+    ncc_outside_acute: dict[str, tuple[int, float]] = field(default_factory=dict)
+
+
+def _frame_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
+    return con.sql(sql).pl().to_dicts()
+
+
+def _by(rows: list[dict], key: str) -> dict[str, list[dict]]:
+    out: dict[str, list[dict]] = defaultdict(list)
+    for row in rows:
+        out[row[key]].append(row)
+    return out
+
+
+def _meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
+    try:
+        return dict(con.execute("select key, value from bundle_meta").fetchall())
+    except duckdb.CatalogException:
+        return dict(con.execute("select key, value from bundle_info").fetchall())
+
+
+def _sources(con: duckdb.DuckDBPyConnection, meta: dict[str, str]) -> tuple[Source, ...]:
+    try:
+        files = con.execute("select table_name, sha256 from bundle_files order by 1").fetchall()
+    except duckdb.CatalogException:
+        files = []
+    titles = {t.name: (t.title + (f" ({t.source})" if t.source else "")) for t in TABLES}
+    licence = meta.get("licence", "See the bundle's information")
+    period = meta.get("period", "")
+    return tuple(Source(name, titles.get(name, name),
+                        meta.get("prior_period", "") if name == "ncc_costs_prior" else period,
+                        licence, sha) for name, sha in files)
+
+
+def run_info(con: duckdb.DuckDBPyConnection, params: RunParameters,
+             produced_on: str | None = None) -> RunInfo:
+    meta = _meta(con)
+    sources = _sources(con, meta)
+    if produced_on is None:
+        epoch = os.environ.get("SOURCE_DATE_EPOCH")
+        day = dt.datetime.fromtimestamp(int(epoch), dt.UTC).date() if epoch else dt.date.today()
+        produced_on = day.isoformat()
+    identity = "|".join([__version__, repr(sorted(params.as_dict().items()))]
+                        + [s.checksum for s in sources])
+    return RunInfo(
+        packgen_version=__version__, produced_on=produced_on,
+        dataset_name=meta.get("dataset_name", "unnamed bundle"), period=meta.get("period", ""),
+        prior_period=meta.get("prior_period") or None,
+        synthetic=meta.get("synthetic", "").lower() in ("true", "1", "yes"),
+        parameters=params.labels(), sources=sources,
+        run_id=hashlib.sha256(identity.encode()).hexdigest()[:12])
+
+
+def load_hrg(con: duckdb.DuckDBPyConnection,
+             providers: Collection[str] | None = None) -> HrgTable:
+    """The acute HRG rows with opportunity, of every provider or of `providers` only."""
+    if providers is not None and not providers:
+        return HrgTable.empty()
+    only = "" if providers is None else "and provider_code in (select unnest($codes))"
+    frame = con.sql(
+        f"select provider_code, {', '.join(HRG_COLUMNS)} from acute_hrg_rows "
+        f"where opportunity_gbp > 0 {only} order by provider_code, opportunity_gbp desc, "
+        "department_code, service_code, currency_code",
+        params=None if providers is None else {"codes": sorted(providers)}).pl()
+    return HrgTable.from_frame(frame, providers)
+
+
+def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = None,
+                produced_on: str | None = None,
+                hrg_providers: Collection[str] | None = None) -> PackSource:
+    """Fetch every provider's pack data in a few set-based queries (after `engine.compute`).
+
+    `hrg_providers` limits the acute HRG rows (a million at national scale) to the providers
+    whose packs this process will build; other providers' packs then have no HRG drill-down.
+    """
+    params = params or RunParameters()
+    defs = load_definitions()
+    charted = " or ".join(f"(category = '{d.id}' and component = '{d.chart_component}')"
+                          for d in defs if d.chart_component) or "false"
+    providers = {r["provider_code"]: r for r in _frame_rows(con, "select * from providers")}
+    peer_sets = {code: (ps, group) for code, ps, group in con.execute(
+        "select provider_code, peer_set, benchmark_group from engine_peer_sets").fetchall()}
+    results = _by(_frame_rows(con, "select * from result_rows order by provider_code, category, "
+                              "component, opportunity_gbp desc, sub_unit"), "provider_code")
+    peer_values: dict[tuple[str, str, str, str], list[dict]] = defaultdict(list)
+    for row in _frame_rows(con, f"select * from engine_peer_values where {charted} "
+                           "order by category, component, sub_unit, peer_set, rank"):
+        key = (row["category"], row["component"], row["sub_unit"], row["peer_set"])
+        peer_values[key].append(row)
+    hrg = load_hrg(con, hrg_providers)
+    productivity = {r["provider_code"]: r
+                    for r in _frame_rows(con, "select * from productivity_growth")}
+    excluded = dict(con.execute(
+        "select provider_code, count(*) from ncc_costs where activity is null or activity <= 0 "
+        "or actual_cost_gbp is null group by 1").fetchall())
+    outside = {code: (rows, cost) for code, rows, cost in con.execute(
+        "select provider_code, count(*), sum(actual_cost_gbp) from stg_ncc_rows "
+        "where pod_group = 'non_acute' and sector in ('acute', 'specialist') group by 1"
+    ).fetchall()}
+    return PackSource(run_info(con, params, produced_on), params, defs, providers, peer_sets,
+                      results, dict(peer_values), hrg, productivity, excluded, outside)
+
+
+def _provider_info(row: dict) -> ProviderInfo:
+    return ProviderInfo(
+        code=row["provider_code"], name=row["provider_name"], sector=row["sector"],
+        sector_name=reference.names("sectors")[row["sector"]], peer_group=row["peer_group"],
+        region_code=row["region_code"],
+        region_name=reference.names("regions").get(row["region_code"], row["region_code"]),
+        icb_code=row["icb_code"], income_gbp=row["income_gbp"],
+        operating_cost_gbp=row["operating_cost_gbp"], pay_bill_gbp=row["pay_bill_gbp"],
+        mff=row["mff"])
+
+
+def _result_row(r: dict, pods: dict[str, str]) -> ResultRow:
+    return ResultRow(
+        category=r["category"], component=r["component"], sub_unit=r["sub_unit"],
+        sub_unit_label=r["sub_unit_label"] or r["sub_unit"], assessed=r["assessed"],
+        reason=r["reason"], metric=r["metric"], benchmark=r["benchmark"], peers=r["peers"],
+        volume=r["volume"], unit_value=r["unit_value"],
+        opportunity_native=r["opportunity_native"], native_unit=r["native_unit"],
+        opportunity_gbp=r["opportunity_gbp"], formula=r["formula"],
+        department_code=r["department_code"], service_code=r["service_code"],
+        pod_group=pods.get(r["department_code"]) if r["department_code"] else None,
+        in_total=r["in_total"])
+
+
+def _peer_values(source: PackSource, key: tuple[str, str, str, str],
+                 provider_code: str) -> tuple[PeerValue, ...]:
+    peers = source.peer_values.get(key, [])
+    return tuple(
+        PeerValue(p["provider_code"], source.providers[p["provider_code"]]["provider_name"],
+                  p["metric"], p["rank"], 1 + (p["rank"] - 1) * 4 // p["peers"],
+                  p["provider_code"] == provider_code)
+        for p in peers)
+
+
+def _chart(source: PackSource, d: CategoryDef, rows: list[ResultRow],
+           provider_code: str) -> Component | None:
+    """The chart component: its provider-level row, or the provider's largest sub-unit."""
+    if not d.chart_component:
+        return None
+    comp = d.component(d.chart_component)
+    candidates = [r for r in rows if r.component == comp.id and r.metric is not None]
+    if not candidates:
+        return None
+    row = max(candidates, key=lambda r: (r.sub_unit == "all", r.opportunity_gbp,
+                                         r.volume or 0))
+    peer_set = source.peer_sets[provider_code][0]
+    values = _peer_values(source, (d.id, comp.id, row.sub_unit, peer_set), provider_code)
+    title = comp.title if row.sub_unit == "all" else f"{comp.title}: {row.sub_unit_label}"
+    return Component(comp.id, title, comp.role, comp.direction, _target_label(comp, source),
+                     comp.metric_label, comp.metric_unit, comp.native_unit, row.metric,
+                     row.benchmark, row.peers, row.opportunity_native, row.opportunity_gbp,
+                     values)
+
+
+def _target_label(comp, source: PackSource) -> str:
+    p = source.params.performance_percentile
+    if comp.target == "median":
+        return "Median of peers"
+    if comp.target == "standard":
+        return f"National standard ({comp.standard:g})"
+    if comp.target == "fixed_rate":
+        return f"{source.params.value(comp.rate_parameter):.0%} reduction"
+    q = 1 - p if comp.direction == "lower" else p
+    return (f"{ordinal(q * 100)} percentile of peers "
+            f"({ordinal(p * 100)} percentile of performance)")
+
+
+def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: ProviderInfo,
+             pods: dict[str, str]) -> CategorySection:
+    rows = [_result_row(r, pods) for r in raw]
+    components, contributing = [], []
+    for comp in d.components:
+        mine = [r for r in rows if r.component == comp.id]
+        single = mine[0] if len(mine) == 1 and mine[0].sub_unit in ("all", comp.id) else None
+        gbp = round(sum(r.opportunity_gbp for r in mine if r.in_total), 2)
+        native = sum(r.opportunity_native for r in mine if r.in_total)
+        components.append(Component(
+            comp.id, comp.title, comp.role, comp.direction, _target_label(comp, source),
+            comp.metric_label, comp.metric_unit, comp.native_unit,
+            single.metric if single else None, single.benchmark if single else None,
+            single.peers if single else None, native, gbp))
+        if gbp > 0:
+            rate = source.params.value(comp.rate_parameter) if comp.rate_parameter else None
+            contributing.append((comp, rate))
+    counted = [r for r in rows if r.in_total]
+    total = round(sum(r.opportunity_gbp for r in counted), 2)
+    native: dict[str, float] = {}
+    for r in counted:
+        native[r.native_unit] = native.get(r.native_unit, 0.0) + r.opportunity_native
+    not_assessed = sum(1 for r in rows if r.in_total and not r.assessed)
+    if total > 0:
+        sentence = text.opportunity_sentence(info.name, d, contributing, total, native,
+                                             source.params.performance_percentile)
+    else:
+        sentence = text.no_opportunity_sentence(
+            info.name, d, sum(1 for r in rows if r.in_total and r.assessed))
+    top = sorted((r for r in counted if r.opportunity_gbp > 0),
+                 key=lambda r: (-r.opportunity_gbp, r.sub_unit))[:TOP_ROWS]
+    return CategorySection(
+        d.id, d.code, d.title, *(source.params.prose(t) for t in (
+            d.what_it_measures, d.why_it_matters, d.how_calculated)),
+        d.overlaps_with, d.sub_unit_name, tuple(components),
+        _chart(source, d, rows, info.code), tuple(rows), tuple(top), total, native,
+        not_assessed, sentence)
+
+
+def _hrg_rows(frame: pl.DataFrame | None) -> list[HrgRow]:
+    """HrgRow objects, largest opportunity first, from a provider's HRG frame."""
+    if frame is None:
+        return []
+    return [HrgRow(*row) for row in frame.select(HRG_COLUMNS).iter_rows()]
+
+
+def _specialties(section: CategorySection, hrgs: list[HrgRow]) -> tuple[SpecialtyDrill, ...]:
+    names = reference.names("treatment_functions")
+    totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
+    for r in section.rows:
+        if r.component == "cost_index" and r.opportunity_gbp > 0:
+            totals[r.service_code][r.pod_group] += r.opportunity_gbp
+    top_hrgs: dict[str, list[HrgRow]] = defaultdict(list)
+    for h in hrgs:  # already largest first
+        if len(top_hrgs[h.service_code]) < TOP_HRGS:
+            top_hrgs[h.service_code].append(h)
+    drills = [SpecialtyDrill(code, names.get(code, code), round(sum(pods.values()), 2),
+                             {k: round(v, 2) for k, v in sorted(pods.items(),
+                                                                key=lambda kv: -kv[1])},
+                             tuple(top_hrgs.get(code, ())))
+              for code, pods in totals.items()]
+    drills.sort(key=lambda s: (-s.opportunity_gbp, s.service_code))
+    return tuple(drills)  # every specialty with opportunity; the PDF shows the first few
+
+
+def _by_pod_group(section: CategorySection) -> tuple[tuple[str, str, float], ...]:
+    """The acute opportunity of each of the five point-of-delivery groups, in report order."""
+    totals: dict[str, float] = defaultdict(float)
+    for r in section.rows:
+        if r.component == "cost_index" and r.in_total:
+            totals[r.pod_group] += r.opportunity_gbp
+    groups = sorted((g for g in reference.rows("pod_groups") if g["pod_group"] != "non_acute"),
+                    key=lambda g: int(g["sort_order"]))
+    return tuple((g["pod_group"], g["pod_group_name"], round(totals.get(g["pod_group"], 0.0), 2))
+                 for g in groups)
+
+
+def _productivity(source: PackSource, info: ProviderInfo) -> ProductivityGrowth | None:
+    row = source.productivity.get(info.code)
+    if row is None:
+        return None
+    group = GROUP_NAMES.get(row["benchmark_group"], row["benchmark_group"])
+    return ProductivityGrowth(
+        row["activity_growth"], row["input_growth"], row["productivity_growth"], row["rank"],
+        row["rank_of"], row["sector_productivity_growth"], row["national_productivity_growth"],
+        text.productivity_sentence(info.name, row["productivity_growth"],
+                                   row["activity_growth"], row["input_growth"],
+                                   source.params.requirement_rate, row["rank"], row["rank_of"],
+                                   group))
+
+
+def _overlaps(source: PackSource, present: set[str]) -> dict[str, list[str]]:
+    """Short title -> short titles it overlaps with, each pair named once (first in order)."""
+    short = {d.id: d.short_title for d in source.defs}
+    named: set[frozenset[str]] = set()
+    out: dict[str, list[str]] = {}
+    for d in source.defs:
+        if d.id not in present:
+            continue
+        for other in d.overlaps_with:
+            pair = frozenset((d.id, other))
+            if other in present and pair not in named:
+                named.add(pair)
+                out.setdefault(short[d.id], []).append(short[other])
+    return out
+
+
+def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> Pack:
+    """One provider's pack from the fetched source (pure: no queries).
+
+    With `detail=False` the HRG rows are neither read nor kept (`hrg_rows` is empty and the
+    specialties have no top HRGs; their totals stay): enough for national and regional totals,
+    and light when every provider's model is held at once. With `detail=True` the provider's
+    HRG rows must have been loaded (`HrgTable.of` raises otherwise), so a pack never silently
+    lacks its drill-down.
+    """
+    info = _provider_info(source.providers[provider_code])
+    pods = {r["department_code"]: r["pod_group"] for r in reference.rows("departments")}
+    by_category = _by(source.results.get(provider_code, []), "category")
+    sections, notes, not_assessed = [], [], []
+    for d in source.defs:
+        if info.sector not in d.sectors:
+            continue
+        raw = by_category.get(d.id, [])
+        if not raw:
+            notes.append(f"No data for {d.title}: the category could not be assessed.")
+        section = _section(source, d, raw, info, pods)
+        sections.append(section)
+        not_assessed += [NotAssessedRow(r.category, r.component, r.sub_unit, r.sub_unit_label,
+                                        r.reason or "") for r in section.rows
+                         if r.in_total and not r.assessed]
+        if section.not_assessed:
+            notes.append(f"{section.not_assessed:,} {d.sub_unit_name.lower()} rows of "
+                         f"{d.title} were not assessed (see Not assessed).")
+    sections.sort(key=lambda s: (-s.opportunity_gbp, s.id))
+    total = round(sum(s.opportunity_gbp for s in sections), 2)
+    excluded = source.ncc_excluded.get(provider_code, 0)
+    if excluded:
+        notes.insert(0, f"{excluded:,} National Cost Collection rows had suppressed, blank or "
+                     "zero activity or a missing cost; they were left out, never counted as zero.")
+    if any(s.id == "acute_cost" for s in sections) and provider_code in source.ncc_outside_acute:
+        rows, cost = source.ncc_outside_acute[provider_code]
+        notes.append(f"{rows:,} National Cost Collection rows (£{cost:,.0f} of actual cost) are "
+                     "community, mental health or ambulance services; acute cost compares acute "
+                     "departments only, so they are outside it.")
+    present = {s.id for s in sections}
+    # A category can only overlap, in this pack, with categories the pack has (a mental health
+    # trust has no acute cost to double count).
+    sections = [replace(s, overlaps_with=tuple(o for o in s.overlaps_with if o in present))
+                for s in sections]
+    overlaps = _overlaps(source, present)
+    hrgs = _hrg_rows(source.hrg.of(provider_code)) if detail else []
+    acute = next((s for s in sections if s.id == "acute_cost"), None)
+    overall = next((r for r in acute.rows if r.component == "overall_cost_index"), None) \
+        if acute else None
+    rank = rank_of = None
+    if overall and overall.assessed and acute.chart:
+        me = next((p for p in acute.chart.peer_values if p.is_provider), None)
+        rank, rank_of = (me.rank, len(acute.chart.peer_values)) if me else (None, None)
+    used = set(COMMON_SOURCES).union(*(d.sources for d in source.defs if d.id in present))
+    run = replace(source.run, sources=tuple(s for s in source.run.sources if s.table in used))
+    return Pack(
+        run=run, provider=info, categories=tuple(sections),
+        total_opportunity_gbp=total,
+        total_pct_of_cost_base=total / info.operating_cost_gbp,
+        requirement_gbp=round(source.params.requirement_rate * info.operating_cost_gbp, 2),
+        requirement_rate=source.params.requirement_rate,
+        overlap_note=text.overlap_note(overlaps),
+        headlines=tuple(Headline(s.id, s.title, s.opportunity_gbp, s.sentence)
+                        for s in sections[:3] if s.opportunity_gbp > 0),
+        productivity=_productivity(source, info),
+        acute_overall_index=overall.metric * 100 if overall and overall.metric else None,
+        acute_rank=rank, acute_rank_of=rank_of,
+        specialties=_specialties(acute, hrgs) if acute else (),
+        acute_by_pod_group=_by_pod_group(acute) if acute else (),
+        hrg_rows=tuple(hrgs) if detail else (), not_assessed=tuple(not_assessed),
+        data_notes=tuple(notes))

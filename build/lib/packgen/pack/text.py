@@ -1,0 +1,99 @@
+"""Sentences a reader sees, built from figures (no I/O). Tests assert them word for word."""
+
+from __future__ import annotations
+
+from packgen.categories import CategoryDef, ComponentDef
+
+
+def pounds(value: float) -> str:
+    """£ to the pound, with thousands separators: £4,715,000."""
+    return f"£{value:,.0f}"
+
+
+def percent(value: float, places: int = 1) -> str:
+    return f"{value * 100:.{places}f}%"
+
+
+def ordinal(n: int) -> str:
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def native_amounts(amounts: dict[str, float]) -> str:
+    """'12,345 bed days' or '1,234 kWh and 56 WTE' (pounds-only units are left out)."""
+    parts = [f"{v:,.0f} {unit}" for unit, v in amounts.items()
+             if v > 0 and not unit.upper().startswith("GBP")]
+    return " and ".join(parts)
+
+
+def _and(items: list[str]) -> str:
+    return ", ".join(items[:-1]) + (" and " if len(items) > 1 else "") + items[-1]
+
+
+def _target_phrase(comp: ComponentDef, performance_percentile: float) -> str:
+    """The verb phrase of a peer or standard target, shared by components with the same one."""
+    if comp.target == "standard":
+        return "met the national standard on"
+    if comp.target == "median":
+        return "matched the median of its peers on"
+    return f"matched the {ordinal(round(performance_percentile * 100))} percentile of its peers on"
+
+
+def opportunity_sentence(provider_name: str, category: CategoryDef,
+                         contributing: list[tuple[ComponentDef, float | None]],
+                         total_gbp: float, native: dict[str, float],
+                         performance_percentile: float) -> str:
+    """'If X matched the 75th percentile of its peers on ..., it would release £N a year (...).'
+
+    `contributing` lists the components with opportunity, with their fixed rate if any.
+    Components sharing a target are named in one clause ("matched the median of its peers on
+    electricity kWh per m2, gas kWh per m2 and ..."); each fixed rate keeps its own clause.
+    """
+    grouped: dict[str, list[str]] = {}
+    for comp, rate in contributing:
+        label = comp.metric_label[0].lower() + comp.metric_label[1:]
+        if comp.target == "fixed_rate":
+            grouped.setdefault(f"reduced {label} by {rate:.0%}", [])
+        else:
+            labels = grouped.setdefault(_target_phrase(comp, performance_percentile), [])
+            if label not in labels:
+                labels.append(label)
+    clauses = [f"{phrase} {_and(labels)}" if labels else phrase
+               for phrase, labels in grouped.items()]
+    units = native_amounts(native)
+    tail = f" ({units})" if units else ""
+    return f"If {provider_name} {_and(clauses)}, it would release {pounds(total_gbp)} a year{tail}."
+
+
+def no_opportunity_sentence(provider_name: str, category: CategoryDef, assessed: int) -> str:
+    if assessed == 0:
+        return (f"{category.title} was not assessed for {provider_name}: see the data notes "
+                "for the reasons.")
+    return (f"{provider_name} is already at or better than the benchmark on every assessed "
+            f"{category.sub_unit_name.lower()}: no opportunity is identified in this category.")
+
+
+def productivity_sentence(name: str, growth: float, activity: float, inputs: float,
+                          requirement: float, rank: int, rank_of: int, group_name: str) -> str:
+    comparison = "above" if growth > requirement else "below" if growth < requirement else "at"
+    verb = "grew" if growth >= 0 else "fell"
+    return (f"{name}'s productivity {verb} {percent(abs(growth))} (cost-weighted activity "
+            f"{activity * 100:+.1f}%, real-terms inputs {inputs * 100:+.1f}%), {comparison} the "
+            f"{percent(requirement, 0)} a year the NHS requires; {ordinal(rank)} of {rank_of} "
+            f"{group_name}.")
+
+
+def overlap_note(overlaps: dict[str, list[str]]) -> str:
+    """The "do not add up" caveat, naming which of the pack's categories overlap.
+
+    `overlaps` maps a category's short title to the short titles it overlaps with.
+    """
+    base = ("Categories overlap, so the total is an upper bound, not a sum to plan against "
+            "(it adds only positive opportunities)")
+    if not overlaps:
+        return base + "."
+    parts = []
+    for name, others in overlaps.items():
+        listed = ", ".join(others[:-1]) + (" and " if len(others) > 1 else "") + others[-1]
+        parts.append(f"{name} overlaps with {listed.lower()}")
+    return f"{base}. {'; '.join(parts)}."

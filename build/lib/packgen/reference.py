@@ -1,0 +1,50 @@
+"""Reference data shipped in `packgen/reference_data/` (departments, specialties, regions, ...).
+
+Small CSVs with a README giving each file's source. Loaded once per process and cached.
+"""
+
+from __future__ import annotations
+
+import csv
+from functools import cache
+
+from packgen.resources import reference_dir
+
+REFERENCE_DIR = reference_dir()
+
+# reference set name -> (file, code column)
+REFERENCE_SETS = {
+    "regions": ("regions.csv", "region_code"),
+    "peer_groups": ("peer_groups.csv", "peer_group"),
+    "sectors": ("sectors.csv", "sector"),
+    "departments": ("departments.csv", "department_code"),
+    "pod_groups": ("pod_groups.csv", "pod_group"),
+    "treatment_functions": ("treatment_functions.csv", "service_code"),
+    "corporate_functions": ("corporate_functions.csv", "function"),
+    "mh_ward_types": ("mh_ward_types.csv", "ward_type"),
+    "community_services": ("community_services.csv", "service"),
+    "unit_value_keys": ("unit_value_keys.csv", "key"),
+}
+
+
+@cache
+def rows(name: str) -> tuple[dict[str, str], ...]:
+    """All rows of a reference set, as dicts of strings."""
+    filename, _ = REFERENCE_SETS[name]
+    with open(REFERENCE_DIR / filename, encoding="utf-8", newline="") as fh:
+        return tuple(csv.DictReader(fh))
+
+
+@cache
+def codes(name: str) -> frozenset[str]:
+    """The valid codes of a reference set."""
+    _, column = REFERENCE_SETS[name]
+    return frozenset(r[column] for r in rows(name))
+
+
+@cache
+def names(name: str) -> dict[str, str]:
+    """Code -> human name for a reference set (second column of its file)."""
+    _filename, column = REFERENCE_SETS[name]
+    label = next(k for k in rows(name)[0] if k != column)
+    return {r[column]: r[label] for r in rows(name)}

@@ -1,0 +1,1 @@
+"""Renderers: turn a `packgen.pack.model.Pack` into HTML/PDF and Excel. They only format."""

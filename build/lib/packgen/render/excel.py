@@ -1,0 +1,302 @@
+"""A provider's Excel opportunity pack: the finance team's audit trail for every figure.
+
+Sheets: Cover, Contents, Notes, Summary, one results sheet per category (plus a peer sheet where
+the category has a chart), the acute HRG drill-down, and the cells not assessed. Every data sheet
+holds one Excel table with its header frozen; figures are numbers with formats; each result row
+recomputes its own opportunity with a live formula and shows the difference.
+
+Public API: `build_workbook(pack)` (an openpyxl Workbook, for tests; the drill-down's data rows
+join it only when saved, see `xlsx_bulk`) and `write_workbook(pack, path)` (atomic: a temporary
+file in the same folder, then `os.replace`).
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass
+from pathlib import Path
+
+from openpyxl import Workbook
+from openpyxl.styles import Alignment, Font
+from openpyxl.worksheet.worksheet import Worksheet
+
+from packgen.fileio import atomic_path
+from packgen.pack.model import Pack
+from packgen.render import excel_sheets as sheets
+from packgen.render.xlsx_bulk import save_workbook
+from packgen.render.xlsx_tables import (
+    COUNT,
+    GBP_PENCE,
+    PERCENT,
+    Column,
+    Formula,
+    TableLocation,
+    safe_sheet_title,
+    set_value,
+    sheet_link,
+    write_label_values,
+    write_table,
+    write_title,
+)
+
+DRILLDOWN_SHEET = "Acute drill-down"
+NOT_ASSESSED_SHEET = "Not assessed"
+FIXED_SHEETS = ("Cover", "Contents", "Notes", "Summary")
+CHECK_LABEL_TOTAL = "Check: total difference £ (0 = agrees)"
+CHECK_LABEL_DRILLDOWN = "Check: drill-down difference £ (0 = agrees)"
+
+
+@dataclass(frozen=True)
+class CategorySheets:
+    results: str
+    peers: str | None
+
+
+def plan_category_sheets(pack: Pack) -> dict[str, CategorySheets]:
+    """Tab names for each category's results and peer sheets: short, legal and unique."""
+    taken = [*FIXED_SHEETS, DRILLDOWN_SHEET, NOT_ASSESSED_SHEET]
+    plan = {}
+    for section in pack.categories:
+        short = sheets.SHORT_TITLES.get(section.id) or section.title
+        results = safe_sheet_title(short[: sheets.SHORT_TITLE_LENGTH], taken)
+        taken.append(results)
+        peers = None
+        if section.chart is not None and section.chart.peer_values:
+            peers = safe_sheet_title(f"{results} - peers", taken)
+            taken.append(peers)
+        plan[section.id] = CategorySheets(results, peers)
+    return plan
+
+
+def build_workbook(pack: Pack) -> Workbook:
+    wb = Workbook()
+    cover = wb.active
+    cover.title = "Cover"
+    contents = wb.create_sheet("Contents")
+    notes = wb.create_sheet("Notes")
+    summary = wb.create_sheet("Summary")
+    plan = plan_category_sheets(pack)
+    described = [("Notes", "Definitions of every column, the method, run parameters and sources."),
+                 ("Summary", "Opportunity by category, the total, and checks that they add up.")]
+    for section in pack.categories:
+        where = plan[section.id]
+        ws = wb.create_sheet(where.results)
+        sheets.write_category_sheet(ws, section, _table_name("Results", section.id), where.peers)
+        described.append((where.results, f"{section.title}: every result row, recomputed."))
+        if where.peers:
+            sheets.write_peer_sheet(wb.create_sheet(where.peers), section, section.chart,
+                                    _table_name("Peers", section.id), where.results)
+            described.append((where.peers, f"{section.title}: {section.chart.title}, each peer."))
+    drilldown = None
+    if pack.hrg_rows:
+        drilldown = sheets.write_drilldown_sheet(wb.create_sheet(DRILLDOWN_SHEET), pack,
+                                                 "HRG_drilldown")
+        described.append((DRILLDOWN_SHEET, "Acute cost opportunity for every HRG, with filters."))
+    sheets.write_not_assessed_sheet(wb.create_sheet(NOT_ASSESSED_SHEET), pack, "Not_assessed")
+    described.append((NOT_ASSESSED_SHEET, "Every cell not assessed, and why."))
+    _write_summary(summary, pack, plan, drilldown)
+    _write_notes(notes, pack)
+    _write_contents(contents, described)
+    _write_cover(cover, pack)
+    wb.active = 0
+    wb.properties.title = f"Opportunity pack: {pack.provider.code} {pack.run.period}"
+    wb.properties.creator = f"packgen {pack.run.packgen_version}"
+    return wb
+
+
+def write_workbook(pack: Pack, path: str | os.PathLike[str]) -> Path:
+    """Write the pack's workbook to `path` atomically; an interrupted run leaves no partial file."""
+    target = Path(path)
+    workbook = build_workbook(pack)
+    with atomic_path(target) as temporary:
+        save_workbook(workbook, temporary)
+    return target
+
+
+def _table_name(prefix: str, category_id: str) -> str:
+    # Table names are workbook-wide identifiers: letters, digits and underscores only.
+    return f"{prefix}_" + re.sub(r"\W", "_", category_id)
+
+
+def _write_cover(ws: Worksheet, pack: Pack) -> None:
+    provider, run = pack.provider, pack.run
+    notes: list[object] = []
+    if run.synthetic:
+        notes.append(f"SYNTHETIC DATA: built from {run.dataset_name}, which describes fictional "
+                     "providers. The figures describe no real NHS provider.")
+    next_row = write_title(ws, f"Productivity and efficiency opportunities, {run.period}", notes)
+    if run.synthetic:
+        ws.cell(row=2, column=1).font = Font(bold=True)
+    details = [("Provider", provider.name), ("Provider code", provider.code),
+               ("Sector", provider.sector_name), ("Peer group", provider.peer_group),
+               ("Region", f"{provider.region_name} ({provider.region_code})"),
+               ("Data period", run.period), ("Prior period", run.prior_period or "none"),
+               ("Produced on", run.produced_on), ("packgen version", run.packgen_version),
+               ("Dataset", run.dataset_name), ("Run id", run.run_id)]
+    next_row = _label_rows(ws, next_row + 1, details)
+    how_to_use = [
+        "Start at Contents: every sheet is linked from there, with what it holds.",
+        "Summary gives the opportunity of each category and the total; the total is an upper "
+        "bound because categories overlap.",
+        "Each category sheet lists every result row: metric, benchmark, peers, volume and unit "
+        "value, the opportunity, and a live formula that recomputes it (Check = 0 agrees).",
+        "Acute drill-down lists every HRG row; filter it by point of delivery or specialty.",
+        "Notes defines every column and states the method, parameters and sources.",
+    ]
+    next_row = _label_rows(ws, next_row + 1, [("How to use this workbook", how_to_use[0])]
+                           + [("", line) for line in how_to_use[1:]])
+    sources = [(("Source and licence" if i == 0 else ""),
+                f"{s.title}, {s.period}. Licence: {s.licence}.")
+               for i, s in enumerate(run.sources)]
+    _label_rows(ws, next_row + 1, sources)
+    ws.column_dimensions["A"].width = 26
+    ws.column_dimensions["B"].width = 100
+
+
+def _label_rows(ws: Worksheet, start_row: int, items: list[tuple[str, object]]) -> int:
+    for offset, (label, value) in enumerate(items):
+        set_value(ws.cell(row=start_row + offset, column=1), label)
+        ws.cell(row=start_row + offset, column=1).font = Font(bold=True)
+        set_value(ws.cell(row=start_row + offset, column=2), value)
+        ws.cell(row=start_row + offset, column=2).alignment = Alignment(wrap_text=True)
+    return start_row + len(items)
+
+
+def _write_contents(ws: Worksheet, described: list[tuple[str, str]]) -> None:
+    header_row = write_title(ws, "Contents", [
+        "Each data sheet holds one table; select a sheet name to go to it."])
+    rows = [{"sheet": sheet_link("Cover"), "description": "Title, provider, period, sources."}]
+    rows += [{"sheet": sheet_link(title), "description": text} for title, text in described]
+    write_table(ws, name="Contents_sheets", header_row=header_row, rows=rows,
+                columns=(Column("sheet", "Sheet"), Column("description", "What it holds")))
+
+
+def _write_notes(ws: Worksheet, pack: Pack) -> None:
+    header_row = write_title(ws, "Notes: columns, method, parameters and sources", [
+        sheet_link("Contents", "Back to Contents")])
+    rows: list[dict[str, object]] = [
+        {"section": "Method", "item": "Benchmark", "detail": "The value at the "
+         f"{pack.run.parameters['Benchmark']}, unless a category states another target."},
+        {"section": "Method", "item": "Opportunity", "detail": "max(0, gap) x volume x unit "
+         "value: never negative. Money is rounded to the penny at the finest row; every total "
+         "is the sum of those rounded figures."},
+        {"section": "Caveat", "item": "Overlap", "detail": pack.overlap_note},
+    ]
+    titles = {c.id: c.title for c in pack.categories}
+    for section in pack.categories:
+        overlaps = ", ".join(titles.get(o, o) for o in section.overlaps_with) or "none"
+        rows.append({"section": "Method", "item": section.title,
+                     "detail": f"{section.how_calculated} Overlaps with: {overlaps}."})
+    rows += [{"section": "Parameter", "item": label, "detail": value}
+             for label, value in pack.run.parameters.items()]
+    rows += [{"section": "Source", "item": s.table, "detail": s.title, "period": s.period,
+              "licence": s.licence, "checksum": s.checksum} for s in pack.run.sources]
+    rows += [{"section": "Data note", "item": f"Note {i}", "detail": text}
+             for i, text in enumerate(pack.data_notes, start=1)]
+    for sheet_kind, columns in (("Category sheets", sheets.RESULT_COLUMNS),
+                                ("Peer sheets", sheets.PEER_COLUMNS),
+                                (DRILLDOWN_SHEET, sheets.HRG_COLUMNS)):
+        rows += [{"section": "Column", "item": f"{sheet_kind}: {c.header}",
+                  "detail": c.description or c.header} for c in columns]
+    write_table(ws, name="Notes_items", header_row=header_row, rows=rows, columns=(
+        Column("section", "Section"), Column("item", "Item"), Column("detail", "Detail", width=90),
+        Column("period", "Period"), Column("licence", "Licence"),
+        Column("checksum", "Checksum (sha256)")))
+    for row in ws.iter_rows(min_row=header_row + 1, min_col=3, max_col=3):
+        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+
+
+def _write_summary(ws: Worksheet, pack: Pack, plan: dict[str, sheets.CategorySheets],
+                   drilldown: TableLocation | None) -> None:
+    titles = {c.id: c.title for c in pack.categories}
+    native_slots = max((len(c.opportunity_native) for c in pack.categories), default=0)
+    columns = [Column("code", "Code"), Column("category", "Category"),
+               Column("opportunity_gbp", "Opportunity £", GBP_PENCE),
+               Column("pct_cost_base", "% of cost base", PERCENT),
+               Column("pct_requirement", f"% of {pack.requirement_rate:.0%} requirement", PERCENT)]
+    for slot in range(native_slots):
+        suffix = "" if slot == 0 else f" {slot + 1}"
+        columns += [Column(f"native_{slot}", f"Opportunity (native units{suffix})", "#,##0"),
+                    Column(f"unit_{slot}", f"Native unit{suffix}")]
+    columns += [Column("not_assessed", "Cells not assessed", COUNT),
+                Column("overlaps", "Overlaps with"), Column("details", "Details")]
+    rows = []
+    for section in pack.categories:
+        row: dict[str, object] = {
+            "code": section.code, "category": section.title,
+            "opportunity_gbp": section.opportunity_gbp,
+            "pct_cost_base": _ratio(section.opportunity_gbp, pack.provider.operating_cost_gbp),
+            "pct_requirement": _ratio(section.opportunity_gbp, pack.requirement_gbp),
+            "not_assessed": section.not_assessed,
+            "overlaps": ", ".join(titles.get(o, o) for o in section.overlaps_with) or "none",
+            "details": sheet_link(plan[section.id].results)}
+        for slot, (unit, amount) in enumerate(section.opportunity_native.items()):
+            row[f"native_{slot}"], row[f"unit_{slot}"] = amount, unit
+        rows.append(row)
+    notes: list[object] = [f"{pack.provider.name} ({pack.provider.code}), {pack.run.period}.",
+                           pack.overlap_note]
+    if pack.productivity is not None:
+        notes.append(pack.productivity.sentence)
+    notes.append("Totals and checks are below the table.")
+    header_row = write_title(ws, "Summary: opportunity by category", notes)
+    table = write_table(ws, name="Summary_by_category", columns=columns, rows=rows,
+                        header_row=header_row, empty_text="No categories")
+    _write_summary_checks(ws, pack, table, drilldown)
+
+
+def _write_summary_checks(ws: Worksheet, pack: Pack, table: TableLocation,
+                          drilldown: TableLocation | None) -> None:
+    start = table.last_row + 2
+    set_value(ws.cell(row=start, column=2), "Totals and checks")
+    ws.cell(row=start, column=2).font = Font(bold=True)
+    items: list[tuple[str, object, str | None]] = [
+        ("Total opportunity £ (sum of the table; an upper bound)",
+         Formula(f"=SUM({table.column_range('opportunity_gbp')})"), GBP_PENCE),
+        ("Total opportunity £ computed by packgen", pack.total_opportunity_gbp, GBP_PENCE)]
+    where = write_label_values(ws, start + 1, items, label_column=2)
+    total_sum, total_value = where[items[0][0]], where[items[1][0]]
+    items = [(CHECK_LABEL_TOTAL, Formula(f"=ROUND({total_sum}-{total_value},2)"), GBP_PENCE),
+             ("Cost base (operating cost) £", pack.provider.operating_cost_gbp, GBP_PENCE),
+             ("Total as % of cost base", pack.total_pct_of_cost_base, PERCENT),
+             (f"Productivity requirement: {pack.requirement_rate:.0%} of cost base, £",
+              pack.requirement_gbp, GBP_PENCE)]
+    growth = pack.productivity
+    if growth is not None:
+        items += [("Productivity growth", growth.productivity_growth, PERCENT),
+                  ("Cost-weighted activity growth", growth.activity_growth, PERCENT),
+                  ("Real-terms input growth", growth.input_growth, PERCENT),
+                  ("Sector productivity growth", growth.sector_growth, PERCENT),
+                  ("National productivity growth", growth.national_growth, PERCENT),
+                  ("Rank in sector (1 = highest growth)", growth.rank, COUNT),
+                  ("Providers ranked in sector", growth.rank_of, COUNT)]
+    if pack.acute_overall_index is not None:
+        items += [("Acute overall cost index (100 = national average)",
+                   pack.acute_overall_index, "0.0"),
+                  ("Acute cost index rank among peers (1 = lowest)", pack.acute_rank, COUNT),
+                  ("Peers ranked on acute cost index", pack.acute_rank_of, COUNT)]
+    items += [(f"Acute cost opportunity £: {name}", amount, GBP_PENCE)
+              for _code, name, amount in pack.acute_by_pod_group]
+    next_row = start + 3
+    write_label_values(ws, next_row, items, label_column=2)
+    next_row += len(items)
+    acute_row = next((i for i, c in enumerate(pack.categories) if c.id == "acute_cost"), None)
+    if drilldown is not None and acute_row is not None:
+        acute_cell = f"${table.letters['opportunity_gbp']}${table.first_row + acute_row}"
+        drill_items = [
+            ("Acute drill-down: sum of HRG opportunity £",
+             Formula(f"=SUM({drilldown.qualified_range('opportunity_gbp')})"), GBP_PENCE),
+            ("Acute cost opportunity £ (table above)", Formula(f"={acute_cell}"), GBP_PENCE)]
+        where = write_label_values(ws, next_row, drill_items, label_column=2)
+        drill_sum, acute = where[drill_items[0][0]], where[drill_items[1][0]]
+        write_label_values(ws, next_row + 2, [(
+            CHECK_LABEL_DRILLDOWN, Formula(f"=ROUND({drill_sum}-{acute},2)"), GBP_PENCE)],
+            label_column=2)
+    ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width or 0, 56)
+
+
+def _ratio(part: float, whole: float) -> float | None:
+    return part / whole if whole else None
+
+
+__all__ = ["build_workbook", "plan_category_sheets", "write_workbook"]

@@ -1,0 +1,166 @@
+"""Number, money, percentage and rank formatting shared by the HTML/PDF templates.
+
+Every function takes the model's raw value (pounds as floats, fractions for percentages, ratios
+for cost indices) and returns display text. None and non-finite values become an en dash, so a
+missing figure never prints as "nan" or "None".
+"""
+
+from __future__ import annotations
+
+import math
+from datetime import date
+
+MISSING = "–"
+
+
+def _is_number(value: float | int | None) -> bool:
+    return value is not None and isinstance(value, int | float) and math.isfinite(value)
+
+
+def gbp(value: float | None) -> str:
+    """Money for reading at a glance: £1.2m / £1.2bn from a million up, £12,345 below."""
+    if not _is_number(value):
+        return MISSING
+    sign = "-" if value < 0 else ""
+    size = abs(value)
+    if size >= 999_950_000:  # would round to £1,000.0m
+        return f"{sign}£{size / 1e9:,.1f}bn"
+    if size >= 999_950:  # would round to £1,000,000 or more
+        return f"{sign}£{size / 1e6:,.1f}m"
+    return f"{sign}£{size:,.0f}"
+
+
+def gbp_full(value: float | None) -> str:
+    """Money to the pound with thousands separators (tables a reader recomputes from)."""
+    if not _is_number(value):
+        return MISSING
+    sign = "-" if value < 0 else ""
+    return f"{sign}£{abs(value):,.0f}"
+
+
+def pct(fraction: float | None, decimals: int = 1) -> str:
+    """A fraction as a percentage: 0.041 -> "4.1%"."""
+    if not _is_number(fraction):
+        return MISSING
+    return f"{fraction * 100:,.{decimals}f}%"
+
+
+def signed_pct(fraction: float | None, decimals: int = 1) -> str:
+    """A growth rate with its sign: 0.031 -> "+3.1%", -0.004 -> "-0.4%"."""
+    if not _is_number(fraction):
+        return MISSING
+    text = pct(fraction, decimals)
+    return text if text.startswith("-") else f"+{text}"
+
+
+def number(value: float | None, decimals: int | None = None) -> str:
+    """A count or measure with thousands separators; decimals chosen by size when not given."""
+    if not _is_number(value):
+        return MISSING
+    if decimals is None:
+        size = abs(value)
+        decimals = 0 if size >= 100 else 1 if size >= 10 else 2
+    text = f"{value:,.{decimals}f}"
+    return "0" if text in ("-0", "-0.0", "-0.00") else text
+
+
+def ordinal(n: int | None) -> str:
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 41 -> "41st"."""
+    if n is None:
+        return MISSING
+    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
+    return f"{n}{suffix}"
+
+
+def rank_of(rank: int | None, of: int | None) -> str:
+    """A rank among peers: "41st of 120"."""
+    if rank is None:
+        return MISSING
+    return ordinal(rank) if of is None else f"{ordinal(rank)} of {of:,}"
+
+
+def metric(value: float | None, unit: str) -> str:
+    """A metric value in its unit, as the model states it (`Component.metric_unit`).
+
+    `index` values are ratios to the national average (1.08) shown on the x100 scale ("108");
+    `%` values are fractions; `GBP` is money; anything else is a number followed by its unit.
+    """
+    if not _is_number(value):
+        return MISSING
+    if unit == "index":
+        return number(value * 100, 0)
+    if unit == "%":
+        # Small shares (a corporate function's 0.3% of income) need a second decimal, or a
+        # trust and its benchmark read the same beside a real opportunity.
+        return pct(value, 2 if abs(value) < 0.01 else 1)
+    if unit.startswith("GBP"):
+        return gbp(value)
+    return number(value)
+
+
+def with_unit(label: str, unit: str | None) -> str:
+    """"Average length of stay" + "days" -> "Average length of stay (days)"; a label that already
+    names its unit, and units shown by the value itself (%, £, index), get nothing added."""
+    if not unit or unit in ("%", "GBP", "index") or f"({unit})" in label:
+        return label
+    return f"{label} ({unit})"
+
+
+def axis_labels(values: list[float], unit: str) -> list[str]:
+    """Tick labels for a chart axis, all with the fewest decimals that show every tick exactly
+    (0, 2.5, 5, 7.5 rather than 0.00, 2.50, ...), in the metric's unit."""
+    if unit.startswith("GBP"):
+        return [gbp(v) for v in values]
+    scale = 100 if unit in ("index", "%") else 1
+    scaled = [v * scale for v in values]
+    decimals = next((d for d in range(7)
+                     if all(abs(v * 10**d - round(v * 10**d)) < 1e-6 for v in scaled)), 6)
+    if unit == "index":
+        decimals = 0  # an index is always read in whole points of the national average
+    suffix = "%" if unit == "%" else ""
+    return [f"{number(v, decimals)}{suffix}" for v in scaled]
+
+
+def native_amount(amount: float | None, unit: str) -> str:
+    """An amount in a native unit that a table header names: money as £, others as numbers."""
+    return gbp(amount) if unit.startswith("GBP") else number(amount)
+
+
+def native(amount: float | None, unit: str) -> str:
+    """An opportunity in its native unit: "1,234 bed days", "£9.4m", "£11.9m (national prices)"."""
+    if not _is_number(amount):
+        return MISSING
+    if unit.startswith("GBP"):
+        qualifier = unit[3:].strip()
+        return f"{gbp(amount)} {qualifier}".rstrip()
+    return f"{number(amount)} {unit}".rstrip()
+
+
+def long_date(iso: str) -> str:
+    """An ISO date as a reader writes it: "2026-12-01" -> "1 December 2026"."""
+    try:
+        day = date.fromisoformat(iso)
+    except (TypeError, ValueError):
+        return iso
+    return f"{day.day} {day:%B %Y}"
+
+
+def short_hash(checksum: str, length: int = 12) -> str:
+    """A checksum abbreviated for print; the full value is in the Excel pack and run manifest."""
+    return checksum if len(checksum) <= length else f"{checksum[:length]}…"
+
+
+FILTERS = {
+    "gbp": gbp,
+    "gbp_full": gbp_full,
+    "pct": pct,
+    "signed_pct": signed_pct,
+    "number": number,
+    "ordinal": ordinal,
+    "metric": metric,
+    "native": native,
+    "native_amount": native_amount,
+    "long_date": long_date,
+    "short_hash": short_hash,
+    "with_unit": with_unit,
+}

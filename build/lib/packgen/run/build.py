@@ -1,0 +1,293 @@
+"""`packgen build`: validate, load and compute (or reuse a fresh store), then every provider's
+pack (PDF, Excel, HTML) in a process pool, the national summary, the regional packs and the run
+manifest. Providers whose inputs and parameters are unchanged since the last run are skipped.
+"""
+
+from __future__ import annotations
+
+import multiprocessing
+import os
+import sys
+import time
+from collections.abc import Callable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field, replace
+from datetime import UTC, datetime
+from pathlib import Path
+
+from packgen import __version__
+from packgen.engine import RunParameters
+from packgen.engine.summary import export_csv
+from packgen.errors import PackgenError
+from packgen.fileio import sha256_file
+from packgen.pack.build import PackSource, build_pack, load_hrg, load_source
+from packgen.pack.model import Pack
+from packgen.run import national, regional, totals, workers
+from packgen.run.manifest import (
+    fingerprint,
+    outputs_intact,
+    read_manifest,
+    templates_checksum,
+    write_manifest,
+)
+from packgen.run.progress import Progress
+from packgen.run.store_state import StoreState, ensure_store
+from packgen.store import DEFAULT_DB_NAME, open_store
+
+
+@dataclass
+class BuildOptions:
+    data_dir: Path
+    run_dir: Path
+    params: RunParameters = field(default_factory=RunParameters)
+    db_path: Path | None = None  # default RUN/packgen.duckdb
+    providers: Sequence[str] = ()
+    regions: Sequence[str] = ()
+    workers: int | None = None  # default: every core
+    force: bool = False
+    quiet: bool = False
+
+
+@dataclass
+class BuildResult:
+    run_dir: Path
+    built: list[str]
+    skipped: list[str]
+    failed: dict[str, str]  # provider -> error
+    seconds: float
+    timings: dict[str, float]
+    manifest_path: Path
+
+
+def _print_to_stderr(message: str) -> None:
+    print(message, file=sys.stderr, flush=True)
+
+
+def _ensure_store_quietly(data_dir: Path, db_path: Path, params: RunParameters, force: bool,
+                          quiet: bool) -> StoreState:
+    say = (lambda _m: None) if quiet else _print_to_stderr
+    return ensure_store(data_dir, db_path, params, force=force, say=say)
+
+
+def _ensure_store(options: BuildOptions, db_path: Path,
+                  say: Callable[[str], None]) -> StoreState:
+    """Validate, load and compute (or reuse) the store.
+
+    With more than one worker (the national run) this happens in a child process: validating
+    and loading 1.7 million NCC rows leaves the process holding about a gigabyte it never gives
+    back, which the parent would otherwise carry through the whole render.
+    """
+    if (options.workers or os.cpu_count() or 1) <= 1:
+        return ensure_store(options.data_dir, db_path, options.params, force=options.force,
+                            say=say)
+    context = multiprocessing.get_context("forkserver")
+    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
+        return pool.submit(_ensure_store_quietly, Path(options.data_dir), db_path,
+                           options.params, options.force, options.quiet).result()
+
+
+def select_providers(source: PackSource, providers: Sequence[str],
+                     regions: Sequence[str]) -> list[str]:
+    """The providers to render: all, or those named and those of the regions named."""
+    known = source.providers
+    if not providers and not regions:
+        return sorted(known)
+    unknown = [c for c in providers if c not in known]
+    if unknown:
+        raise PackgenError(f"unknown provider{'s' * (len(unknown) > 1)}: {', '.join(unknown)}",
+                           "give ODS codes from the bundle's providers table, e.g. "
+                           f"--provider {sorted(known)[0]}.")
+    present = sorted({r["region_code"] for r in known.values()})
+    bad = [r for r in regions if r not in present]
+    if bad:
+        raise PackgenError(f"no providers in region {', '.join(bad)}",
+                           f"use one of the bundle's region codes: {', '.join(present)}.")
+    chosen = set(providers) | {c for c, r in known.items() if r["region_code"] in regions}
+    return sorted(chosen)
+
+
+def _summary_entry(run_dir: Path, paths: Sequence[Path], print_: str) -> dict:
+    return {"fingerprint": print_,
+            "outputs": {p.relative_to(run_dir).as_posix(): sha256_file(p) for p in paths}}
+
+
+def _fresh(previous: dict | None, print_: str, run_dir: Path, force: bool) -> bool:
+    return (not force and previous is not None and previous.get("fingerprint") == print_
+            and outputs_intact(run_dir, previous.get("outputs", {})))
+
+
+def run_build(options: BuildOptions,
+              say: Callable[[str], None] = lambda _m: None) -> BuildResult:
+    started = time.perf_counter()
+    run_dir = Path(options.run_dir)
+    run_dir.mkdir(parents=True, exist_ok=True)
+    db_path = Path(options.db_path or run_dir / DEFAULT_DB_NAME)
+    store = _ensure_store(options, db_path, say)
+    timings = dict(store.timings)
+    t = time.perf_counter()
+    con = open_store(db_path, read_only=True)
+    try:
+        # No HRG rows yet: they are loaded below for the packs rendered in this process, and
+        # by each worker for its own packs otherwise.
+        source = load_source(con, options.params, hrg_providers=())
+    finally:
+        con.close()
+    timings["load_source"] = time.perf_counter() - t
+    selected = select_providers(source, options.providers, options.regions)
+
+    formats = workers.available_formats()
+    base_print = fingerprint(__version__, options.params.as_dict(), store.inputs,
+                             templates_checksum(), formats)
+    previous = read_manifest(run_dir)
+
+    # Every pack model, built once: the national and regional totals add up these figures. The
+    # HRG drill-down rows are left out here (workers build each pack in full when they render).
+    # When the national and regional outputs are already up to date (rebuilding one provider
+    # with --provider, say) they are not needed, and a single pack rebuilds quickly.
+    t = time.perf_counter()
+    packs: dict[str, Pack] = {}
+    failed: dict[str, str] = {}
+    needed = [] if _summaries_fresh(run_dir, source, selected, base_print, previous,
+                                    options.force) else sorted(source.providers)
+    for code in needed:
+        try:
+            packs[code] = build_pack(source, code, detail=False)
+        except Exception as exc:  # reported like a render failure; the others go on
+            failed[code] = f"{type(exc).__name__}: {exc}"
+    timings["models"] = time.perf_counter() - t
+    for code, error in failed.items():
+        say(f"Error: the pack model of {code} could not be built ({error}); it is left out of "
+            "the national and regional totals.")
+    quality = {c: totals.data_quality(p, source.ncc_excluded.get(c, 0)) for c, p in packs.items()}
+
+    if "xlsx" not in formats:
+        say("Warning: the Excel pack renderer (packgen.render.excel) is not installed; "
+            "writing PDF and HTML packs only.")
+    entries: dict[str, dict] = dict(previous.get("providers", {}))
+    to_render, skipped = [], []
+    for code in selected:
+        if code in failed:
+            entries[code] = {**entries.get(code, {}), "status": "failed", "fingerprint": None,
+                             "stage": "model", "error": failed[code]}
+            continue
+        if _fresh(entries.get(code), fingerprint(base_print, code), run_dir, options.force) \
+                and entries[code].get("status") in ("built", "skipped"):
+            skipped.append(code)
+            entries[code]["status"] = "skipped"
+        else:
+            to_render.append(code)
+
+    progress = Progress(len(to_render), quiet=options.quiet)
+    built: list[str] = []
+
+    def on_result(outcome: dict) -> None:
+        code = outcome.pop("provider_code")
+        ok = outcome["status"] == "built"
+        if ok:
+            built.append(code)
+            outcome["fingerprint"] = fingerprint(base_print, code)
+        else:
+            failed[code] = outcome["error"]
+            # The earlier files are intact: keep their record so a re-run can find them.
+            outcome.update(fingerprint=None, outputs=entries.get(code, {}).get("outputs", {}))
+            progress.message(f"Error: provider {code} failed while rendering its "
+                             f"{outcome.get('stage')}: {outcome['error']}")
+        entries[code] = outcome
+        progress.advance(failed=not ok)
+
+    worker_count = max(1, options.workers or os.cpu_count() or 1)
+    say(f"rendering {len(to_render)} provider pack{'s' * (len(to_render) != 1)} "
+        f"({', '.join(formats)}) with {min(worker_count, max(1, len(to_render)))} worker(s); "
+        f"{len(skipped)} unchanged and skipped")
+    t = time.perf_counter()
+    manifest = {"packgen_version": __version__, "data_dir": str(Path(options.data_dir).resolve()),
+                "store": str(db_path.resolve()), "run_id": source.run.run_id,
+                "parameters": options.params.as_dict(), "parameter_labels": source.run.parameters,
+                "inputs": store.inputs, "store_reused": store.reused, "formats": list(formats),
+                "workers": worker_count, "timings": timings, "providers": entries}
+    if not workers.uses_pool(worker_count, len(to_render)) and to_render:
+        con = open_store(db_path, read_only=True)
+        try:
+            source = replace(source, hrg=load_hrg(con, to_render))
+        finally:
+            con.close()
+    try:
+        workers.render_all(to_render, source=source, db_path=db_path, run_dir=run_dir,
+                           formats=formats, workers=worker_count, on_result=on_result)
+    except BaseException:  # interrupted: record what was done, so a re-run skips it
+        manifest["interrupted"] = True
+        write_manifest(run_dir, manifest)
+        raise
+    timings["render"] = time.perf_counter() - t
+    for stage in ("model", *formats, "gc", "worker_start"):
+        timings[f"render_cpu_{stage}"] = sum(entries[c]["seconds"].get(stage, 0.0)
+                                             for c in built)
+
+    summaries = _write_summaries(run_dir, source, list(packs.values()), selected, quality,
+                                 base_print, previous.get("summaries", {}), options, db_path,
+                                 timings, say)
+    manifest["summaries"] = summaries
+    manifest["outputs"] = {k: v for entry in [*entries.values(), *summaries.values()]
+                           for k, v in entry.get("outputs", {}).items()}
+    manifest["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+    timings["total"] = time.perf_counter() - started
+    path = write_manifest(run_dir, manifest)
+    failed_selected = {c: e for c, e in failed.items() if c in selected}
+    return BuildResult(run_dir, sorted(built), sorted(skipped), failed_selected,
+                       timings["total"], timings, path)
+
+
+def _national_print(base_print: str, source: PackSource) -> str:
+    return fingerprint(base_print, "national", sorted(source.providers))
+
+
+def _region_print(base_print: str, source: PackSource, region: str) -> str:
+    members = sorted(c for c, r in source.providers.items() if r["region_code"] == region)
+    return fingerprint(base_print, "region", region, members)
+
+
+def _summaries_fresh(run_dir: Path, source: PackSource, selected: Sequence[str],
+                     base_print: str, previous: dict, force: bool) -> bool:
+    """Whether the national summary and the selected providers' regional packs are up to date
+    (then the run needs no model but those it renders)."""
+    done = previous.get("summaries", {})
+    regions = {source.providers[c]["region_code"] for c in selected}
+    return (_fresh(done.get("national"), _national_print(base_print, source), run_dir, force)
+            and all(_fresh(done.get(f"regions/{r}"), _region_print(base_print, source, r),
+                           run_dir, force) for r in regions))
+
+
+def _write_summaries(run_dir: Path, source: PackSource, packs: list[Pack], selected: list[str],
+                     quality: dict[str, str], base_print: str, previous: dict,
+                     options: BuildOptions, db_path: Path, timings: dict[str, float],
+                     say: Callable[[str], None]) -> dict[str, dict]:
+    """The national summary (all providers) and the regional packs of the selected providers'
+    regions, each skipped when its fingerprint and files are unchanged."""
+    summaries = dict(previous)
+    t = time.perf_counter()
+    print_ = _national_print(base_print, source)
+    if packs and not _fresh(previous.get("national"), print_, run_dir, options.force):
+        folder = run_dir / "national"
+        workbook = national.write_national_workbook(folder / national.WORKBOOK_NAME, packs,
+                                                    source.run, quality)
+        con = open_store(db_path, read_only=True)
+        try:
+            export_csv(con, folder / national.RESULTS_CSV_NAME)
+        finally:
+            con.close()
+        summaries["national"] = _summary_entry(
+            run_dir, [workbook, folder / national.RESULTS_CSV_NAME], print_)
+    timings["national"] = time.perf_counter() - t
+    t = time.perf_counter()
+    by_region = regional.packs_by_region(packs)
+    wanted = sorted({source.providers[c]["region_code"] for c in selected} & set(by_region))
+    for code in wanted:
+        members = by_region[code]
+        print_ = _region_print(base_print, source, code)
+        if _fresh(previous.get(f"regions/{code}"), print_, run_dir, options.force):
+            continue
+        say(f"writing the regional pack of {code} ...")
+        paths = regional.write_regional_pack(run_dir, code, members, source.run, quality)
+        summaries[f"regions/{code}"] = _summary_entry(run_dir, list(paths.values()), print_)
+    timings["regional"] = time.perf_counter() - t
+    return summaries

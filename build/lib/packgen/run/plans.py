@@ -1,0 +1,209 @@
+"""2026/27 plan checks: read providers' planned savings by category (contract table `plans`) and
+check them against the opportunities identified in their packs.
+
+Rules, each a flag in words:
+- planned saving below the requirement: total planned saving < 2% of the cost base;
+- planned productivity growth below 2% (or not given);
+- large opportunity with no plan: identified >= `large_gbp` or >= `large_share` of the cost base,
+  and the plan for the category is 0 or missing;
+- plan above the identified opportunity: the plan needs evidence beyond the pack.
+Identified figures are the packs' own category figures, so the checks reconcile with the packs.
+"""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+import polars as pl
+
+from packgen.contract.columns import value_problems
+from packgen.contract.read import LINE, read_table
+from packgen.contract.report import Problem, ValidationReport
+from packgen.contract.tables import table as contract_table
+from packgen.contract.validate import CATEGORY_IDS, check_key, check_table
+from packgen.errors import InputError
+from packgen.pack.model import Pack
+from packgen.run import totals
+
+FLAG_SAVING = "Planned saving below {rate} of cost base"
+FLAG_GROWTH = "Planned productivity growth below {rate}"
+FLAG_GROWTH_MISSING = "Planned productivity growth not given"
+FLAG_UNPLANNED = "Large opportunity with no plan"
+FLAG_ABOVE = "Plan above identified opportunity: evidence needed"
+PROBLEMS_SHOWN = 20
+
+
+@dataclass(frozen=True)
+class Thresholds:
+    large_gbp: float = 1_000_000.0
+    large_share: float = 0.005
+    requirement_rate: float = 0.02
+
+    def describe(self) -> str:
+        return (f"large opportunity = at least £{self.large_gbp:,.0f} or {self.large_share:.1%} "
+                f"of cost base; requirement = {self.requirement_rate:.0%} of cost base and "
+                f"{self.requirement_rate:.0%} productivity growth")
+
+
+def read_plans(path: Path, providers: Mapping[str, dict]) -> pl.DataFrame:
+    """The plans file, typed and checked by the contract's `plans` rules; InputError otherwise.
+
+    Reuses the bundle validator's per-table checks (types, required columns, duplicate keys),
+    then checks provider codes against the store and categories against the category ids.
+    """
+    path = Path(path)
+    if not path.is_file():
+        raise InputError(f"no plans file at {path}",
+                         "give a CSV with provider_code, category, planned_saving_gbp and "
+                         "planned_productivity_growth columns (see `packgen contract`).")
+    table = contract_table("plans")
+    report = ValidationReport(path.parent, files={"plans": path})
+    raw, errors, _warnings = read_table(table, path)
+    report.errors += errors
+    if raw is None:
+        _raise(report, path)
+    frame = check_table(raw, report)
+    for column, valid, what in (("provider_code", set(providers), "provider in the bundle"),
+                                ("category", set(CATEGORY_IDS), "category id")):
+        bad = frame.filter(pl.col(column).is_not_null() & ~pl.col(column).is_in(list(valid)))
+        report.errors += value_problems(
+            path.name, bad, column, column, lambda v, w=what: f"'{v}' is not a known {w}",
+            lambda v, c=column: "use an ODS code from the bundle's providers table."
+            if c == "provider_code" else f"use one of: {', '.join(CATEGORY_IDS)}.",
+            "unknown_code")
+    check_key(table, path.name, frame, report)
+    growth = (frame.drop_nulls(["provider_code", "planned_productivity_growth"])
+              .group_by("provider_code").agg(pl.col("planned_productivity_growth").unique(),
+                                             pl.col(LINE).min())
+              .filter(pl.col("planned_productivity_growth").list.len() > 1).sort(LINE))
+    for code, values, line in growth.iter_rows():
+        report.error(Problem(path.name, line, "planned_productivity_growth",
+                             f"provider {code} has different planned productivity growth on "
+                             f"different rows ({', '.join(f'{v:g}' for v in sorted(values))}).",
+                             "give one value per provider (on every row, or on one row only).",
+                             "inconsistent_growth"))
+    if not report.ok:
+        _raise(report, path)
+    return frame.drop(LINE)
+
+
+def _raise(report: ValidationReport, path: Path) -> None:
+    shown = [str(p) for p in report.errors[:PROBLEMS_SHOWN]]
+    if len(report.errors) > PROBLEMS_SHOWN:
+        shown.append(f"... and {len(report.errors) - PROBLEMS_SHOWN:,} more")
+    count = len(report.errors)
+    raise InputError(f"{count:,} problem{'s' * (count != 1)} in the plans file {path}:\n  "
+                     + "\n  ".join(shown),
+                     "fix the plans file (each problem names the line and column) and run "
+                     "packgen check-plans again.")
+
+
+@dataclass
+class PlanChecks:
+    thresholds: Thresholds
+    category_rows: list[dict]
+    provider_rows: list[dict]
+    region_rows: list[dict]
+
+
+def check_plans(packs: Sequence[Pack], plans: pl.DataFrame,
+                thresholds: Thresholds = Thresholds()) -> PlanChecks:
+    planned: dict[str, dict[str, float]] = defaultdict(dict)
+    growth: dict[str, float] = {}
+    for code, category, saving, rate in plans.select(
+            "provider_code", "category", "planned_saving_gbp",
+            "planned_productivity_growth").iter_rows():
+        if saving is not None:
+            planned[code][category] = saving
+        if rate is not None:
+            growth[code] = rate
+    submitted = set(plans["provider_code"].to_list())
+    category_rows, provider_rows = [], []
+    for pack in totals.ranked(packs):
+        code = pack.provider.code
+        if code not in submitted:
+            provider_rows.append(_provider_row(pack, None, None, [], thresholds))
+            continue
+        rows = _category_rows(pack, planned[code], thresholds)
+        category_rows += rows
+        provider_rows.append(_provider_row(pack, planned[code], growth.get(code), rows,
+                                           thresholds))
+    return PlanChecks(thresholds, category_rows, provider_rows, _region_rows(provider_rows))
+
+
+def _category_rows(pack: Pack, planned: dict[str, float], th: Thresholds) -> list[dict]:
+    p = pack.provider
+    identified = {s.id: s.opportunity_gbp for s in pack.categories}
+    titles = {s.id: s.title for s in pack.categories}
+    rows = []
+    for category in [*identified, *sorted(set(planned) - set(identified))]:
+        found = identified.get(category, 0.0)
+        plan = planned.get(category)
+        large = found > 0 and (found >= th.large_gbp or found >= th.large_share * p.
+                               operating_cost_gbp)
+        rows.append({
+            "provider_code": p.code, "provider_name": p.name, "region_code": p.region_code,
+            "category": category, "category_title": titles.get(category, category),
+            "assessed": "Yes" if category in identified else f"No ({p.sector_name.lower()} "
+            "providers are not assessed in this category)",
+            "identified_gbp": found, "planned_gbp": plan,
+            "difference_gbp": totals.penny((plan or 0.0) - found),
+            "identified_pct": found / p.operating_cost_gbp,
+            "flag_unplanned": FLAG_UNPLANNED if large and not plan else "",
+            "flag_above": FLAG_ABOVE if plan is not None and plan > found + 0.005 else "",
+        })
+    return rows
+
+
+def _provider_row(pack: Pack, planned: dict[str, float] | None, growth: float | None,
+                  rows: list[dict], th: Thresholds) -> dict:
+    p = pack.provider
+    requirement = totals.penny(th.requirement_rate * p.operating_cost_gbp)
+    row = {
+        "provider_code": p.code, "provider_name": p.name, "sector": p.sector_name,
+        "region_code": p.region_code, "region_name": p.region_name,
+        "cost_base_gbp": p.operating_cost_gbp, "requirement_gbp": requirement,
+        "identified_gbp": pack.total_opportunity_gbp, "plan_submitted": "Yes" if planned is not
+        None else "No", "planned_gbp": None, "planned_pct": None, "planned_growth": growth,
+        "flag_saving": "", "flag_growth": "", "unplanned_categories": 0, "unplanned_gbp": 0.0,
+        "above_categories": 0,
+    }
+    if planned is None:
+        return row
+    total = totals.penny(sum(planned.values()))
+    rate = f"{th.requirement_rate:.0%}"
+    row.update(
+        planned_gbp=total, planned_pct=total / p.operating_cost_gbp,
+        flag_saving=FLAG_SAVING.format(rate=rate) if total < requirement else "",
+        flag_growth=FLAG_GROWTH_MISSING if growth is None
+        else FLAG_GROWTH.format(rate=rate) if growth < th.requirement_rate else "",
+        unplanned_categories=sum(1 for r in rows if r["flag_unplanned"]),
+        unplanned_gbp=totals.penny(sum(r["identified_gbp"] for r in rows if r["flag_unplanned"])),
+        above_categories=sum(1 for r in rows if r["flag_above"]))
+    return row
+
+
+def _region_rows(provider_rows: list[dict]) -> list[dict]:
+    regions: dict[tuple[str, str], list[dict]] = defaultdict(list)
+    for row in provider_rows:
+        regions[row["region_code"], row["region_name"]].append(row)
+    out = []
+    for (code, name), rows in sorted(regions.items()):
+        with_plan = [r for r in rows if r["plan_submitted"] == "Yes"]
+        out.append({
+            "region_code": code, "region_name": name, "providers": len(rows),
+            "plans": len(with_plan),
+            "cost_base_gbp": totals.penny(sum(r["cost_base_gbp"] for r in rows)),
+            "requirement_gbp": totals.penny(sum(r["requirement_gbp"] for r in rows)),
+            "identified_gbp": totals.penny(sum(r["identified_gbp"] for r in rows)),
+            "planned_gbp": totals.penny(sum(r["planned_gbp"] or 0.0 for r in with_plan)),
+            "saving_below": sum(1 for r in with_plan if r["flag_saving"]),
+            "growth_below": sum(1 for r in with_plan if r["flag_growth"]),
+            "unplanned_categories": sum(r["unplanned_categories"] for r in with_plan),
+            "unplanned_gbp": totals.penny(sum(r["unplanned_gbp"] for r in with_plan)),
+            "above_categories": sum(r["above_categories"] for r in with_plan),
+        })
+    return out

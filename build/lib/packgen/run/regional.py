@@ -1,0 +1,114 @@
+"""Regional packs (`RUN/regions/<code>/<code>-regional-pack.{pdf,xlsx}`): a region's providers
+side by side, ranked by total opportunity, with totals by category and sector and the % of cost
+base against the 2% requirement. Figures come from the provider pack models (see `totals`)."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+from collections.abc import Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+
+from packgen.fileio import write_bytes_atomically
+from packgen.pack.model import Pack, RunInfo
+from packgen.render import charts, pdf
+from packgen.render.html import TEMPLATES_DIR, environment
+from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT
+from packgen.run import totals
+from packgen.run.national import (
+    CATEGORY_COLUMNS,
+    GROUP_COLUMNS,
+    PROVIDER_CATEGORY_COLUMNS,
+    PROVIDER_COLUMNS,
+)
+from packgen.run.workbook import Sheet, write_summary_workbook
+
+TEMPLATE = "regional.html.j2"
+CHART_PROVIDERS = 15  # bars in the chart; the table below it lists every provider
+STYLESHEET = TEMPLATES_DIR / "summary.css"
+# Rank columns of the regional table: rank within the region, not nationally.
+REGION_PROVIDER_COLUMNS = tuple(
+    c for c in PROVIDER_COLUMNS if c.key not in ("region_code", "region_name",
+                                                 "productivity_growth"))
+
+
+@dataclass(frozen=True)
+class _Bar:
+    """What `charts.category_bars_svg` reads from a row: a title and an amount."""
+
+    title: str
+    opportunity_gbp: float
+
+
+def region_paths(run_dir: Path, region_code: str) -> dict[str, Path]:
+    folder = run_dir / "regions" / region_code
+    return {fmt: folder / f"{region_code}-regional-pack.{fmt}" for fmt in ("pdf", "xlsx")}
+
+
+def packs_by_region(packs: Sequence[Pack]) -> dict[str, list[Pack]]:
+    regions: dict[str, list[Pack]] = defaultdict(list)
+    for pack in packs:
+        regions[pack.provider.region_code].append(pack)
+    return dict(sorted(regions.items()))
+
+
+def _provider_rows(packs: Sequence[Pack], quality: Mapping[str, str]) -> list[dict]:
+    return [totals.provider_row(p, rank, quality.get(p.provider.code, "OK"))
+            for rank, p in enumerate(totals.ranked(packs), start=1)]
+
+
+def regional_html(region_code: str, packs: Sequence[Pack], run: RunInfo,
+                  quality: Mapping[str, str]) -> str:
+    region = totals.group_totals(packs, totals.by_region)[0]
+    rows = _provider_rows(packs, quality)
+    chart = charts.category_bars_svg(tuple(
+        _Bar(f"{r['provider_name']} ({r['provider_code']})", r["total_gbp"])
+        for r in rows[:CHART_PROVIDERS]))
+    return environment().get_template(TEMPLATE).render(
+        run=run, region_code=region_code, region_name=region.name, region=region,
+        providers=rows, covering=sum(1 for r in rows if r["covers_requirement"] == "Yes"),
+        requirement_rate=packs[0].requirement_rate, provider_chart=chart,
+        charted=min(len(rows), CHART_PROVIDERS),
+        categories=totals.category_rows(packs),
+        sectors=[g.row() for g in totals.group_totals(packs, totals.by_sector)])
+
+
+def render_summary_pdf(html: str) -> bytes:
+    return pdf.html_to_pdf(html, STYLESHEET)
+
+
+def write_regional_workbook(path: Path, region_code: str, packs: Sequence[Pack], run: RunInfo,
+                            quality: Mapping[str, str]) -> Path:
+    region = totals.group_totals(packs, totals.by_region)[0]
+    cover = [
+        ("Region", f"{region.name} ({region_code})", None),
+        ("Providers", region.providers, COUNT),
+        ("Total opportunity (£)", region.total_gbp, GBP_PENCE),
+        ("Opportunity % of cost base", region.pct_of_cost_base, PERCENT),
+        ("2% productivity requirement (£)", region.requirement_gbp, GBP_PENCE),
+    ]
+    sheets = [
+        Sheet("Providers", f"Providers of {region.name} ranked by total opportunity",
+              "The region's providers side by side.", REGION_PROVIDER_COLUMNS,
+              _provider_rows(packs, quality), "providers"),
+        Sheet("Provider categories", "Every provider x category",
+              "Each provider's opportunity by category.", PROVIDER_CATEGORY_COLUMNS,
+              totals.provider_category_rows(totals.ranked(packs)), "provider_categories"),
+        Sheet("Categories", "Totals by category", "The region's total and distribution per "
+              "category.", CATEGORY_COLUMNS, totals.category_rows(packs), "categories"),
+        Sheet("Sectors", "Totals by sector", "The region's totals by sector.", GROUP_COLUMNS,
+              [g.row() for g in totals.group_totals(packs, totals.by_sector)], "sectors"),
+    ]
+    notes = ["Totals are sums of the figures in the provider packs, to the penny.",
+             "Categories can overlap: a provider's total is an upper bound."]
+    return write_summary_workbook(path, title=f"Regional opportunity summary: {region.name}",
+                                  run=run, cover_items=cover, sheets=sheets, notes=notes)
+
+
+def write_regional_pack(run_dir: Path, region_code: str, packs: Sequence[Pack], run: RunInfo,
+                        quality: Mapping[str, str]) -> dict[str, Path]:
+    paths = region_paths(run_dir, region_code)
+    write_bytes_atomically(paths["pdf"], render_summary_pdf(
+        regional_html(region_code, packs, run, quality)))
+    write_regional_workbook(paths["xlsx"], region_code, packs, run, quality)
+    return paths

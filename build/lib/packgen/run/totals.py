@@ -1,0 +1,167 @@
+"""Totals, distributions and data-quality lines, computed from the provider pack models only.
+
+The national summary, the regional packs and the plan checks all add up the very figures the
+provider packs show (each category's `opportunity_gbp`, each pack's `total_opportunity_gbp`), so
+every total reconciles to the penny with the packs. Sums are rounded to the penny once.
+"""
+
+from __future__ import annotations
+
+import statistics
+from collections import defaultdict
+from collections.abc import Callable, Iterable, Sequence
+from dataclasses import dataclass
+
+from packgen.pack.model import Pack
+
+
+def penny(value: float) -> float:
+    return round(value + 0.0, 2)
+
+
+def category_titles(packs: Iterable[Pack]) -> dict[str, str]:
+    """Category id -> title, for every category in any pack (first seen order)."""
+    titles: dict[str, str] = {}
+    for pack in packs:
+        for section in pack.categories:
+            titles.setdefault(section.id, section.title)
+    return titles
+
+
+def ranked(packs: Iterable[Pack]) -> list[Pack]:
+    """Largest total opportunity first; ties by provider code."""
+    return sorted(packs, key=lambda p: (-p.total_opportunity_gbp, p.provider.code))
+
+
+def data_quality(pack: Pack, ncc_rows_excluded: int = 0) -> str:
+    """One line: "OK", or e.g. "1 category not assessed; 6 rows not assessed; 120 NCC rows ..."."""
+    unassessed = sum(1 for s in pack.categories
+                     if not any(r.assessed for r in s.rows if r.in_total))
+    parts = []
+    if unassessed:
+        parts.append(f"{unassessed} categor{'y' if unassessed == 1 else 'ies'} not assessed")
+    rows = len(pack.not_assessed)
+    if rows:
+        parts.append(f"{rows:,} row{'s' * (rows != 1)} not assessed")
+    if ncc_rows_excluded:
+        parts.append(f"{ncc_rows_excluded:,} NCC rows suppressed or blank")
+    return "; ".join(parts) or "OK"
+
+
+def provider_row(pack: Pack, rank: int | None = None, quality: str | None = None) -> dict:
+    p = pack.provider
+    row = {
+        "rank": rank, "provider_code": p.code, "provider_name": p.name, "sector": p.sector_name,
+        "peer_group": p.peer_group, "region_code": p.region_code, "region_name": p.region_name,
+        "cost_base_gbp": p.operating_cost_gbp, "total_gbp": pack.total_opportunity_gbp,
+        "pct_of_cost_base": pack.total_pct_of_cost_base, "requirement_gbp": pack.requirement_gbp,
+        "covers_requirement": "Yes" if pack.total_opportunity_gbp >= pack.requirement_gbp
+        else "No",
+        "top_category": next((s.title for s in pack.categories if s.opportunity_gbp > 0), ""),
+    }
+    if quality is not None:
+        row["data_quality"] = quality
+    return row
+
+
+def provider_category_rows(packs: Iterable[Pack]) -> list[dict]:
+    """Every provider x category: pounds, % of cost base, rows not assessed."""
+    rows = []
+    for pack in packs:
+        p = pack.provider
+        for section in pack.categories:
+            rows.append({
+                "provider_code": p.code, "provider_name": p.name, "sector": p.sector_name,
+                "region_code": p.region_code, "category": section.id,
+                "category_title": section.title, "opportunity_gbp": section.opportunity_gbp,
+                "pct_of_cost_base": section.opportunity_gbp / p.operating_cost_gbp,
+                "not_assessed": section.not_assessed,
+            })
+    return rows
+
+
+@dataclass(frozen=True)
+class GroupTotal:
+    key: str
+    name: str
+    providers: int
+    cost_base_gbp: float
+    total_gbp: float
+    requirement_gbp: float
+    by_category: dict[str, float]
+
+    @property
+    def pct_of_cost_base(self) -> float:
+        return self.total_gbp / self.cost_base_gbp if self.cost_base_gbp else 0.0
+
+    def row(self) -> dict:
+        return {"key": self.key, "name": self.name, "providers": self.providers,
+                "cost_base_gbp": self.cost_base_gbp, "total_gbp": self.total_gbp,
+                "pct_of_cost_base": self.pct_of_cost_base,
+                "requirement_gbp": self.requirement_gbp}
+
+
+def group_totals(packs: Sequence[Pack],
+                 key: Callable[[Pack], tuple[str, str]]) -> list[GroupTotal]:
+    """Totals per group (`key(pack)` -> (code, name)), largest opportunity first."""
+    groups: dict[tuple[str, str], list[Pack]] = defaultdict(list)
+    for pack in packs:
+        groups[key(pack)].append(pack)
+    totals = []
+    for (code, name), members in groups.items():
+        by_category: dict[str, float] = defaultdict(float)
+        for pack in members:
+            for section in pack.categories:
+                by_category[section.id] += section.opportunity_gbp
+        totals.append(GroupTotal(
+            code, name, len(members), penny(sum(p.provider.operating_cost_gbp for p in members)),
+            penny(sum(p.total_opportunity_gbp for p in members)),
+            penny(sum(p.requirement_gbp for p in members)),
+            {k: penny(v) for k, v in by_category.items()}))
+    return sorted(totals, key=lambda g: (-g.total_gbp, g.key))
+
+
+def by_sector(pack: Pack) -> tuple[str, str]:
+    return pack.provider.sector, pack.provider.sector_name
+
+
+def by_region(pack: Pack) -> tuple[str, str]:
+    return pack.provider.region_code, pack.provider.region_name
+
+
+def national_total(packs: Iterable[Pack]) -> float:
+    return penny(sum(p.total_opportunity_gbp for p in packs))
+
+
+def category_rows(packs: Sequence[Pack]) -> list[dict]:
+    """Per category: total, providers assessed and with opportunity, and the distribution of the
+    opportunity across the providers the category applies to (min, quartiles, median, max;
+    quartiles linearly interpolated as Excel's QUARTILE.INC)."""
+    titles = category_titles(packs)
+    values: dict[str, list[float]] = defaultdict(list)
+    cost_base: dict[str, float] = defaultdict(float)
+    for pack in packs:
+        for section in pack.categories:
+            values[section.id].append(section.opportunity_gbp)
+            cost_base[section.id] += pack.provider.operating_cost_gbp
+    rows = []
+    for category, amounts in values.items():
+        ordered = sorted(amounts)
+        q1, median, q3 = _quartiles(ordered)
+        total = penny(sum(ordered))
+        rows.append({
+            "category": category, "category_title": titles[category],
+            "providers": len(ordered), "with_opportunity": sum(1 for v in ordered if v > 0),
+            "total_gbp": total, "pct_of_cost_base": total / cost_base[category]
+            if cost_base[category] else 0.0,
+            "min_gbp": ordered[0], "q1_gbp": q1, "median_gbp": median, "q3_gbp": q3,
+            "max_gbp": ordered[-1],
+        })
+    return sorted(rows, key=lambda r: (-r["total_gbp"], r["category"]))
+
+
+def _quartiles(ordered: list[float]) -> tuple[float, float, float]:
+    if len(ordered) == 1:
+        return ordered[0], ordered[0], ordered[0]
+    q1, median, q3 = statistics.quantiles(ordered, n=4, method="inclusive")
+    return penny(q1), penny(median), penny(q3)
