@@ -65,11 +65,17 @@ def test_bundle_passes_validation(national):
 
 def test_every_contract_table_written_with_contract_columns_in_order(national):
     folder, counts = national
-    assert set(counts) == {t.name for t in TABLES}
+    real_only = {"import_log", "successors"}  # provenance and mergers of real data
+    assert set(counts) == {t.name for t in TABLES} - real_only
     for spec in TABLES:
+        if spec.name in real_only:
+            continue
         with open(folder / f"{spec.name}.csv", encoding="utf-8", newline="") as fh:
             header = next(csv.reader(fh))
-        assert tuple(header) == spec.column_names, spec.name
+        # every column the contract requires, in order; optional ones the generator does not
+        # model (ERIC's energy totals) are left out
+        assert tuple(header) == tuple(c.name for c in spec.columns
+                                      if c.required or c.name in header), spec.name
         assert counts[spec.name] > 0, spec.name
 
 

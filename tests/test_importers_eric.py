@@ -59,6 +59,7 @@ def test_newer_columns_thousands_separators_and_electricity_by_supply(tmp_path):
     assert estates["RDD"] == {
         "provider_code": "RDD", "gia_m2": "12345", "electricity_kwh": "1200",
         "electricity_cost_gbp": "3000.5", "gas_kwh": "4000", "gas_cost_gbp": "800",
+        "energy_kwh": "", "energy_cost_gbp": "",
         "general_supplies_gbp": "", "clinical_supplies_gbp": ""}
     assert estates["REE"]["electricity_kwh"] == "60"
     _, peers = read_table(tmp_path / "eric_peer_groups.csv")

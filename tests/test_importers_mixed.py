@@ -42,8 +42,9 @@ def test_mixed_bundle_validates(mixed):
     out, _ = mixed
     report = validate_bundle(out)
     assert report.errors == []
-    # import_log.csv is the only file outside the contract (README.md is ignored)
-    assert {w.file for w in report.warnings if w.kind == "unknown_file"} == {"import_log.csv"}
+    # import_log.csv is part of the contract now: no file is unknown (README.md is ignored)
+    assert {w.file for w in report.warnings if w.kind == "unknown_file"} == set()
+    assert "import_log" in report.tables
 
 
 def test_acute_opportunities_are_neither_zero_nor_absurd(store):

@@ -111,6 +111,8 @@ def generate_bundle(out_dir: Path, seed: int = 2026, scale: float = 1.0,
     tables = build_tables(seed, scale, progress)
     counts = {}
     for spec in TABLES:
+        if spec.name not in tables:  # provenance and merger tables describe real data only
+            continue
         rows = tables[spec.name]
         write_table(out_dir, spec.name, rows, "csv" if spec.name in ALWAYS_CSV else fmt)
         counts[spec.name] = len(rows)

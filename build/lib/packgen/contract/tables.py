@@ -220,6 +220,12 @@ TABLES: tuple[Table, ...] = (
             _gbp("electricity_cost_gbp", "Cost of electricity consumed.", nullable=True),
             _count("gas_kwh", "kWh", "Gas consumed.", nullable=True),
             _gbp("gas_cost_gbp", "Cost of gas consumed.", nullable=True),
+            _count("energy_kwh", "kWh", "Energy consumed from every supply (electricity, gas, "
+                   "oil, coal, steam, hot water, renewables), for the trust's average energy "
+                   "price when only the total energy cost is known (ERIC).", nullable=True,
+                   required=False),
+            _gbp("energy_cost_gbp", "Cost of all energy supplies (ERIC 'Energy costs (all "
+                 "energy supplies)').", nullable=True, required=False),
             _gbp("general_supplies_gbp", "General supplies and services spend.", nullable=True),
             _gbp("clinical_supplies_gbp", "Clinical supplies and services spend.", nullable=True),
         ),
@@ -375,6 +381,53 @@ TABLES: tuple[Table, ...] = (
         key=("provider_code", "category"),
         required=False,
         source="Provider operational and financial plans 2026/27",
+    ),
+)
+
+# Provenance and merges: written by `packgen import`, read by validation and every pack.
+TABLES += (
+    Table(
+        "import_log",
+        "Where each table came from",
+        "One row per table and source that fed it: the publication, its publisher, the period "
+        "it covers, the file read and its sha256. Written by `packgen import`; a table fed by "
+        "several sources (providers: ODS, ERIC, RCI) has one row per source.",
+        (
+            Column("table", "str", "", "Contract table the source fed."),
+            Column("source", "str", "", "packgen import source, e.g. eric, ods, rci."),
+            Column("publisher", "str", "", "Who publishes the file, e.g. NHS England.",
+                   required=False, nullable=True),
+            Column("title", "str", "", "The publication, e.g. Estates Returns Information "
+                   "Collection (ERIC).", required=False, nullable=True),
+            Column("period", "str", "", "Period the data covers, e.g. 2016/17 or 2025-04 to "
+                   "2026-03.", required=False, nullable=True),
+            Column("file", "str", "", "Name of the file read."),
+            Column("sha256", "str", "", "sha256 of the file read (blank for generated rows).",
+                   nullable=True),
+            _count("rows", "rows", "Rows written to the table from this file.", nullable=True),
+            Column("imported_at", "str", "", "When the import ran (UTC, ISO 8601).",
+                   nullable=True),
+        ),
+        key=("table", "source", "file"),
+        required=False,
+        source="packgen import",
+    ),
+    Table(
+        "successors",
+        "Successor organisations",
+        "Trusts that merged into another: rows of a predecessor in additive tables (floor area, "
+        "kWh, costs, activity) are re-assigned to its successor, with a note, so that returns "
+        "made before a merger still describe today's trust.",
+        (
+            Column("predecessor_code", "str", "ODS code", "Code of the trust that closed."),
+            Column("successor_code", "str", "ODS code", "Code of the trust it became part of."),
+            Column("effective_date", "str", "YYYY-MM-DD", "Date of the merger.", nullable=True),
+            Column("source", "str", "", "Where the mapping comes from (e.g. ODS succ file).",
+                   nullable=True),
+        ),
+        key=("predecessor_code",),
+        required=False,
+        source="ODS successor organisations (succ)",
     ),
 )
 

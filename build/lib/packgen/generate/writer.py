@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import os
 from collections.abc import Callable, Iterable, Sequence
+from dataclasses import replace
 from pathlib import Path
 
 from packgen.contract import Table, table
@@ -28,6 +29,17 @@ def _float_formatter(decimals: int) -> Callable[[object], object]:
 
 def _bool_cell(value: object) -> object:
     return value if value is None else ("true" if value else "false")
+
+
+def _written_columns(spec: Table, rows: Sequence[tuple]) -> Table:
+    """The table with the columns the generator gives: all of them, or the required ones only
+    (optional columns it does not model, such as ERIC's total energy cost, are left out of the
+    file rather than written blank)."""
+    if rows and len(rows[0]) != len(spec.columns):
+        required = tuple(c for c in spec.columns if c.required)
+        if len(rows[0]) == len(required):
+            return replace(spec, columns=required)
+    return spec
 
 
 def _sorted(spec: Table, rows: Sequence[tuple]) -> list[tuple]:
@@ -73,7 +85,7 @@ def write_table(out_dir: Path, name: str, rows: Sequence[tuple], fmt: str = "csv
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
-    spec = table(name)
+    spec = _written_columns(table(name), rows)
     ordered = _sorted(spec, rows)
     path = out_dir / f"{name}.{fmt}"
     partial = out_dir / f".{name}.{fmt}.partial"
