@@ -32,7 +32,19 @@ screened as (
                 when formula = 'resource_released' and not target_value > 0
                     then 'benchmark is zero'
             end
-        ) as reason
+        ) as reason,
+        coalesce(
+            threshold_reason_code,
+            case
+                when target in ('percentile', 'median') and coalesce(peer_count, 0) < min_peers
+                    then 'too_few_peers'
+            end,
+            case when unit_value is null then 'unit_value_missing' end,
+            case
+                when formula = 'resource_released' and not target_value > 0
+                    then 'benchmark_zero'
+            end
+        ) as reason_code
     from joined
 ),
 
@@ -65,6 +77,7 @@ select
     peer_set,
     reason is null as assessed,
     reason,
+    reason_code,
     numerator,
     denominator,
     activity,
@@ -84,5 +97,14 @@ select
         when direction = 'lower' then 'MAX(0, metric - benchmark) x volume x unit_value'
         else 'MAX(0, benchmark - metric) x volume x unit_value'
     end as formula,
+    -- which recomputation the workbook writes for the row: none for a row that carries no
+    -- opportunity by rule (not assessed, or context)
+    case
+        when reason is not null then 'not_assessed'
+        when role = 'context' then 'context'
+        when formula = 'resource_released' then 'resource_released'
+        when direction = 'lower' then 'lower_is_better'
+        else 'higher_is_better'
+    end as formula_id,
     role = 'opportunity' as in_total
 from gapped;

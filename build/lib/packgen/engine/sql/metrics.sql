@@ -40,5 +40,11 @@ select
             then reason_volume || ' (' || format(
                 case when volume = floor(volume) or volume is null then '{:,.0f}'
                      else '{:,.2f}' end, coalesce(volume, 0)) || ')'
-    end as threshold_reason
+    end as threshold_reason,
+    -- the same rule as a code, for code (tests, the workbook) to match instead of the wording
+    case
+        when metric is null then 'no_valid_data'
+        when coalesce(activity, 0) < min_activity then 'activity_under_threshold'
+        when coalesce(volume, 0) < min_volume then 'volume_under_threshold'
+    end as threshold_reason_code
 from valued;
