@@ -1,7 +1,8 @@
 """The DuckDB store: a validated bundle loaded as typed tables, ready for SQL.
 
 `load_bundle` writes one table per contract table (absent optional tables are created empty with
-their columns, so SQL can always join them), the reference sets as `ref_<set>` tables, and two
+their columns, so SQL can always join them), the reference sets as `ref_<set>` tables,
+`bundle_columns` (the columns the bundle really supplies, for "no data supplied" reasons) and two
 provenance tables: `bundle_files` (table_name, file_name, sha256, rows) and `bundle_meta`
 (key, value: the bundle_info rows plus `loaded_at`, `packgen_version` and `data_dir`).
 
@@ -105,7 +106,23 @@ def create_tables(con: duckdb.DuckDBPyConnection,
         rows[f"ref_{name}"] = ref.height
     _create(con, "ref_categories", pl.DataFrame({"category": list(CATEGORY_IDS)}))
     rows["ref_categories"] = len(CATEGORY_IDS)
+    _create(con, "bundle_columns", supplied_columns(frames))
     return rows
+
+
+def supplied_columns(frames: dict[str, pl.DataFrame]) -> pl.DataFrame:
+    """(table_name, column_name) of every column given with at least one value: what the bundle
+    supplies ('' for the table itself). A column absent from its file, or present but blank on
+    every row, is not supplied, and the figures that need it are "not assessed: no data
+    supplied"."""
+    pairs = []
+    for name, frame in frames.items():
+        pairs.append((name, ""))  # the table itself was given (perhaps with no rows)
+        if frame.height:
+            counts = frame.select(pl.all().is_not_null().sum()).row(0)
+            pairs += [(name, c) for c, n in zip(frame.columns, counts, strict=True) if n]
+    return pl.DataFrame(pairs, schema={"table_name": pl.String, "column_name": pl.String},
+                        orient="row")
 
 
 def _write_store(path: Path, data_dir: Path,

@@ -7,9 +7,15 @@ package: the percentile is written out by hand.
 
 `compute_oracle(tables, params)` takes the same rows a store is built from ({table: [row dicts]})
 and returns {(provider_code, category, component, sub_unit): result} where result has `assessed`,
-`reason_kind` (None, "no_data", "activity", "peers", "unit_value", "zero_benchmark"), `metric`,
-`benchmark`, `peers`, `volume`, `unit_value`, `opportunity_native` and `opportunity_gbp`.
-Peers are the default peer definition: the same sector, acute and specialist together.
+`reason_kind` (None, "no_data_supplied", "no_data", "activity", "peers", "unit_value",
+"zero_benchmark"), `metric`, `benchmark`, `peers`, `volume`, `unit_value`, `opportunity_native`
+and `opportunity_gbp`. Peers are the default peer definition: the same sector, acute and
+specialist together.
+
+Partial data (METHOD.md, "Partial data"): every provider of a category's sectors gets a result for
+each component; one that sent no rows for it, or whose own value of a figure the component needs
+(income, pay bill) is blank, is "not assessed: no data supplied", never £0. A gap measured but
+not priced (no unit value) still shows its benchmark and its size in native units.
 """
 
 from __future__ import annotations
@@ -44,38 +50,67 @@ class Rule:
     formula: str = "gap_x_volume"  # or "resource_released"
     context: bool = False  # shown beside the opportunity, never counted
     rate: str | None = None  # fixed_rate: the run parameter holding the reduction
+    # where the pounds per native unit come from: ("key", unit value key), ("param", run
+    # parameter) or ("row", None) when each row brings its own (income, MFF, a price)
+    priced_by: tuple[str, str | None] = ("row", None)
+    needs: tuple[str, ...] = ()  # provider figures the component divides or multiplies by
 
 
 # Spend, floor area and income have no activity count: no activity threshold applies.
 NO_COUNT = 0
 RULES = {
-    ("temporary_staffing", "agency"): Rule("lower", "fixed_rate", NO_COUNT,
-                                           rate="agency_reduction"),
-    ("temporary_staffing", "bank"): Rule("lower", "fixed_rate", NO_COUNT, rate="bank_reduction"),
-    ("temporary_staffing", "agency_share_of_pay_bill"): Rule("lower", "percentile", NO_COUNT,
-                                                             context=True),
-    ("corporate_services", "function_share"): Rule("lower", "percentile", NO_COUNT),
-    ("corporate_services", "total_share"): Rule("lower", "percentile", NO_COUNT, context=True),
+    ("temporary_staffing", "agency"): Rule(
+        "lower", "fixed_rate", NO_COUNT, rate="agency_reduction",
+        priced_by=("param", "temporary_staffing_share_counted")),
+    ("temporary_staffing", "bank"): Rule(
+        "lower", "fixed_rate", NO_COUNT, rate="bank_reduction",
+        priced_by=("param", "temporary_staffing_share_counted")),
+    ("temporary_staffing", "agency_share_of_pay_bill"): Rule(
+        "lower", "percentile", NO_COUNT, context=True, needs=("pay_bill_gbp",)),
+    ("corporate_services", "function_share"): Rule("lower", "percentile", NO_COUNT,
+                                                   needs=("income_gbp",)),
+    ("corporate_services", "total_share"): Rule("lower", "percentile", NO_COUNT, context=True,
+                                                needs=("income_gbp",)),
     ("estates_procurement", "electricity"): Rule("lower", "median", NO_COUNT),
     ("estates_procurement", "gas"): Rule("lower", "median", NO_COUNT),
-    ("estates_procurement", "general_supplies"): Rule("lower", "median", NO_COUNT),
+    ("estates_procurement", "general_supplies"): Rule("lower", "median", NO_COUNT,
+                                                      needs=("income_gbp",)),
     ("estates_procurement", "clinical_supplies"): Rule("lower", "fixed_rate", NO_COUNT,
                                                        rate="clinical_supplies_reduction"),
     ("estates_procurement", "energy_per_m2"): Rule("lower", "median", NO_COUNT, context=True),
     ("medicines", "best_value_uptake"): Rule("higher", "percentile"),
     ("medicines", "overall_uptake"): Rule("higher", "percentile", context=True),
-    ("community_los", "los"): Rule("lower", "percentile"),
-    ("community_los", "overall_los"): Rule("lower", "percentile", context=True),
-    ("community_dna", "dna_rate"): Rule("lower", "percentile"),
-    ("community_dna", "overall_dna_rate"): Rule("lower", "percentile", context=True),
-    ("mh_los", "los"): Rule("lower", "percentile"),
-    ("talking_therapies", "dna_rate"): Rule("lower", "percentile"),
-    ("talking_therapies", "contacts_per_wte"): Rule("higher", "percentile",
-                                                    formula="resource_released"),
-    ("ambulance_handover", "hours_lost_per_handover"): Rule("lower", "standard"),
+    ("community_los", "los"): Rule("lower", "percentile",
+                                   priced_by=("key", "cost_per_bed_day_community")),
+    ("community_los", "overall_los"): Rule("lower", "percentile", context=True,
+                                           priced_by=("key", "cost_per_bed_day_community")),
+    ("community_dna", "dna_rate"): Rule("lower", "percentile",
+                                        priced_by=("key", "cost_per_appointment_community")),
+    ("community_dna", "overall_dna_rate"): Rule(
+        "lower", "percentile", context=True,
+        priced_by=("key", "cost_per_appointment_community")),
+    ("mh_los", "los"): Rule("lower", "percentile",
+                            priced_by=("key", "cost_per_bed_day_mental_health")),
+    ("talking_therapies", "dna_rate"): Rule(
+        "lower", "percentile", priced_by=("key", "cost_per_appointment_talking_therapies")),
+    ("talking_therapies", "contacts_per_wte"): Rule(
+        "higher", "percentile", formula="resource_released",
+        priced_by=("key", "cost_per_wte_talking_therapies")),
+    ("ambulance_handover", "hours_lost_per_handover"): Rule(
+        "lower", "standard", priced_by=("key", "cost_per_crew_hour")),
     ("ambulance_conveyance", "conveyance_rate"): Rule("lower", "percentile"),
-    ("ambulance_incidents", "incidents_per_wte"): Rule("higher", "percentile",
-                                                       formula="resource_released"),
+    ("ambulance_incidents", "incidents_per_wte"): Rule(
+        "higher", "percentile", formula="resource_released",
+        priced_by=("key", "cost_per_wte_ambulance")),
+}
+# Whose providers each category assesses (METHOD.md, "Categories by sector").
+SECTORS_OF = {
+    "temporary_staffing": ALL_SECTORS, "corporate_services": ALL_SECTORS,
+    "estates_procurement": ALL_SECTORS, "medicines": ("acute", "specialist"),
+    "community_los": ("community",), "community_dna": ("community",),
+    "mh_los": ("mental_health",), "talking_therapies": ("mental_health",),
+    "ambulance_handover": ("ambulance",), "ambulance_conveyance": ("ambulance",),
+    "ambulance_incidents": ("ambulance",),
 }
 
 
@@ -114,34 +149,41 @@ def _cell(provider, category, component, sub_unit, numerator, denominator, activ
 # ------------------------------------------------------------------ category inputs, one by one
 
 
+def _rows_of(t, table, providers, category):
+    """The table's rows of providers in the category's sectors (others are ignored)."""
+    sector = {p["provider_code"]: p["sector"] for p in providers}
+    return [r for r in t.get(table, []) if sector.get(r["provider_code"]) in SECTORS_OF[category]]
+
+
 def temporary_staffing_cells(t, providers, params):
-    rows = {r["provider_code"]: r for r in t.get("temporary_staffing", [])}
+    pay_bill = {p["provider_code"]: p["pay_bill_gbp"] for p in providers}
     share_counted = params["temporary_staffing_share_counted"]
     cells = []
-    for p in providers:
-        code = p["provider_code"]
-        row = rows.get(code, {})
+    for row in _rows_of(t, "temporary_staffing", providers, "temporary_staffing"):
+        code = row["provider_code"]
         agency, bank = row.get("agency_gbp"), row.get("bank_gbp")
         cells.append(_cell(code, "temporary_staffing", "agency", "all", agency, 1.0, None, 1.0,
                            share_counted))
         cells.append(_cell(code, "temporary_staffing", "bank", "all", bank, 1.0, None, 1.0,
                            share_counted))
         cells.append(_cell(code, "temporary_staffing", "agency_share_of_pay_bill", "all", agency,
-                           p["pay_bill_gbp"], None, p["pay_bill_gbp"], 1.0))
+                           pay_bill[code], None, pay_bill[code], 1.0))
     return cells
 
 
 def corporate_services_cells(t, providers, params):
     cells = []
+    rows = _rows_of(t, "corporate_services", providers, "corporate_services")
     for p in providers:
         code, income = p["provider_code"], p["income_gbp"]
-        own = [r for r in t.get("corporate_services", []) if r["provider_code"] == code]
+        own = [r for r in rows if r["provider_code"] == code]
         for r in own:
             cells.append(_cell(code, "corporate_services", "function_share", r["function"],
                                r["spend_gbp"], income, None, income, 1.0))
-        total = _sum_if_complete([r["spend_gbp"] for r in own])
-        cells.append(_cell(code, "corporate_services", "total_share", "all", total, income,
-                           None, income, 1.0))
+        if own:  # a trust with no rows has no total: "no data supplied"
+            cells.append(_cell(code, "corporate_services", "total_share", "all",
+                               _sum_if_complete([r["spend_gbp"] for r in own]), income, None,
+                               income, 1.0))
     return cells
 
 
@@ -154,11 +196,11 @@ def _price_per_kwh(kwh, cost):
 
 
 def estates_procurement_cells(t, providers, params):
-    rows = {r["provider_code"]: r for r in t.get("estates", [])}
+    income_of = {p["provider_code"]: p["income_gbp"] for p in providers}
     cells = []
-    for p in providers:
-        code, income = p["provider_code"], p["income_gbp"]
-        row = rows.get(code, {})
+    for row in _rows_of(t, "estates", providers, "estates_procurement"):
+        code = row["provider_code"]
+        income = income_of[code]
         m2 = row.get("gia_m2")
         electricity, gas = row.get("electricity_kwh"), row.get("gas_kwh")
         energy = None if electricity is None or gas is None else electricity + gas
@@ -213,10 +255,16 @@ def medicines_cells(t, providers, params):
             overall_best += best
             overall_total += total or 0.0
             overall_activity.append(total)
-        has_use = bool(by_molecule) and overall_complete
+        if not by_molecule:  # no use of any listed product: "no data supplied"
+            continue
+        # context: carries no opportunity; its unit value is the molecules' one when they share
+        # it, otherwise none
+        prices = {c["unit_value"] for c in cells[-len(by_molecule):]} - {None}
         cells.append(_cell(code, "medicines", "overall_uptake", "all",
-                           overall_best if has_use else None, overall_total if has_use else None,
-                           _sum_known(overall_activity), _sum_known(overall_activity), 1.0))
+                           overall_best if overall_complete else None,
+                           overall_total if overall_complete else None,
+                           _sum_known(overall_activity), _sum_known(overall_activity),
+                           prices.pop() if len(prices) == 1 else None))
     return cells
 
 
@@ -234,7 +282,7 @@ def _per_sub_unit(t, providers, sector, table, sub_unit_column, numerator_column
             cells.append(_cell(code, category, component, r[sub_unit_column],
                                r[numerator_column], r[denominator_column],
                                r[denominator_column], r[denominator_column], unit_value))
-        if overall_component:
+        if overall_component and own:
             denominators = [r[denominator_column] for r in own]
             cells.append(_cell(code, category, overall_component, "all",
                                _sum_if_complete([r[numerator_column] for r in own]),
@@ -263,14 +311,10 @@ def mh_los_cells(t, providers, params):
 
 
 def talking_therapies_cells(t, providers, params):
-    rows = {r["provider_code"]: r for r in t.get("talking_therapies", [])}
     unit_values = params["unit_values"]
     cells = []
-    for p in providers:
-        if p["sector"] != "mental_health":
-            continue
-        code = p["provider_code"]
-        row = rows.get(code, {})
+    for row in _rows_of(t, "talking_therapies", providers, "talking_therapies"):
+        code = row["provider_code"]
         booked, wte = row.get("booked_appointments"), row.get("clinical_wte")
         cells.append(_cell(code, "talking_therapies", "dna_rate", "all",
                            row.get("dna_appointments"), booked, booked, booked,
@@ -282,17 +326,13 @@ def talking_therapies_cells(t, providers, params):
 
 
 def ambulance_cells(t, providers, params):
-    rows = {r["provider_code"]: r for r in t.get("ambulance", [])}
     unit_values = params["unit_values"]
     convey, treat = (unit_values.get("see_and_convey_unit_cost"),
                      unit_values.get("see_and_treat_unit_cost"))
     conveyance_saving = None if convey is None or treat is None else max(0.0, convey - treat)
     cells = []
-    for p in providers:
-        if p["sector"] != "ambulance":
-            continue
-        code = p["provider_code"]
-        row = rows.get(code, {})
+    for row in _rows_of(t, "ambulance", providers, "ambulance_handover"):
+        code = row["provider_code"]
         handovers, f2f = row.get("handovers"), row.get("face_to_face_incidents")
         cells.append(_cell(code, "ambulance_handover", "hours_lost_per_handover", "all",
                            row.get("handover_hours_lost"), handovers, handovers, handovers,
@@ -325,6 +365,26 @@ def compute_oracle(tables: dict[str, list[dict]], params: dict | None = None) ->
     for make in CATEGORY_CELLS:
         cells += make(tables, providers, params)
 
+    # 0. partial data: a provider of the category's sectors with no row for a component gets
+    # one, "no data supplied"; so does a row whose provider lacks a figure the component needs
+    given = {(c["provider_code"], c["category"], c["component"]) for c in cells}
+    for category, component in RULES:
+        for p in providers:
+            code = p["provider_code"]
+            if p["sector"] in SECTORS_OF[category] and (code, category, component) not in given:
+                cells.append({**_cell(code, category, component, "all", None, None, None, None,
+                                      None), "no_rows": True})
+    by_code = {p["provider_code"]: p for p in providers}
+    for c in cells:
+        rule = RULES[(c["category"], c["component"])]
+        source, name = rule.priced_by
+        if source == "key":
+            c["unit_value"] = params["unit_values"].get(name)
+        elif source == "param":
+            c["unit_value"] = params[name]
+        c["supplied"] = not c.get("no_rows") and all(
+            by_code[c["provider_code"]][need] is not None for need in rule.needs)
+
     # 1. the metric, and whether the cell passes its own thresholds
     for c in cells:
         rule = RULES[(c["category"], c["component"])]
@@ -334,7 +394,9 @@ def compute_oracle(tables: dict[str, list[dict]], params: dict | None = None) ->
         min_activity = rule.min_activity
         if params["min_activity"] is not None and rule.min_activity > 0:
             min_activity = params["min_activity"]
-        if c["metric"] is None:
+        if not c["supplied"]:
+            c["own_reason"] = "no_data_supplied"
+        elif c["metric"] is None:
             c["own_reason"] = "no_data"
         elif (c["activity"] or 0) < min_activity:
             c["own_reason"] = "activity"
@@ -373,13 +435,13 @@ def compute_oracle(tables: dict[str, list[dict]], params: dict | None = None) ->
         reason = c["own_reason"]
         if reason is None and uses_peers and len(values) < params["min_peers"]:
             reason = "peers"
-        if reason is None and c["unit_value"] is None:
-            reason = "unit_value"
+        if reason is None and c["unit_value"] is None and not rule.context:
+            reason = "unit_value"  # measured, not priced
         if reason is None and rule.formula == "resource_released" and not target > 0:
             reason = "zero_benchmark"
 
         native = 0.0
-        if reason is None and not rule.context:
+        if reason in (None, "unit_value") and not rule.context:
             if rule.formula == "resource_released":
                 native = max(0.0, c["volume"] * (1 - c["metric"] / target))
             elif rule.direction == "lower":
@@ -391,7 +453,8 @@ def compute_oracle(tables: dict[str, list[dict]], params: dict | None = None) ->
             "assessed": reason is None,
             "reason_kind": reason,
             "metric": c["metric"],
-            "benchmark": target if reason is None or rule.target == "fixed_rate" else None,
+            "benchmark": target if reason in (None, "unit_value") or rule.target == "fixed_rate"
+            else None,
             "peers": len(values) if uses_peers else None,
             "volume": c["volume"],
             "unit_value": c["unit_value"],

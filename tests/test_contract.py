@@ -71,6 +71,6 @@ def test_markdown_mentions_every_table_and_column():
 
 def test_cli_contract():
     result = CliRunner().invoke(cli, ["contract"])
-    assert result.exit_code == 0 and "ncc_costs.csv (required" in result.output
+    assert result.exit_code == 0 and "providers.csv (required" in result.output
     result = CliRunner().invoke(cli, ["contract", "--markdown"])
     assert result.exit_code == 0 and result.output == contract_markdown()

@@ -34,10 +34,19 @@ def test_minimal_bundle_is_valid_and_typed(tmp_path):
 
 
 def test_missing_required_file_names_file_and_folder(tmp_path):
-    report = check(tmp_path, omit=["ncc_costs"])
+    report = check(tmp_path, omit=["providers"])
     problem = only(report.errors, "missing_file")
-    assert problem.file == "ncc_costs.csv" and problem.row is None
-    assert str(tmp_path) in problem.message and "ncc_costs.parquet" in problem.message
+    assert problem.file == "providers.csv" and problem.row is None
+    assert str(tmp_path) in problem.message and "providers.parquet" in problem.message
+
+
+def test_only_providers_is_required(tmp_path):
+    """Real bundles are partial: every category table may be absent (a note, not an error)."""
+    tables = minimal_tables()
+    report = check(tmp_path, {"providers": tables["providers"]},
+                   omit=[name for name in tables if name != "providers"])
+    assert report.ok, report.errors
+    assert any("ncc_costs" in n for n in report.notes)
 
 
 def test_missing_optional_file_is_a_note(tmp_path):
@@ -92,16 +101,26 @@ def test_header_only_providers_is_an_error(tmp_path):
     assert only(check(tmp_path, tables).errors, "no_rows").file == "providers.csv"
 
 
-def test_text_in_nullable_number_column_is_missing_with_warning(tmp_path):
+def test_text_in_a_nullable_number_column_is_an_error_too(tmp_path):
+    """One rule for text in numbers: only the suppression markers are missing; '1,234', '£12'
+    or 'about 5k' read as missing would silently lower a figure."""
+    for text in ("about 5k", "1,234", "£12", "1O00", "twelve", "3%"):
+        tables = minimal_tables()
+        tables["ncc_costs"][4]["actual_cost_gbp"] = text
+        problem = only(check(tmp_path, tables).errors, "not_number")
+        assert str(problem).startswith(
+            f"ncc_costs.csv, line {line_of(4)}, column actual_cost_gbp: '{text}' is not a "
+            "number"), text
+
+
+def test_suppression_markers_are_missing_and_counted(tmp_path):
     tables = minimal_tables()
-    tables["ncc_costs"][4]["actual_cost_gbp"] = "about 5k"
+    for i, marker in enumerate(("*", "-", "..", "", "NaN")):
+        tables["ncc_costs"][i]["actual_cost_gbp"] = marker
     report = check(tmp_path, tables)
-    problem = only(report.warnings, "text")
-    assert report.ok
-    assert str(problem).startswith(
-        f"ncc_costs.csv, line {line_of(4)}, column actual_cost_gbp: 'about 5k' is not a number")
-    assert report.tables["ncc_costs"]["actual_cost_gbp"][4] is None
-    assert report.summaries["ncc_costs"].text == 1
+    assert report.ok and not report.warnings
+    assert report.tables["ncc_costs"]["actual_cost_gbp"][:5].null_count() == 5
+    assert report.summaries["ncc_costs"].missing == 5
 
 
 def test_text_in_required_number_column_is_an_error(tmp_path):
@@ -135,9 +154,18 @@ def test_blank_and_na_are_missing(tmp_path, cell):
 
 def test_blank_in_required_column_is_an_error(tmp_path):
     tables = minimal_tables()
-    tables["providers"][1]["income_gbp"] = "*"
+    tables["unit_values"][1]["value"] = "*"
     problem = only(check(tmp_path, tables).errors, "missing_required")
-    assert (problem.file, problem.row, problem.column) == ("providers.csv", 3, "income_gbp")
+    assert (problem.file, problem.row, problem.column) == ("unit_values.csv", 3, "value")
+
+
+def test_a_providers_figure_may_be_blank(tmp_path):
+    """Income, pay bill, cost base and MFF are needed only by some figures: blank is allowed
+    (those figures are then not assessed), never read as zero."""
+    tables = minimal_tables()
+    tables["providers"][1]["income_gbp"] = "*"
+    report = check(tmp_path, tables)
+    assert report.ok and report.tables["providers"]["income_gbp"][1] is None
 
 
 def test_negative_activity(tmp_path):
@@ -181,14 +209,36 @@ def test_bad_choice(tmp_path):
     assert "community" in problem.hint
 
 
-def test_unknown_provider_grouped_with_all_lines(tmp_path):
+def test_rows_of_unknown_providers_are_left_out_and_counted(tmp_path):
+    """A return's rows of a trust the providers list does not hold (merged, closed) are left out
+    with a warning naming the codes, not an error: real files are seldom of the same year."""
     tables = minimal_tables()
     for i in (5, 6, 9):
         tables["ncc_costs"][i]["provider_code"] = "RZZ"
-    problem = only(check(tmp_path, tables).errors, "unknown_code")
+    report = check(tmp_path, tables)
+    problem = only(report.warnings, "unknown_provider")
+    assert report.ok
     assert (problem.file, problem.row, problem.column) == ("ncc_costs.csv", 7, "provider_code")
-    assert "'RZZ' is not a known provider_code (not in providers.csv)" in problem.message
-    assert "also on lines 8, 11" in problem.message
+    assert problem.message == "3 rows of 1 provider not in providers.csv left out: RZZ."
+    assert "RZZ" not in set(report.tables["ncc_costs"]["provider_code"])
+    assert report.tables["ncc_costs"].height == len(tables["ncc_costs"]) - 3
+
+
+def test_a_merged_trusts_rows_count_under_its_successor(tmp_path):
+    tables = minimal_tables()
+    raa = next(r for r in tables["estates"] if r["provider_code"] == "RAA")
+    tables["estates"].append({**raa, "provider_code": "ROLD", "gia_m2": "1000",
+                              "electricity_kwh": "5"})
+    tables["successors"] = [{"predecessor_code": "ROLD", "successor_code": "RAA",
+                             "effective_date": "2020-04-01", "source": "ODS succ"}]
+    report = check(tmp_path, tables)
+    assert report.ok and not [w for w in report.warnings if w.kind == "unknown_provider"]
+    estates = {r["provider_code"]: r for r in report.tables["estates"].to_dicts()}
+    assert "ROLD" not in estates
+    assert estates["RAA"]["gia_m2"] == float(raa["gia_m2"]) + 1000
+    assert estates["RAA"]["electricity_kwh"] == float(raa["electricity_kwh"]) + 5
+    assert any("ROLD (merged into RAA on 2020-04-01 (ODS succ)) counted under RAA" in n
+               for n in report.notes)
 
 
 def test_unknown_department_and_service_codes(tmp_path):
@@ -265,12 +315,15 @@ def test_best_value_rule(tmp_path):
     assert "'infliximab' has no best-value product" in messages
 
 
-def test_missing_unit_value_key(tmp_path):
+def test_missing_unit_value_key_is_a_note(tmp_path):
+    """Without a unit value the gaps it prices are shown in their own units, not in pounds."""
     tables = minimal_tables()
     tables["unit_values"] = [r for r in tables["unit_values"] if r["key"] != "cost_per_crew_hour"]
-    problem = only(check(tmp_path, tables).errors, "missing_unit_value")
-    assert (problem.file, problem.column) == ("unit_values.csv", "key")
-    assert "cost_per_crew_hour" in problem.message
+    report = check(tmp_path, tables)
+    assert report.ok
+    assert any("unit value 'cost_per_crew_hour' not given" in n for n in report.notes)
+    assert any(n.startswith("Ambulance handover") and "not priced (unit value "
+               "'cost_per_crew_hour' missing" in n for n in report.notes), report.notes
 
 
 def test_provider_of_another_sector_is_a_warning(tmp_path):

@@ -33,6 +33,8 @@ TARGETS = ("percentile", "median", "fixed_rate", "standard")
 # resource_released: max(0, volume x (1 - metric / benchmark)) x unit value, for
 # higher-is-better "output per resource" metrics (WTE released at the benchmark rate).
 FORMULAS = ("gap_x_volume", "resource_released")
+# Drill-down extensions of the pack model (packgen/pack/drilldowns/<name>.py).
+DRILLDOWNS = ("hrg",)
 
 
 class DefinitionError(ValueError):
@@ -60,6 +62,17 @@ class ComponentDef:
     min_volume: float
     rate_parameter: str | None  # fixed_rate: run parameter holding the reduction
     standard: float | None  # standard: the target value
+    # Inputs the component needs besides its category's ("table" or "table.column"): absent
+    # from the bundle, the component is "Not assessed: no data supplied (...)".
+    requires: tuple[str, ...] = ()
+    # A pooled component's rows are made by the engine from another component's rows of the
+    # same provider: the sums of `pooled_sums` (a sum with a missing part is missing), the other
+    # columns taken as they are (the same on every row, e.g. the trust's income).
+    pooled_from: str | None = None
+    pooled_sums: tuple[str, ...] = ()
+    # Label of the component's provider-level row (pooled, or one row per provider) where the
+    # SQL gives none, e.g. "All services".
+    sub_unit_label: str | None = None
 
 
 @dataclass(frozen=True)
@@ -80,6 +93,8 @@ class CategoryDef:
     chart_component: str | None
     components: tuple[ComponentDef, ...]
     path: Path
+    requires: tuple[str, ...] = ()  # inputs every component needs (see ComponentDef.requires)
+    drilldown: str | None = None  # the pack's drill-down extension (packgen.pack.drilldowns)
 
     def component(self, component_id: str) -> ComponentDef:
         return next(c for c in self.components if c.id == component_id)
@@ -92,18 +107,24 @@ _CATEGORY_FIELDS = {
     "id": str, "code": str, "title": str, "short_title": str, "sectors": list,
     "sub_unit_name": str, "what_it_measures": str, "why_it_matters": str,
     "how_calculated": str, "overlaps_with": list, "sources": list, "sql": str,
-    "drilldown_sql": str, "chart_component": str, "components": list,
+    "drilldown_sql": str, "chart_component": str, "components": list, "requires": list,
+    "drilldown": str,
 }
-_OPTIONAL_CATEGORY = {"drilldown_sql", "chart_component", "overlaps_with", "short_title"}
+_OPTIONAL_CATEGORY = {"drilldown_sql", "chart_component", "overlaps_with", "short_title",
+                      "requires", "drilldown"}
 _COMPONENT_FIELDS = {
     "id": str, "title": str, "role": str, "direction": str, "target": str,
     "metric_label": str, "metric_unit": str, "numerator": str, "denominator": str,
     "volume": str, "native_unit": str, "unit_value": str, "unit_value_label": str,
     "formula": str, "min_peers": int, "min_activity": (int, float), "min_volume": (int, float),
-    "rate_parameter": str, "standard": (int, float),
+    "rate_parameter": str, "standard": (int, float), "requires": list, "pooled_from": str,
+    "pooled_sums": list, "sub_unit_label": str,
 }
 _OPTIONAL_COMPONENT = {"min_peers", "min_activity", "min_volume", "rate_parameter", "standard",
-                       "formula", "role", "unit_value_label"}
+                       "formula", "role", "unit_value_label", "requires", "pooled_from",
+                       "pooled_sums", "sub_unit_label"}
+# Columns a pooled component may sum over its source rows.
+POOLABLE = ("numerator", "denominator", "activity", "volume")
 
 
 def _check_fields(data: dict, spec: dict, optional: set, where: str, errors: list[str]) -> None:
@@ -145,6 +166,12 @@ def _component(data: dict, where: str, errors: list[str]) -> ComponentDef | None
         # plain number, and a rate of 0.004 would read "0.00".
         errors.append(f"{where}: metric_unit '{data['metric_unit']}': write '%' for a rate or "
                       "share (the value stays a fraction; packs show it as a percentage)")
+    for name in data.get("pooled_sums", ()):
+        if name not in POOLABLE:
+            errors.append(f"{where}: pooled_sums '{name}' is not one of {', '.join(POOLABLE)}")
+    if "pooled_sums" in data and "pooled_from" not in data:
+        errors.append(f"{where}: pooled_sums needs pooled_from")
+    _check_requires(data.get("requires", ()), where, errors)
     if any(e.startswith(where) for e in errors):
         return None
     return ComponentDef(
@@ -158,7 +185,23 @@ def _component(data: dict, where: str, errors: list[str]) -> ComponentDef | None
         min_volume=float(data.get("min_volume", 0)),
         rate_parameter=data.get("rate_parameter"),
         standard=float(data["standard"]) if "standard" in data else None,
+        requires=tuple(data.get("requires", ())), pooled_from=data.get("pooled_from"),
+        pooled_sums=tuple(data.get("pooled_sums", POOLABLE if "pooled_from" in data else ())),
+        sub_unit_label=data.get("sub_unit_label"),
     )
+
+
+def _check_requires(requires: list, where: str, errors: list[str]) -> None:
+    """Each input named must be a contract table or one of its columns."""
+    from packgen.contract.tables import TABLES  # the contract knows nothing of categories
+
+    columns = {t.name: set(t.column_names) for t in TABLES}
+    for item in requires:
+        table_name, _, column = str(item).partition(".")
+        if table_name not in columns:
+            errors.append(f"{where}: requires '{item}': no contract table '{table_name}'")
+        elif column and table_name != "unit_values" and column not in columns[table_name]:
+            errors.append(f"{where}: requires '{item}': {table_name} has no column '{column}'")
 
 
 def _placeholders(text: str) -> list[str]:
@@ -210,6 +253,15 @@ def parse_definition(path: Path, errors: list[str]) -> CategoryDef | None:
     chart = data.get("chart_component")
     if chart and components and chart not in ids:
         errors.append(f"{where}: chart_component '{chart}' is not a component")
+    for c in components:
+        if c.pooled_from and (c.pooled_from not in ids or c.pooled_from == c.id):
+            errors.append(f"{where} component {c.id}: pooled_from '{c.pooled_from}' is not "
+                          "another component of the category")
+    _check_requires(data.get("requires", ()), where, errors)
+    drilldown = data.get("drilldown")
+    if drilldown and drilldown not in DRILLDOWNS:
+        errors.append(f"{where}: drilldown '{drilldown}' is not one of "
+                      f"{', '.join(DRILLDOWNS) or 'none'}")
     if len(errors) > before:
         return None
     return CategoryDef(
@@ -222,6 +274,7 @@ def parse_definition(path: Path, errors: list[str]) -> CategoryDef | None:
         sql=SQL_DIR / data["sql"],
         drilldown_sql=SQL_DIR / data["drilldown_sql"] if data.get("drilldown_sql") else None,
         chart_component=chart, components=tuple(components), path=path,
+        requires=tuple(data.get("requires", ())), drilldown=drilldown,
     )
 
 

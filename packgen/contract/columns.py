@@ -1,9 +1,10 @@
 """Parse one column of text by its contract type, with vectorised checks that name each bad cell.
 
-Numbers: `*` (suppressed), blank, NA-like markers and other text are *missing*, never zero. In a
-nullable column they are counted (other text also gets a warning naming the cell); in a
-non-nullable column each one is an error. Every number comes out as Float64 (an `int` column is
-checked for whole values but keeps Float64, so all numbers have one type downstream).
+Numbers: `*` (suppressed), blank and NA-like markers are *missing*, never zero: counted in a
+nullable column, an error in a non-nullable one. Any other text (`1,234`, `£12`, `twelve`) is an
+error naming the cell, in every column: read as missing it would silently lower a figure.
+Every number comes out as Float64 (an `int` column is checked for whole values but keeps
+Float64, so all numbers have one type downstream).
 """
 
 from __future__ import annotations
@@ -119,13 +120,16 @@ def _parse_numbers(file: str, cells: pl.DataFrame, column: Column, summary: File
     warnings: list[Problem] = []
     name = column.name
     if column.nullable:
-        for state in ("suppressed", "blank", "na_like", "text"):
+        for state in ("suppressed", "blank", "na_like"):
             setattr(summary, state, getattr(summary, state) + counts.get(state, 0))
-        warnings += cell_problems(
+        # One rule for text in numbers, in every command: the suppression markers are missing
+        # (counted); any other text is an error, never a silent gap ('1,234' read as missing
+        # would quietly lower an opportunity).
+        errors += cell_problems(
             file, cells.filter(pl.col("state") == "text"), name,
-            lambda v: f"{v} is not a number; it is treated as missing (never as zero).",
-            "write a plain number (no thousands separators, £ or units), or * / blank if the "
-            "value is suppressed or unknown.", "text")
+            lambda v: f"{v} is not a number.",
+            "write a plain number (no thousands separators, £, % or units), or * / blank if "
+            "the value is suppressed or unknown.", "not_number")
     else:
         required = f"{name} is required on every row (it cannot be missing)."
         for state, said in (("blank", "is blank; "), ("suppressed", "is suppressed (*); "),

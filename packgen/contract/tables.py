@@ -66,10 +66,13 @@ def _provider() -> Column:
 
 
 def _gbp(name: str, meaning: str, **kw) -> Column:
-    return Column(name, "float", "GBP", meaning, min_value=0, **kw)
+    return _count(name, "GBP", meaning, **kw)
 
 
 def _count(name: str, unit: str, meaning: str, **kw) -> Column:
+    # A value that may be blank may also be absent: real returns are partial, and a column the
+    # source does not publish is "not supplied", never a column of zeros.
+    kw.setdefault("required", not kw.get("nullable", False))
     return Column(name, "float", unit, meaning, min_value=0, **kw)
 
 
@@ -87,6 +90,7 @@ TABLES: tuple[Table, ...] = (
             Column("value", "str", "", "Property value."),
         ),
         key=("key",),
+        required=False,
         source="packgen",
     ),
     Table(
@@ -97,17 +101,25 @@ TABLES: tuple[Table, ...] = (
         (
             Column("provider_code", "str", "ODS code", "ODS trust code, e.g. RXX."),
             Column("provider_name", "str", "", "Trust name as published by ODS."),
-            Column("sector", "str", "", "Sector for benchmarking.", choices=SECTORS),
-            Column("peer_group", "str", "", "ERIC trust type.", ref="peer_groups"),
+            # Only code, name and region are needed: a provider with no sector is kept (named
+            # in a note) but not benchmarked; each other column is needed only by the figures
+            # that use it, which are otherwise "not assessed: no data supplied".
+            Column("sector", "str", "", "Sector for benchmarking; blank: not benchmarked.",
+                   choices=SECTORS, required=False, nullable=True),
+            Column("peer_group", "str", "", "ERIC trust type.", ref="peer_groups",
+                   required=False, nullable=True),
             Column("region_code", "str", "", "NHS England region code (Y56..Y63).", ref="regions"),
-            Column("icb_code", "str", "", "Integrated care board code (Q.. or ODS ICB code)."),
-            _gbp("income_gbp", "Total operating income for the period.", positive=True),
-            _gbp("pay_bill_gbp", "Total pay bill (substantive, bank and agency) for the period."),
+            Column("icb_code", "str", "", "Integrated care board code (Q.. or ODS ICB code).",
+                   required=False, nullable=True),
+            _gbp("income_gbp", "Total operating income for the period.", positive=True,
+                 nullable=True),
+            _gbp("pay_bill_gbp", "Total pay bill (substantive, bank and agency) for the period.",
+                 nullable=True),
             _gbp("operating_cost_gbp", "Total operating expenditure: the provider's cost base, "
                  "against which opportunities and the 2% requirement are expressed.",
-                 positive=True),
+                 positive=True, nullable=True),
             Column("mff", "float", "ratio", "Market forces factor (1.00 = national average "
-                   "unavoidable cost).", positive=True),
+                   "unavoidable cost).", positive=True, required=False, nullable=True),
         ),
         key=("provider_code",),
         source="ODS etr (names, regions, ICBs); ERIC (trust type); accounts (income, pay, cost); "
@@ -126,11 +138,12 @@ TABLES: tuple[Table, ...] = (
                    ref="treatment_functions"),
             Column("currency_code", "str", "", "HRG or other currency code, e.g. HN12F."),
             _count("activity", "FCEs / attendances / bed days / contacts", "Activity count in "
-                   "the currency's unit.", nullable=True),
+                   "the currency's unit.", nullable=True, required=True),
             _gbp("actual_cost_gbp", "Actual (not MFF-adjusted) total cost of the row.",
-                 nullable=True),
+                 nullable=True, required=True),
         ),
         key=("provider_code", "department_code", "service_code", "currency_code"),
+        required=False,
         source="NHS England National Cost Collection, organisation-level source data (File 1)",
         used_by=("acute_cost", "productivity_growth"),
     ),
@@ -193,6 +206,7 @@ TABLES: tuple[Table, ...] = (
             _gbp("bank_gbp", "Bank staff spend.", nullable=True),
         ),
         key=("provider_code",),
+        required=False,
         source="Provider financial monitoring returns (agency and bank spend)",
         used_by=("temporary_staffing",),
     ),
@@ -206,6 +220,7 @@ TABLES: tuple[Table, ...] = (
             _gbp("spend_gbp", "Spend on the function in the period.", nullable=True),
         ),
         key=("provider_code", "function"),
+        required=False,
         source="Corporate services benchmarking return",
         used_by=("corporate_services",),
     ),
@@ -230,6 +245,7 @@ TABLES: tuple[Table, ...] = (
             _gbp("clinical_supplies_gbp", "Clinical supplies and services spend.", nullable=True),
         ),
         key=("provider_code",),
+        required=False,
         source="Estates Returns Information Collection (ERIC); supplies spend from accounts",
         used_by=("estates_procurement",),
     ),
@@ -247,6 +263,7 @@ TABLES: tuple[Table, ...] = (
             _gbp("unit_price_gbp", "Reference unit price per unit of quantity.", positive=True),
         ),
         key=("vmp_code",),
+        required=False,
         sectors=("acute", "specialist"),
         source="NHS England best-value biologics and generics lists; dm+d",
         used_by=("medicines",),
@@ -262,6 +279,7 @@ TABLES: tuple[Table, ...] = (
             _gbp("cost_gbp", "Indicative cost of the quantity issued.", nullable=True),
         ),
         key=("provider_code", "vmp_code"),
+        required=False,
         sectors=("acute", "specialist"),
         source="NHSBSA Secondary Care Medicines Data (SCMD)",
         used_by=("medicines",),
@@ -277,6 +295,7 @@ TABLES: tuple[Table, ...] = (
             _count("bed_days", "bed days", "Occupied bed days of those stays.", nullable=True),
         ),
         key=("provider_code", "service"),
+        required=False,
         sectors=("community",),
         source="Community Services Data Set",
         used_by=("community_los",),
@@ -293,6 +312,7 @@ TABLES: tuple[Table, ...] = (
                    nullable=True),
         ),
         key=("provider_code", "service"),
+        required=False,
         sectors=("community",),
         source="Community Services Data Set",
         used_by=("community_dna",),
@@ -308,6 +328,7 @@ TABLES: tuple[Table, ...] = (
             _count("bed_days", "bed days", "Occupied bed days of those stays.", nullable=True),
         ),
         key=("provider_code", "ward_type"),
+        required=False,
         sectors=("mental_health",),
         source="Mental Health Services Data Set",
         used_by=("mh_los",),
@@ -325,6 +346,7 @@ TABLES: tuple[Table, ...] = (
             _count("clinical_wte", "WTE", "Clinical whole-time equivalents.", nullable=True),
         ),
         key=("provider_code",),
+        required=False,
         sectors=("mental_health",),
         source="NHS Talking Therapies data set; NHS workforce statistics",
         used_by=("talking_therapies",),
@@ -346,6 +368,7 @@ TABLES: tuple[Table, ...] = (
             _count("wte", "WTE", "Whole-time equivalent staff.", nullable=True),
         ),
         key=("provider_code",),
+        required=False,
         sectors=("ambulance",),
         source="NHS England Ambulance Quality Indicators (AmbSYS); handover data; workforce",
         used_by=("ambulance_handover", "ambulance_conveyance", "ambulance_incidents"),
@@ -362,6 +385,7 @@ TABLES: tuple[Table, ...] = (
             Column("source", "str", "", "Where the value comes from.", nullable=True),
         ),
         key=("key",),
+        required=False,
         source="NCC national schedule; PSSRU unit costs; HM Treasury GDP deflators",
     ),
     Table(

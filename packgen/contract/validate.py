@@ -13,22 +13,22 @@ from pathlib import Path
 import polars as pl
 
 from packgen import reference
+from packgen.categories import load_definitions
+from packgen.categories.coverage import coverage_lines
 from packgen.contract.columns import DTYPES, parse_column, value_problems
 from packgen.contract.read import LINE, RawTable, find_files, read_table
 from packgen.contract.report import FileSummary, Problem, ValidationReport
+from packgen.contract.successors import apply_successors
 from packgen.contract.tables import SECTORS, TABLES, Table
 from packgen.errors import InputError
 
 __all__ = ["CATEGORY_IDS", "Problem", "ValidationReport", "validate_bundle"]
 
-# The category ids of METHOD.md ("Interfaces that stay stable"); keep the two in step.
-CATEGORY_IDS = (
-    "acute_cost", "temporary_staffing", "corporate_services", "estates_procurement", "medicines",
-    "community_los", "community_dna", "mh_los", "talking_therapies", "ambulance_handover",
-    "ambulance_conveyance", "ambulance_incidents",
-)
-# Tables that must have rows for anything to be computed.
-MUST_HAVE_ROWS = ("providers", "unit_values")
+# The category ids, from the definitions (one TOML file each): a new category is a new file.
+CATEGORY_IDS = tuple(d.id for d in load_definitions())
+# Tables that must have rows for anything to be computed: real bundles are partial, and every
+# category says for itself what it lacks.
+MUST_HAVE_ROWS = ("providers",)
 
 
 def validate_bundle(data_dir: Path) -> ValidationReport:
@@ -53,14 +53,17 @@ def validate_bundle(data_dir: Path) -> ValidationReport:
         report.warnings += warnings
         if raw is not None:
             checked[table.name] = check_table(raw, report)
-    _check_references(checked, report)
     for name, frame in checked.items():
         check_key(TABLES_BY_NAME[name], report.files[name].name, frame, report)
+    apply_successors(checked, report)
+    _check_references(checked, report)
     _check_best_value(checked, report)
     _check_unit_values(checked, report)
     _check_sectors(checked, report)
     report.tables = {name: frame.drop(LINE) for name, frame in checked.items()}
     report.notes += [s.line() for s in report.summaries.values() if s.missing]
+    if report.ok:
+        report.notes += coverage_lines(load_definitions(), report.tables)
     return report
 
 
@@ -125,7 +128,7 @@ def _reference_set(ref: str, checked: dict[str, pl.DataFrame],
 
 
 def _check_references(checked: dict[str, pl.DataFrame], report: ValidationReport) -> None:
-    for name, frame in checked.items():
+    for name, frame in list(checked.items()):
         for column in TABLES_BY_NAME[name].columns:
             known = _reference_set(column.ref, checked, report) if column.ref else None
             if known is None:
@@ -133,6 +136,23 @@ def _check_references(checked: dict[str, pl.DataFrame], report: ValidationReport
             valid, source = known
             bad = frame.filter(pl.col(column.name).is_not_null()
                                & ~pl.col(column.name).is_in(list(valid)))
+            if column.ref == "providers" and bad.height:
+                # A return's rows of a trust the bundle does not list (one that merged or
+                # closed after the return's year) are left out and counted, not an error: real
+                # returns and trust lists are seldom of the same year.
+                codes = sorted(set(bad.get_column(column.name)))
+                shown = ", ".join(codes[:12]) + (f" and {len(codes) - 12} more"
+                                                 if len(codes) > 12 else "")
+                report.warn(Problem(
+                    report.files[name].name, int(bad.get_column(LINE).min()), column.name,
+                    f"{bad.height:,} row{'s' * (bad.height != 1)} of {len(codes):,} "
+                    f"provider{'s' * (len(codes) != 1)} not in {source} left out: {shown}.",
+                    "add the providers to providers.csv, or map merged trusts to their "
+                    "successor in successors.csv, if their rows should count.",
+                    "unknown_provider"))
+                frame = checked[name] = frame.filter(
+                    pl.col(column.name).is_null() | pl.col(column.name).is_in(list(valid)))
+                continue
             report.errors += value_problems(
                 report.files[name].name, bad, column.name, column.name,
                 lambda v, col=column.name, src=source: f"'{v}' is not a known {col} (not in "
@@ -198,16 +218,15 @@ def _check_best_value(checked: dict[str, pl.DataFrame], report: ValidationReport
 
 
 def _check_unit_values(checked: dict[str, pl.DataFrame], report: ValidationReport) -> None:
-    if "unit_values" not in checked:
-        return
-    present = set(checked["unit_values"]["key"].drop_nulls())
+    """A unit value not given is a note: the gaps it would price are shown, not priced."""
+    present = (set(checked["unit_values"]["key"].drop_nulls()) if "unit_values" in checked
+               else set())
     for row in reference.rows("unit_value_keys"):
         if row["key"] not in present:
-            report.error(Problem(
-                report.files["unit_values"].name, None, "key",
-                f"unit value '{row['key']}' is missing ({row['meaning']}).",
-                f"add a row: key {row['key']}, its value in {row['unit']}, unit, source.",
-                "missing_unit_value"))
+            report.notes.append(
+                f"unit value '{row['key']}' not given ({row['meaning']}): the gaps it prices "
+                f"are shown in their own units, not in pounds; add it to unit_values.csv "
+                f"({row['unit']}).")
 
 
 def _check_sectors(checked: dict[str, pl.DataFrame], report: ValidationReport) -> None:

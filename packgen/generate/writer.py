@@ -31,15 +31,15 @@ def _bool_cell(value: object) -> object:
     return value if value is None else ("true" if value else "false")
 
 
-def _written_columns(spec: Table, rows: Sequence[tuple]) -> Table:
-    """The table with the columns the generator gives: all of them, or the required ones only
-    (optional columns it does not model, such as ERIC's total energy cost, are left out of the
-    file rather than written blank)."""
-    if rows and len(rows[0]) != len(spec.columns):
-        required = tuple(c for c in spec.columns if c.required)
-        if len(rows[0]) == len(required):
-            return replace(spec, columns=required)
-    return spec
+# Optional columns the generator does not model (ERIC's all-supplies energy totals): left out of
+# its files rather than written blank, so the synthetic bundle keeps its bytes.
+NOT_GENERATED = {"estates": ("energy_kwh", "energy_cost_gbp")}
+
+
+def _written_columns(spec: Table) -> Table:
+    """The table with the columns the generator writes."""
+    skipped = NOT_GENERATED.get(spec.name, ())
+    return replace(spec, columns=tuple(c for c in spec.columns if c.name not in skipped))
 
 
 def _sorted(spec: Table, rows: Sequence[tuple]) -> list[tuple]:
@@ -85,7 +85,7 @@ def write_table(out_dir: Path, name: str, rows: Sequence[tuple], fmt: str = "csv
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
-    spec = _written_columns(table(name), rows)
+    spec = _written_columns(table(name))
     ordered = _sorted(spec, rows)
     path = out_dir / f"{name}.{fmt}"
     partial = out_dir / f".{name}.{fmt}.partial"

@@ -32,13 +32,14 @@ CASES = [
         ],
     ),
     Case(
-        "without the See and Treat unit cost nothing can be priced",
+        "without the See and Treat unit cost the avoidable conveyances are counted, not priced",
         CATEGORY,
         given=GIVEN,
         unit_values={"see_and_convey_unit_cost": 450.0},
         expect=[
-            Expect("B5", "conveyance_rate", assessed=False, metric=0.70, benchmark="missing",
-                   reason_contains="unit value", opportunity_gbp=0.0),
+            Expect("B5", "conveyance_rate", assessed=False, metric=0.70, benchmark=0.55,
+                   reason_contains="not priced: unit value 'see_and_treat_unit_cost' missing",
+                   opportunity_native=(0.70 - 0.55) * 10_000, opportunity_gbp=0.0),
         ],
     ),
 ]

@@ -56,9 +56,13 @@ CASES = [
             Expect("A4", "function_share", "legal", assessed=False,
                    reason_contains="fewer than 5 peers with valid data (4)", benchmark="missing",
                    opportunity_gbp=0.0),
-            # A5 reports no corporate spend at all: its total is missing, not zero
-            Expect("A5", "total_share", assessed=False, reason_contains="no valid data",
-                   metric="missing"),
+            # A5 reports no corporate spend at all: not assessed (no data supplied), never £0
+            # or "at the benchmark"; its total is missing, not zero
+            Expect("A5", "total_share", assessed=False, reason_contains="no data supplied (no "
+                   "rows for this trust in corporate_services.csv)", metric="missing"),
+            Expect("A5", "function_share", "all", assessed=False,
+                   reason_contains="no data supplied (no rows for this trust in "
+                   "corporate_services.csv)", opportunity_gbp=0.0),
             Expect("A5", "function_share", "legal", exists=False),
         ],
     ),

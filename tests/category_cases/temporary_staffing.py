@@ -73,18 +73,37 @@ CASES = [
         "missing spend is not assessed, never zero; a trust with no return at all too",
         CATEGORY,
         given={
-            "providers": providers("A", 2, "acute"),
+            "providers": providers("A", 3, "acute"),
             "temporary_staffing": [
                 {"provider_code": "A1", "agency_gbp": None, "bank_gbp": 300_000.0},
+                {"provider_code": "A3", "agency_gbp": 1e6, "bank_gbp": 300_000.0},
             ],
         },
         expect=[
             Expect("A1", "agency", assessed=False, reason_contains="no valid data",
                    metric="missing", opportunity_gbp=0.0),
             Expect("A1", "bank", assessed=True, opportunity_gbp=0.5 * 0.10 * 300_000),
-            Expect("A2", "agency", assessed=False, reason_contains="no valid data",
+            # A2 made no return: "no data supplied", never £0
+            Expect("A2", "agency", assessed=False, reason_contains="no data supplied (no rows "
+                   "for this trust in temporary_staffing.csv)", metric="missing"),
+            Expect("A2", "bank", assessed=False, reason_contains="no data supplied",
                    metric="missing"),
-            Expect("A2", "bank", assessed=False, metric="missing"),
+        ],
+    ),
+    Case(
+        "a column no trust reported is not supplied: no data supplied, for every trust",
+        CATEGORY,
+        given={
+            "providers": providers("A", 2, "acute"),
+            "temporary_staffing": [
+                {"provider_code": "A1", "agency_gbp": None, "bank_gbp": 300_000.0},
+                {"provider_code": "A2", "agency_gbp": None, "bank_gbp": 200_000.0},
+            ],
+        },
+        expect=[
+            Expect("A1", "agency", assessed=False, reason_contains="no data supplied "
+                   "(agency_gbp: no values in temporary_staffing.csv)", opportunity_gbp=0.0),
+            Expect("A2", "bank", assessed=True, opportunity_gbp=0.5 * 0.10 * 200_000),
         ],
     ),
     Case(

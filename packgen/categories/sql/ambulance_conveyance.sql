@@ -23,17 +23,12 @@ convey_saving as (
 
 select
     'conveyance_rate' as component,
-    p.provider_code,
-    'all' as sub_unit,
-    'Incidents with a face-to-face response' as sub_unit_label,
-    cast(null as varchar) as department_code,
-    cast(null as varchar) as service_code,
+    a.provider_code,
     a.conveyed_to_ed as numerator,
     a.face_to_face_incidents as denominator,
     a.face_to_face_incidents as activity,
     a.face_to_face_incidents as volume,
     s.unit_value
-from providers as p
-left join ambulance as a using (provider_code)
+from ambulance as a
+inner join category_providers using (provider_code)
 cross join convey_saving as s
-where p.sector = 'ambulance'

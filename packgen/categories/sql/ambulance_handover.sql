@@ -5,16 +5,10 @@
 -- opportunity in crew hours is the hours lost themselves; pounds = x cost per crew hour.
 select
     'hours_lost_per_handover' as component,
-    p.provider_code,
-    'all' as sub_unit,
-    'Hospital handovers' as sub_unit_label,
-    cast(null as varchar) as department_code,
-    cast(null as varchar) as service_code,
-    a.handover_hours_lost as numerator,
-    a.handovers as denominator,
-    a.handovers as activity,
-    a.handovers as volume,
-    cast(null as double) as unit_value
-from providers as p
-left join ambulance as a using (provider_code)
-where p.sector = 'ambulance'
+    provider_code,
+    handover_hours_lost as numerator,
+    handovers as denominator,
+    handovers as activity,
+    handovers as volume
+from ambulance
+inner join category_providers using (provider_code)

@@ -4,16 +4,10 @@
 -- with volume = WTE); pounds = x cost per WTE.
 select
     'incidents_per_wte' as component,
-    p.provider_code,
-    'all' as sub_unit,
-    'Whole trust' as sub_unit_label,
-    cast(null as varchar) as department_code,
-    cast(null as varchar) as service_code,
-    a.incidents as numerator,
-    a.wte as denominator,
-    a.incidents as activity,
-    a.wte as volume,
-    cast(null as double) as unit_value
-from providers as p
-left join ambulance as a using (provider_code)
-where p.sector = 'ambulance'
+    provider_code,
+    incidents as numerator,
+    wte as denominator,
+    incidents as activity,
+    wte as volume
+from ambulance
+inner join category_providers using (provider_code)

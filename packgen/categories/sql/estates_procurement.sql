@@ -1,7 +1,9 @@
 -- Estates and procurement (METHOD.md, "Estates and procurement"), every sector.
 -- Energy: electricity and gas kWh per m2 of gross internal area against the peers' MEDIAN;
 --   excess kWh = max(0, kWh/m2 - median) x m2, priced at the provider's own cost per kWh of
---   that fuel (its cost / its kWh).
+--   that fuel (its cost / its kWh), or, where only the total energy cost is known (ERIC), at
+--   its average energy price (total energy cost / total kWh), and labelled so. Without either,
+--   the excess kWh is still reported, not priced.
 -- General supplies and services: spend / income against the median; opportunity in pounds
 --   = max(0, share - median) x income.
 -- Clinical supplies and services: a flat reduction (clinical_supplies_reduction, 3%) of the
@@ -10,109 +12,83 @@
 -- None of these has an activity count: activity is left empty (min_activity is 0).
 with estates_rows as (
     select
-        p.provider_code,
+        e.*,
         p.income_gbp,
-        e.gia_m2,
-        e.electricity_kwh,
-        e.electricity_cost_gbp,
-        e.gas_kwh,
-        e.gas_cost_gbp,
-        e.general_supplies_gbp,
-        e.clinical_supplies_gbp
-    from providers as p
-    left join estates as e using (provider_code)
+        case when e.energy_kwh > 0 then e.energy_cost_gbp / e.energy_kwh end
+            as average_energy_price
+    from estates as e
+    inner join category_providers as p using (provider_code)
 ),
 
-electricity as (
+fuels as (
     select
-        'electricity' as component,
         provider_code,
-        'all' as sub_unit,
-        'Electricity' as sub_unit_label,
-        electricity_kwh as numerator,
-        gia_m2 as denominator,
-        cast(null as double) as activity,
-        gia_m2 as volume,
-        -- own price per kWh; a provider that used none has nothing to price (0, not missing)
-        case
-            when electricity_kwh > 0 then electricity_cost_gbp / electricity_kwh
-            when electricity_kwh = 0 then 0.0
-        end as unit_value
-    from estates_rows
-),
-
-gas as (
-    select
-        'gas' as component,
-        provider_code,
-        'all' as sub_unit,
-        'Gas' as sub_unit_label,
-        gas_kwh as numerator,
-        gia_m2 as denominator,
-        cast(null as double) as activity,
-        gia_m2 as volume,
-        case
-            when gas_kwh > 0 then gas_cost_gbp / gas_kwh
-            when gas_kwh = 0 then 0.0
-        end as unit_value
-    from estates_rows
-),
-
-general_supplies as (
-    select
-        'general_supplies' as component,
-        provider_code,
-        'all' as sub_unit,
-        'General supplies and services' as sub_unit_label,
-        general_supplies_gbp as numerator,
-        income_gbp as denominator,
-        cast(null as double) as activity,
-        income_gbp as volume,
-        1.0 as unit_value
-    from estates_rows
-),
-
-clinical_supplies as (
-    select
-        'clinical_supplies' as component,
-        provider_code,
-        'all' as sub_unit,
-        'Clinical supplies and services' as sub_unit_label,
-        clinical_supplies_gbp as numerator,
-        1.0 as denominator,
-        cast(null as double) as activity,
-        1.0 as volume,
-        1.0 as unit_value
+        gia_m2,
+        average_energy_price,
+        unnest([
+            {component: 'electricity', label: 'Electricity', kwh: electricity_kwh,
+             cost: electricity_cost_gbp},
+            {component: 'gas', label: 'Gas', kwh: gas_kwh, cost: gas_cost_gbp}
+        ]) as fuel
     from estates_rows
 ),
 
 energy as (
     select
-        'energy_per_m2' as component,
+        fuel.component,
         provider_code,
-        'all' as sub_unit,
-        'Electricity and gas' as sub_unit_label,
-        -- missing if either fuel is missing (a missing fuel is not zero kWh)
-        electricity_kwh + gas_kwh as numerator,
+        -- a provider that used none of a fuel has nothing to price (0, not missing)
+        case
+            when fuel.kwh = 0 then 0.0
+            when fuel.kwh > 0 and fuel.cost is not null then fuel.cost / fuel.kwh
+            else average_energy_price
+        end as unit_value,
+        case
+            when fuel.kwh > 0 and fuel.cost is null and average_energy_price is not null
+                then fuel.label || ' (priced at the trust''s average energy price)'
+            else fuel.label
+        end as sub_unit_label,
+        fuel.kwh as numerator,
         gia_m2 as denominator,
-        cast(null as double) as activity,
-        gia_m2 as volume,
-        1.0 as unit_value
-    from estates_rows
+        gia_m2 as volume
+    from fuels
 )
 
+select * from energy
+
+union all by name
+
 select
-    *,
-    cast(null as varchar) as department_code,
-    cast(null as varchar) as service_code
-from (
-    select * from electricity
-    union all
-    select * from gas
-    union all
-    select * from general_supplies
-    union all
-    select * from clinical_supplies
-    union all
-    select * from energy
-)
+    'general_supplies' as component,
+    provider_code,
+    'General supplies and services' as sub_unit_label,
+    general_supplies_gbp as numerator,
+    income_gbp as denominator,
+    income_gbp as volume,
+    1.0 as unit_value
+from estates_rows
+
+union all by name
+
+select
+    'clinical_supplies' as component,
+    provider_code,
+    'Clinical supplies and services' as sub_unit_label,
+    clinical_supplies_gbp as numerator,
+    1.0 as denominator,
+    1.0 as volume,
+    1.0 as unit_value
+from estates_rows
+
+union all by name
+
+select
+    'energy_per_m2' as component,
+    provider_code,
+    'Electricity and gas' as sub_unit_label,
+    -- missing if either fuel is missing (a missing fuel is not zero kWh)
+    electricity_kwh + gas_kwh as numerator,
+    gia_m2 as denominator,
+    gia_m2 as volume,
+    1.0 as unit_value
+from estates_rows

@@ -4,7 +4,8 @@
 -- opportunity = max(0, benchmark share - share) x total quantity
 --               x (provider's average unit price on other products - best-value unit price)
 -- so volume = total quantity and the unit value is that price difference, worked out here.
--- Context: the share over all molecules together, quantity-weighted.
+-- The share over all molecules together (context, quantity-weighted) is pooled from these rows
+-- by the engine (pooled_from).
 with use_rows as (
     select
         u.provider_code,
@@ -14,8 +15,7 @@ with use_rows as (
         u.cost_gbp
     from medicines_use as u
     inner join medicines_reference as r using (vmp_code)
-    inner join providers as p using (provider_code)
-    where p.sector in ('acute', 'specialist')
+    inner join category_providers using (provider_code)
 ),
 
 best_value_prices as (
@@ -70,34 +70,6 @@ best_value_uptake as (
         total_quantity as volume,
         price_difference as unit_value
     from priced
-),
-
-overall_uptake as (
-    select
-        'overall_uptake' as component,
-        p.provider_code,
-        'all' as sub_unit,
-        'All best-value molecules' as sub_unit_label,
-        case when bool_and(m.quantities_complete) then sum(m.best_value_quantity) end
-            as numerator,
-        case when bool_and(m.quantities_complete) then sum(m.total_quantity) end
-            as denominator,
-        sum(m.total_quantity) as activity,
-        sum(m.total_quantity) as volume,
-        -- context only: carries no opportunity
-        1.0 as unit_value
-    from providers as p
-    left join molecule_use as m using (provider_code)
-    where p.sector in ('acute', 'specialist')
-    group by p.provider_code
 )
 
-select
-    *,
-    cast(null as varchar) as department_code,
-    cast(null as varchar) as service_code
-from (
-    select * from best_value_uptake
-    union all
-    select * from overall_uptake
-)
+select * from best_value_uptake

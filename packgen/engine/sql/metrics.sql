@@ -1,11 +1,13 @@
 -- Metric per provider x category x component x sub-unit, with the unit value resolved and the
--- reason (if any) the row fails its own thresholds. A row that fails them is not assessed and is
--- not a peer value either (METHOD.md, "Not assessed").
+-- reason (if any) the row fails its own thresholds: first an input the engine found missing
+-- (engine/sql/inputs.sql), then no valid value, then activity and volume. A row that fails them
+-- is not assessed and is not a peer value either (METHOD.md, "Not assessed").
 create or replace table engine_metrics as
 with inputs as (
     select
         i.*,
-        s.* exclude (category, component),
+        s.* exclude (category, component, sectors, pooled_from, pooled_sums, default_label,
+                     provider_columns, missing_input, reason_no_rows),
         case
             when s.unit_value_source = 'sql' then i.unit_value
             when s.unit_value_source = 'fixed' then s.unit_value_fixed
@@ -26,9 +28,10 @@ valued as (
 )
 
 select
-    * exclude (unit_value, resolved_unit_value),
+    * exclude (unit_value, resolved_unit_value, supply_reason),
     resolved_unit_value as unit_value,
     case
+        when supply_reason is not null then supply_reason
         when metric is null then reason_no_data
         -- The value in the reason keeps its pennies when it has them: rounded, 9,999.60
         -- read "under 10,000 (10,000)".
@@ -43,6 +46,7 @@ select
     end as threshold_reason,
     -- the same rule as a code, for code (tests, the workbook) to match instead of the wording
     case
+        when supply_reason is not null then 'no_data_supplied'
         when metric is null then 'no_valid_data'
         when coalesce(activity, 0) < min_activity then 'activity_under_threshold'
         when coalesce(volume, 0) < min_volume then 'volume_under_threshold'

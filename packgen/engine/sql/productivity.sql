@@ -13,7 +13,7 @@ with base_unit_costs as (
         sum(b.actual_cost_gbp / p.mff) / sum(b.activity) as u_base
     from ncc_costs_prior as b
     inner join providers as p using (provider_code)
-    where b.activity > 0 and b.actual_cost_gbp is not null
+    where b.activity > 0 and b.actual_cost_gbp is not null and p.mff is not null
     group by all
 ),
 

@@ -27,7 +27,8 @@ screened as (
                     then 'fewer than ' || min_peers || ' peers with valid data ('
                         || coalesce(peer_count, 0) || ')'
             end,
-            case when unit_value is null then reason_unit_value end,
+            -- a context row carries no opportunity: it needs no unit value
+            case when unit_value is null and role <> 'context' then reason_unit_value end,
             case
                 when formula = 'resource_released' and not target_value > 0
                     then 'benchmark is zero'
@@ -39,7 +40,7 @@ screened as (
                 when target in ('percentile', 'median') and coalesce(peer_count, 0) < min_peers
                     then 'too_few_peers'
             end,
-            case when unit_value is null then 'unit_value_missing' end,
+            case when unit_value is null and role <> 'context' then 'unit_value_missing' end,
             case
                 when formula = 'resource_released' and not target_value > 0
                     then 'benchmark_zero'
@@ -54,7 +55,10 @@ gapped as (
         case when direction = 'lower' then metric - target_value else target_value - metric end
             as gap,
         case
-            when reason is not null or role = 'context' then 0.0
+            -- a row that cannot be priced still shows its excess in native units (kWh, bed
+            -- days): it is not assessed in pounds only
+            when (reason is not null and reason_code <> 'unit_value_missing')
+                or role = 'context' then 0.0
             when formula = 'resource_released'
                 then greatest(0.0, volume * (1 - metric / target_value))
             else greatest(0.0, case
@@ -82,12 +86,15 @@ select
     denominator,
     activity,
     metric,
-    case when reason is null or target = 'fixed_rate' then target_value end as benchmark,
+    case
+        when reason is null or reason_code = 'unit_value_missing' or target = 'fixed_rate'
+            then target_value
+    end as benchmark,
     -- 0, not blank, when no peer has valid data: the reason quotes the same count
     case when target in ('percentile', 'median') then coalesce(peer_count, 0) end as peers,
     volume,
     unit_value,
-    case when reason is null then gap end as gap,
+    case when reason is null or reason_code = 'unit_value_missing' then gap end as gap,
     opportunity_native,
     native_unit,
     round(opportunity_native * coalesce(unit_value, 0), 2) as opportunity_gbp,

@@ -11,7 +11,8 @@ with usable as (
     select c.department_code, c.currency_code, c.activity, c.actual_cost_gbp / p.mff as adjusted
     from ncc_costs as c
     inner join providers as p using (provider_code)
-    where c.activity > 0 and c.actual_cost_gbp is not null
+    -- a provider without an MFF has no adjusted cost: it cannot inform the national mean
+    where c.activity > 0 and c.actual_cost_gbp is not null and p.mff is not null
 ),
 
 computed as (
@@ -30,7 +31,8 @@ from computed as c
 left join national_unit_costs as s using (department_code, currency_code);
 
 -- Usable NCC rows: suppressed, blank or zero activity and missing cost are left out (they are
--- counted in the data notes), never treated as zero.
+-- counted in the data notes), never treated as zero; so are the rows of a provider without an
+-- MFF (its acute cost is "not assessed: no data supplied").
 create or replace table stg_ncc_rows as
 select
     c.provider_code,
@@ -48,4 +50,4 @@ from ncc_costs as c
 inner join providers as p using (provider_code)
 inner join ref_departments as d using (department_code)
 inner join stg_national_unit_costs as n using (department_code, currency_code)
-where c.activity > 0 and c.actual_cost_gbp is not null;
+where c.activity > 0 and c.actual_cost_gbp is not null and p.mff is not null;

@@ -1,3 +1,0 @@
-from packgen.cli import cli
-
-cli()

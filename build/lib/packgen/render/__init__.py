@@ -1,1 +1,0 @@
-"""Renderers: turn a `packgen.pack.model.Pack` into HTML/PDF and Excel. They only format."""
