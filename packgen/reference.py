@@ -48,3 +48,9 @@ def names(name: str) -> dict[str, str]:
     _filename, column = REFERENCE_SETS[name]
     label = next(k for k in rows(name)[0] if k != column)
     return {r[column]: r[label] for r in rows(name)}
+
+
+@cache
+def benchmark_group_names() -> dict[str, str]:
+    """Benchmark group -> how a sentence names its providers ("acute and specialist trusts")."""
+    return {r["benchmark_group"]: r["benchmark_group_name"] for r in rows("sectors")}

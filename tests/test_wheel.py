@@ -10,6 +10,7 @@ to the path without running the editable finder that sits in that folder.
 from __future__ import annotations
 
 import os
+import shutil
 import subprocess
 import sys
 import sysconfig
@@ -30,8 +31,12 @@ def _run(args: list[str], cwd: Path, env: dict | None = None) -> subprocess.Comp
 @pytest.fixture(scope="module")
 def wheel(tmp_path_factory) -> Path:
     out = tmp_path_factory.mktemp("wheel")
+    # Built from a copy: setuptools writes build/ and *.egg-info beside the sources.
+    source = out / "source"
+    shutil.copytree(REPO, source, ignore=shutil.ignore_patterns(
+        ".git", ".venv", "output", "build", "*.egg-info", "__pycache__", "real_data", "tests"))
     done = _run([sys.executable, "-m", "pip", "wheel", "--no-deps", "--no-build-isolation",
-                 "-w", str(out), str(REPO)], cwd=out)
+                 "-w", str(out), str(source)], cwd=out)
     assert done.returncode == 0, done.stderr
     (path,) = out.glob("packgen-*.whl")
     return path

@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import os
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Collection
 from dataclasses import dataclass, field, fields, replace
 
@@ -21,7 +21,7 @@ from packgen import __version__, reference
 from packgen.categories import CategoryDef, load_definitions
 from packgen.contract import TABLES
 from packgen.engine.params import RunParameters, ordinal
-from packgen.pack import text
+from packgen.pack import provenance, text
 from packgen.pack.model import (
     CategorySection,
     Component,
@@ -45,9 +45,7 @@ TOP_HRGS = 3
 COMMON_SOURCES = ("bundle_info", "providers", "ncc_costs", "ncc_costs_prior",
                   "productivity_inputs")
 HRG_COLUMNS = [f.name for f in fields(HrgRow)]
-GROUP_NAMES = {"acute_and_specialist": "acute and specialist trusts",
-               "community": "community trusts", "mental_health": "mental health trusts",
-               "ambulance": "ambulance trusts"}
+GROUP_NAMES = reference.benchmark_group_names()
 
 
 @dataclass
@@ -128,16 +126,25 @@ def _meta(con: duckdb.DuckDBPyConnection) -> dict[str, str]:
 
 
 def _sources(con: duckdb.DuckDBPyConnection, meta: dict[str, str]) -> tuple[Source, ...]:
+    """Every table the bundle gave, with its own period and publisher where the import log
+    knows them (real tables come from different years), else the bundle's."""
     try:
         files = con.execute("select table_name, sha256 from bundle_files order by 1").fetchall()
     except duckdb.CatalogException:
         files = []
+    log = provenance.import_log(con)
     titles = {t.name: (t.title + (f" ({t.source})" if t.source else "")) for t in TABLES}
     licence = meta.get("licence", "See the bundle's information")
     period = meta.get("period", "")
-    return tuple(Source(name, titles.get(name, name),
-                        meta.get("prior_period", "") if name == "ncc_costs_prior" else period,
-                        licence, sha) for name, sha in files)
+    sources = []
+    for name, sha in files:
+        entry = log.get(name)
+        fallback = meta.get("prior_period", "") if name == "ncc_costs_prior" else period
+        sources.append(Source(
+            name, entry.title if entry and entry.title else titles.get(name, name),
+            entry.period if entry and entry.period else fallback, licence, sha,
+            publisher=entry.publisher if entry else "", real=bool(entry and entry.real)))
+    return tuple(sources)
 
 
 def run_info(con: duckdb.DuckDBPyConnection, params: RunParameters,
@@ -150,13 +157,16 @@ def run_info(con: duckdb.DuckDBPyConnection, params: RunParameters,
         produced_on = day.isoformat()
     identity = "|".join([__version__, repr(sorted(params.as_dict().items()))]
                         + [s.checksum for s in sources])
+    synthetic = meta.get("synthetic", "").lower() in ("true", "1", "yes")
     return RunInfo(
         packgen_version=__version__, produced_on=produced_on,
-        dataset_name=meta.get("dataset_name", "unnamed bundle"), period=meta.get("period", ""),
+        dataset_name=meta.get("dataset_name", "unnamed bundle"),
+        period=meta.get("period", "") or provenance.period_range(sources),
         prior_period=meta.get("prior_period") or None,
-        synthetic=meta.get("synthetic", "").lower() in ("true", "1", "yes"),
-        parameters=params.labels(), sources=sources,
-        run_id=hashlib.sha256(identity.encode()).hexdigest()[:12])
+        synthetic=synthetic, parameters=params.labels(), sources=sources,
+        run_id=hashlib.sha256(identity.encode()).hexdigest()[:12],
+        data_note=provenance.mixed_note(synthetic, sources),
+        period_warning=provenance.period_warning(sources))
 
 
 def load_hrg(con: duckdb.DuckDBPyConnection,
@@ -212,7 +222,8 @@ def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = N
 def _provider_info(row: dict) -> ProviderInfo:
     return ProviderInfo(
         code=row["provider_code"], name=row["provider_name"], sector=row["sector"],
-        sector_name=reference.names("sectors")[row["sector"]], peer_group=row["peer_group"],
+        sector_name=reference.names("sectors").get(row["sector"], "Not known"),
+        peer_group=row["peer_group"],
         region_code=row["region_code"],
         region_name=reference.names("regions").get(row["region_code"], row["region_code"]),
         icb_code=row["icb_code"], income_gbp=row["income_gbp"],
@@ -299,12 +310,17 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
     for r in counted:
         native[r.native_unit] = native.get(r.native_unit, 0.0) + r.opportunity_native
     not_assessed = sum(1 for r in rows if r.in_total and not r.assessed)
+    assessed = any(r.assessed for r in counted)
+    reasons = Counter(r.reason for r in counted if not r.assessed and r.reason)
+    status_reason = None if assessed else (reasons.most_common(1)[0][0] if reasons
+                                           else "no data supplied")
     if total > 0:
         sentence = text.opportunity_sentence(info.name, d, contributing, total, native,
                                              source.params.performance_percentile)
+    elif not assessed:
+        sentence = text.not_assessed_sentence(info.name, d, status_reason, native)
     else:
-        sentence = text.no_opportunity_sentence(
-            info.name, d, sum(1 for r in rows if r.in_total and r.assessed))
+        sentence = text.no_opportunity_sentence(info.name, d)
     top = sorted((r for r in counted if r.opportunity_gbp > 0),
                  key=lambda r: (-r.opportunity_gbp, r.sub_unit))[:TOP_ROWS]
     return CategorySection(
@@ -312,7 +328,7 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
             d.what_it_measures, d.why_it_matters, d.how_calculated)),
         d.overlaps_with, d.sub_unit_name, tuple(components),
         _chart(source, d, rows, info.code), tuple(rows), tuple(top), total, native,
-        not_assessed, sentence)
+        not_assessed, sentence, assessed, status_reason)
 
 
 def _hrg_rows(frame: pl.DataFrame | None) -> list[HrgRow]:
@@ -410,8 +426,17 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
         if section.not_assessed:
             notes.append(f"{section.not_assessed:,} {d.sub_unit_name.lower()} rows of "
                          f"{d.title} were not assessed (see Not assessed).")
-    sections.sort(key=lambda s: (-s.opportunity_gbp, s.id))
+    # assessed categories first, largest first; those not assessed after them
+    sections.sort(key=lambda s: (not s.assessed, -s.opportunity_gbp, s.id))
     total = round(sum(s.opportunity_gbp for s in sections), 2)
+    if info.sector is None:
+        notes.insert(0, f"{info.name} is not benchmarked: the bundle gives no sector (trust "
+                     "type) for it, so it has no peers. Add its sector to providers.csv (ERIC's "
+                     "trust type gives it: packgen import eric FILE --apply-peer-groups).")
+    cost_base = info.operating_cost_gbp
+    left_out = () if cost_base else (
+        "Share of cost base and the productivity requirement: the trust's operating cost is "
+        "not in providers.csv, so they are not computed.",)
     excluded = source.ncc_excluded.get(provider_code, 0)
     if excluded:
         notes.insert(0, f"{excluded:,} National Cost Collection rows had suppressed, blank or "
@@ -440,8 +465,9 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
     return Pack(
         run=run, provider=info, categories=tuple(sections),
         total_opportunity_gbp=total,
-        total_pct_of_cost_base=total / info.operating_cost_gbp,
-        requirement_gbp=round(source.params.requirement_rate * info.operating_cost_gbp, 2),
+        total_pct_of_cost_base=total / cost_base if cost_base else None,
+        requirement_gbp=round(source.params.requirement_rate * cost_base, 2) if cost_base
+        else None,
         requirement_rate=source.params.requirement_rate,
         overlap_note=text.overlap_note(overlaps),
         headlines=tuple(Headline(s.id, s.title, s.opportunity_gbp, s.sentence)
@@ -452,4 +478,4 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
         specialties=_specialties(acute, hrgs) if acute else (),
         acute_by_pod_group=_by_pod_group(acute) if acute else (),
         hrg_rows=tuple(hrgs) if detail else (), not_assessed=tuple(not_assessed),
-        data_notes=tuple(notes))
+        data_notes=tuple(notes), benchmarked=info.sector is not None, left_out=left_out)

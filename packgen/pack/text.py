@@ -65,12 +65,18 @@ def opportunity_sentence(provider_name: str, category: CategoryDef,
     return f"If {provider_name} {_and(clauses)}, it would release {pounds(total_gbp)} a year{tail}."
 
 
-def no_opportunity_sentence(provider_name: str, category: CategoryDef, assessed: int) -> str:
-    if assessed == 0:
-        return (f"{category.title} was not assessed for {provider_name}: see the data notes "
-                "for the reasons.")
+def no_opportunity_sentence(provider_name: str, category: CategoryDef) -> str:
     return (f"{provider_name} is already at or better than the benchmark on every assessed "
             f"{category.sub_unit_name.lower()}: no opportunity is identified in this category.")
+
+
+def not_assessed_sentence(provider_name: str, category: CategoryDef, reason: str,
+                          native: dict[str, float]) -> str:
+    """A category none of whose measures could be assessed in pounds: why, and what was still
+    measured in its own units (an energy excess that cannot be priced)."""
+    measured = native_amounts(native)
+    tail = f" An excess of {measured} was measured but could not be priced." if measured else ""
+    return (f"{category.title} could not be assessed for {provider_name}: {reason}.{tail}")
 
 
 def productivity_sentence(name: str, growth: float, activity: float, inputs: float,
