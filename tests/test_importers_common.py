@@ -10,17 +10,19 @@ import pytest
 from packgen.errors import InputError
 from packgen.importers.common import (
     choose_period,
+    financial_year_in_name,
     format_number,
     normalise_header,
     parse_month,
     parse_number,
+    period_label,
     read_rows,
     sum_known,
     sum_or_missing,
 )
 
 REPO = Path(__file__).resolve().parent.parent
-REAL = REPO.parent / "shared" / "real-data"
+REAL = REPO / "real_data"  # unedited copies of the public NHS files, shipped with the project
 FIXTURES = REPO / "tests" / "fixtures" / "importers"
 
 
@@ -36,9 +38,9 @@ def by_key(rows: list[dict[str, str]], *key: str) -> dict:
 
 
 def real(name: str) -> Path:
+    """A shipped real NHS file (real_data/); a missing one is a failure, never a skip."""
     path = REAL / name
-    if not path.exists():
-        pytest.skip(f"real data file {path} not present")
+    assert path.is_file(), f"{path} is missing: real_data/ ships with the project"
     return path
 
 
@@ -73,15 +75,30 @@ def test_sums_treat_missing_as_unknown():
     assert sum_known([None, None]) is None
 
 
-def test_months_and_default_period_of_twelve_months():
+def test_months_and_default_period_of_the_latest_complete_financial_year():
     assert parse_month("2024-04-01") == (2024, 4)
     assert parse_month("202404") == (2024, 4)
     assert parse_month("2024-13") is None
-    months = {(2024, m) for m in range(1, 13)} | {(2025, 1), (2025, 2)}
-    assert choose_period(months, None, None, "x") == ((2024, 3), (2025, 2))
+    months = {(2023, m) for m in range(1, 13)} | {(2024, m) for m in range(1, 13)} | {(2025, 1)}
+    assert choose_period(months, None, None, "x") == ((2023, 4), (2024, 3))
+    assert choose_period(months, None, "2025-01", "x") == ((2024, 2), (2025, 1))  # 12 to --to
+    assert choose_period(months, "2024-06", None, "x") == ((2024, 6), (2025, 1))  # to the end
     assert choose_period(months, "2024-04", "2025-03", "x") == ((2024, 4), (2025, 3))
     with pytest.raises(InputError, match="--from"):
         choose_period(months, "April", None, "x")
+    with pytest.raises(InputError, match="no complete financial year"):
+        choose_period(months - {(2023, 9)}, None, None, "x")
+
+
+def test_period_labels_and_years_in_file_names():
+    assert period_label((2024, 4), (2025, 3)) == "2024/25"
+    assert period_label((2025, 5), (2026, 4)) == "2025-05 to 2026-04"
+    assert financial_year_in_name(Path("ERIC-2013-14.csv")) == "2013/14"
+    assert financial_year_in_name(Path("eric_2016_17_trust.csv")) == "2016/17"
+    assert financial_year_in_name(Path("2015-16 national schedule.csv")) == "2015/16"
+    assert financial_year_in_name(Path("ncc_1999_00.csv")) == "1999/00"
+    assert financial_year_in_name(Path("etr_2024.csv")) == ""
+    assert financial_year_in_name(Path("HospitalEstatesAndFacilitiesStatistics_12624.csv")) == ""
 
 
 def test_reader_sniffs_delimiter_and_encoding():
