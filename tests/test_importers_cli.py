@@ -25,10 +25,11 @@ def test_import_prints_report_and_logs_inputs(tmp_path):
     _, log = read_table(tmp_path / "import_log.csv")
     assert [(r["table"], r["source"]) for r in log] == [("providers", "ods"),
                                                         ("ambulance", "ambsys")]
-    assert log[1]["rows"] == "13"
+    assert log[1]["rows"] == "3"  # rows written to the table: RRU, RYD and R1F
+    assert log[1]["period"] == "2024-01 to 2024-03"
     # the temp files of the atomic writes are gone
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "ambulance.csv", "import_log.csv", "providers.csv"]
+        "ambulance.csv", "bundle_info.csv", "import_log.csv", "providers.csv"]
 
 
 @pytest.mark.parametrize("source, name, message", [
@@ -77,5 +78,6 @@ def test_bad_period_and_unknown_source(tmp_path):
 
 def test_parquet_table_in_the_folder_is_not_shadowed(tmp_path):
     (tmp_path / "ambulance.parquet").write_bytes(b"PAR1")
-    result = run("ambsys", str(FIXTURES / "ambsys_small.csv"), "--into", str(tmp_path))
+    result = run("ambsys", str(FIXTURES / "ambsys_small.csv"), "--into", str(tmp_path),
+                 "--from", "2024-01", "--to", "2024-03")
     assert result.exit_code == 1 and "ambulance.parquet" in result.output
