@@ -3,15 +3,20 @@
 from __future__ import annotations
 
 import csv
+import re
 from pathlib import Path
 
 import pytest
 
 from packgen.errors import InputError
+from packgen.importers import common
 from packgen.importers.common import (
+    ImportReport,
+    Layout,
     choose_period,
     financial_year_in_name,
     format_number,
+    is_text_value,
     normalise_header,
     parse_month,
     parse_number,
@@ -116,3 +121,48 @@ def test_reader_rejects_empty_and_binary_files(name, message):
     with pytest.raises(InputError, match=message) as error:
         read_rows(FIXTURES / name)
     assert name in str(error.value)
+
+
+LAYOUT = Layout(aliases={"code": ("Org Code", "Trust Code"), "value": ("Value (£)", "Value")},
+                key="code", optional=("value",),
+                groups={"parts": re.compile(r"part\d\(kwh\)")},
+                units_row=lambda row: is_text_value(row.text("value")))
+
+
+def test_reader_finds_the_header_below_section_rows_and_skips_a_units_row(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("Section,,,\n\nOrg Code,Value (£),Part1 (kWh),Part 2 (kWh)\n"
+                    "(code),(GBP),(kWh),(kWh)\nRAA,\"1,200\",3,Not Applicable\n", encoding="utf-8")
+    report = ImportReport("x")
+    table = common.read_table(path, LAYOUT, report)
+    assert table.header_line == 3 and table.columns == {"code": 0, "value": 1}
+    assert table.groups == {"parts": [2, 3]}
+    [row] = table.rows
+    assert (row.line, row.text("code"), row.number("value")) == (5, "RAA", 1200)
+    assert row.numbers("parts") == [3, None]
+    text = report.render()
+    assert "1 section-header row(s) above the column names skipped" in text
+    assert "row under the header (line 4: (code), (GBP), (kWh), (kWh)) is not data" in text
+
+
+def test_reader_errors_name_file_line_and_column(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("Trust Code,Value,Part1 (kWh)\nRAA,x,1\nRBB\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"f\.csv: line 3: 1 cells, but the header .* needs 3"):
+        common.read_table(path, LAYOUT, ImportReport("x"))
+    path.write_text("Trust Code,Value\nRAA,5\nRBB,x\n", encoding="utf-8")
+    row = common.read_table(path, LAYOUT, ImportReport("x")).rows[1]
+    with pytest.raises(InputError, match=r"f\.csv: line 3, column 2 \(Value\): 'x' is not a whole"):
+        row.whole("value")
+    path.write_text("Name\nRAA\n", encoding="utf-8")
+    with pytest.raises(InputError, match=r"line 1: missing column\(s\) code\. Expected code: one "
+                                         r"of Org Code, Trust Code\. Found: Name"):
+        common.read_table(path, LAYOUT, ImportReport("x"))
+
+
+def test_headerless_rows_must_have_one_of_the_widths(tmp_path):
+    path = tmp_path / "f.csv"
+    path.write_text("A,B,C\nA,B\n", encoding="utf-8")
+    layout = Layout(positions={"code": 0}, widths=(3,), what="a test row")
+    with pytest.raises(InputError, match=r"line 2: not a test row \(2 fields, expected 3\)"):
+        common.read_table(path, layout, ImportReport("x"))

@@ -2,9 +2,15 @@
 
 An import replaces the tables it produces (`<table>.csv`) and leaves every other file of the
 folder alone. Two tables are shared with other sources and are merged instead: `unit_values`
-(only the imported keys change) and `providers` (ODS columns or the MFF of matching providers
-change; the other columns keep what the user filled in). Each write goes to a temporary file in
-the same folder and is renamed over the target, so a failed import never leaves half a file.
+(only the imported keys change) and `providers` (ODS columns, ERIC and RCI peer groups or the
+MFF of matching providers change; the other columns keep what the user filled in). Each write
+goes to a temporary file in the same folder and is renamed over the target, so a failed import
+never leaves half a file.
+
+Every import is recorded (`record_import`): a row of `import_log.csv` per table written and file
+read (publisher, publication, period, file name, sha256, rows written), replacing the rows the
+same source wrote for that table before, and `bundle_info.csv` saying the folder holds real
+publications under the Open Government Licence v3.0 and listing them.
 """
 
 from __future__ import annotations
