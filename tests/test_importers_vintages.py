@@ -182,3 +182,25 @@ def test_scmd_vintage_without_the_row_number_column(tmp_path):
     assert use[("RA7", "16101911000001101")]["quantity"] == "850"
     assert use[("RCB", "16101911000001101")]["quantity"] == "71"
     assert report.period == "2019-01 to 2019-01"
+
+
+def test_2024_25_site_columns_for_energy_purchased_from_chp(tmp_path):
+    # hand-written rows with the 2024/25 site file's added CHP purchase columns (no real excerpt
+    # of that year was found): they are supplies, so they count in the energy totals
+    path = tmp_path / "eric_2024_25_site.csv"
+    header = ["Trust Code", "Site Code", "Gross internal floor area (m²)",
+              "Electricity - other costs (£)", "Electricity - other consumed (kWh)",
+              "Electricity purchased from CHP costs (£)",
+              "Electricity purchased from CHP consumed (kWh)",
+              "Thermal energy purchased from CHP costs (£)",
+              "Thermal energy purchased from CHP consumed (kWh)",
+              "Gas costs (£)", "Gas consumed (kWh)", "Oil costs (£)", "Oil consumed (kWh)",
+              "Steam consumed (kWh)", "Hot water consumed (kWh)", "Other energy costs (£)"]
+    row = ["RAA", "RAA01", "100", "10", "1000", "2", "200", "3", "300", "4", "400", "N/A",
+           "N/A", "0", "0", "1"]
+    path.write_text(",".join(header) + "\r\n" + ",".join(row) + "\r\n", encoding="utf-8")
+    estates, _ = estates_of(tmp_path / "out", str(path))  # an absolute path: not a vintage
+    raa = estates["RAA"]
+    assert (raa["electricity_kwh"], raa["electricity_cost_gbp"]) == ("1200", "12")
+    assert raa["energy_kwh"] == str(1000 + 200 + 300 + 400)
+    assert raa["energy_cost_gbp"] == str(10 + 2 + 3 + 4 + 1)

@@ -71,10 +71,12 @@ LAYOUT = Layout(
         "electricity_kwh": re.compile(r"electricity.*consumed.*\(kwh\)"),
         "electricity_cost_gbp": re.compile(r"(electricity.*costs?|costofelectricity)\(£\)"),
         "energy_kwh": re.compile(r".*consumed.*\(kwh\)"),
-        # per-supply costs of newer site files (no total): electricity of every supply, gas,
-        # oil, non-fossil fuel and `Other energy costs`
+        # per-supply costs of newer site files (no total): electricity of every supply (2024/25
+        # also electricity and thermal energy purchased from CHP), gas, oil, non-fossil fuel
+        # and `Other energy costs`
         "energy_cost_gbp": re.compile(
-            r"(electricity.*|gas|oil|non-fossilfuel.*|otherenergy)costs?\(£\)"),
+            r"(electricity.*|thermalenergypurchased.*|gas|oil|non-fossilfuel.*|otherenergy)"
+            r"costs?\(£\)"),
     },
     hint="Give an ERIC trust or site data file (CSV), as published or saved with `$` "
          "delimiters. Newer ERIC years publish floor area and energy in the site data file.",
