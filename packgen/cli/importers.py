@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import inspect
 from pathlib import Path
 
 import click
@@ -50,8 +51,8 @@ def import_command(source: str, files: tuple[Path, ...], data_dir: Path,
     click.echo(report.render())
 
 
-import_command.help = (import_command.help or "") + "\n\n\b\nSources:\n" + "\n".join(
-    f"  {name:13} {text}" for name, (_, text) in SOURCES.items()) + (
+import_command.help = inspect.cleandoc(import_command.help or "") + "\n\n\b\nSources:\n" + (
+    "\n".join(f"  {name:13} {text}" for name, (_, text) in SOURCES.items())) + (
     "\n\n\b\nExample:\n  packgen import ods etr.csv --into data/\n"
     "  packgen import eric ERIC-trust.csv --into data/ --apply-peer-groups\n"
     "  packgen import rci rci_2015_16_org.csv --into data/\n"
