@@ -8,7 +8,7 @@ STAMP  := $(VENV)/.installed
 DATA   := output/data
 RUN    := output/run
 
-.PHONY: demo test bench lint clean
+.PHONY: demo demo-real test bench lint clean
 
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
@@ -21,6 +21,19 @@ demo: $(STAMP)
 	$(BIN)/packgen generate-data $(DATA) --seed 2026
 	$(BIN)/packgen build $(DATA) --out $(RUN)
 	$(BIN)/packgen check-plans $(DATA) $(DATA)/plans.csv --db $(RUN)/packgen.duckdb --out $(RUN)/plan-checks
+
+## Import the real NHS files shipped in real_data/ into output/real-data, then validate and build
+REAL_DATA := output/real-data
+demo-real: $(STAMP)
+	rm -rf $(REAL_DATA)
+	$(BIN)/packgen import ods real_data/etr_2024_25.csv --into $(REAL_DATA)
+	$(BIN)/packgen import eric real_data/eric_2016_17_trust.csv --into $(REAL_DATA) --apply-peer-groups
+	$(BIN)/packgen import rci real_data/rci_2015_16_org.csv --into $(REAL_DATA)
+	$(BIN)/packgen import ambsys real_data/ambsys.csv --into $(REAL_DATA)
+	$(BIN)/packgen import ncc-schedule real_data/ncc_2023_24_national_schedule.csv --into $(REAL_DATA)
+	$(BIN)/packgen import scmd real_data/scmd_methotrexate.csv --into $(REAL_DATA)
+	$(BIN)/packgen validate $(REAL_DATA)
+	$(BIN)/packgen build $(REAL_DATA) --out output/real-run
 
 ## Run the test suite
 test: $(STAMP)

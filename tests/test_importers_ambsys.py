@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import pytest
+
 from packgen.contract import table
+from packgen.errors import InputError
 from packgen.importers import import_source
 from tests.test_importers_common import FIXTURES, by_key, read_table, real
 
@@ -36,16 +39,34 @@ def test_real_file_financial_year(tmp_path):
     assert "period: 2024-04 to 2025-03 (12 months)" in report.render()
 
 
-def test_default_period_is_latest_twelve_months(tmp_path):
+def test_default_period_is_latest_complete_financial_year(tmp_path):
+    # the file runs to April 2026: 2025/26 is the latest year with all twelve months
     report = import_source("ambsys", [real("ambsys.csv")], tmp_path)
+    assert "period: 2025-04 to 2026-03 (12 months)" in report.render()
+    assert report.period == "2025/26"
+    _, log = read_table(tmp_path / "import_log.csv")
+    assert (log[0]["period"], log[0]["title"]) == (
+        "2025/26", "Ambulance Quality Indicators: Systems Indicators (AmbSYS)")
+
+
+def test_only_to_gives_the_twelve_months_to_it(tmp_path):
+    report = import_source("ambsys", [real("ambsys.csv")], tmp_path, period_to="2026-04")
     assert "period: 2025-05 to 2026-04 (12 months)" in report.render()
+    assert report.period == "2025-05 to 2026-04"
+
+
+def test_no_complete_financial_year_asks_for_the_months(tmp_path):
+    with pytest.raises(InputError, match="no complete financial year") as error:
+        import_source("ambsys", [FIXTURES / "ambsys_small.csv"], tmp_path)
+    assert "--from YYYY-MM --to YYYY-MM" in error.value.format_message()
 
 
 def test_dots_regions_england_and_missing_months(tmp_path):
-    report = import_source("ambsys", [FIXTURES / "ambsys_small.csv"], tmp_path)
+    report = import_source("ambsys", [FIXTURES / "ambsys_small.csv"], tmp_path,
+                           period_from="2023-04", period_to="2024-03")
     _, rows = read_table(tmp_path / "ambulance.csv")
     ambulance = by_key(rows, "provider_code")
-    # default period: the 12 months to 2024-03, which includes RRU's 2023-12 row
+    # the 12 months to 2024-03, which include RRU's 2023-12 row
     assert ambulance["RRU"]["incidents"] == str(3 * 200 + 999)
     assert ambulance["RYD"]["conveyed_to_ed"] == "100"  # two months present
     assert ambulance["R1F"]["incidents"] == ""  # only '.' : missing, never zero

@@ -6,7 +6,7 @@ import pytest
 from click.testing import CliRunner
 
 from packgen.cli import cli
-from tests.test_importers_common import FIXTURES, read_table
+from tests.test_importers_common import FIXTURES, read_table, real
 
 
 def run(*args: str):
@@ -25,10 +25,11 @@ def test_import_prints_report_and_logs_inputs(tmp_path):
     _, log = read_table(tmp_path / "import_log.csv")
     assert [(r["table"], r["source"]) for r in log] == [("providers", "ods"),
                                                         ("ambulance", "ambsys")]
-    assert log[1]["rows"] == "13"
+    assert log[1]["rows"] == "3"  # rows written to the table: RRU, RYD and R1F
+    assert log[1]["period"] == "2024-01 to 2024-03"
     # the temp files of the atomic writes are gone
     assert sorted(p.name for p in tmp_path.iterdir()) == [
-        "ambulance.csv", "import_log.csv", "providers.csv"]
+        "ambulance.csv", "bundle_info.csv", "import_log.csv", "providers.csv"]
 
 
 @pytest.mark.parametrize("source, name, message", [
@@ -77,5 +78,37 @@ def test_bad_period_and_unknown_source(tmp_path):
 
 def test_parquet_table_in_the_folder_is_not_shadowed(tmp_path):
     (tmp_path / "ambulance.parquet").write_bytes(b"PAR1")
-    result = run("ambsys", str(FIXTURES / "ambsys_small.csv"), "--into", str(tmp_path))
+    result = run("ambsys", str(FIXTURES / "ambsys_small.csv"), "--into", str(tmp_path),
+                 "--from", "2024-01", "--to", "2024-03")
     assert result.exit_code == 1 and "ambulance.parquet" in result.output
+
+
+def test_demo_real_imports_run_in_order_on_a_fresh_folder(tmp_path):
+    """The imports of `make demo-real`, as a newcomer runs them on the shipped files."""
+    out = tmp_path / "real-data"
+    steps = [("ods", "etr_2024_25.csv"), ("eric", "eric_2016_17_trust.csv",
+                                          "--apply-peer-groups"),
+             ("rci", "rci_2015_16_org.csv"), ("ambsys", "ambsys.csv"),
+             ("ncc-schedule", "ncc_2023_24_national_schedule.csv"),
+             ("scmd", "scmd_methotrexate.csv")]
+    for source, name, *flags in steps:
+        result = run(source, str(real(name)), "--into", str(out), *flags)
+        assert result.exit_code == 0, (source, result.output)
+    _, log = read_table(out / "import_log.csv")
+    assert [(r["source"], r["period"]) for r in log] == [
+        ("ods", ""), ("eric", "2016/17"), ("eric", "2016/17"), ("rci", "2015/16"),
+        ("ambsys", "2025/26"), ("ncc-schedule", "2023/24"), ("ncc-schedule", "2023/24"),
+        ("scmd", "2019/20")]
+    _, providers = read_table(out / "providers.csv")
+    rj1 = next(p for p in providers if p["provider_code"] == "RJ1")
+    assert (rj1["mff"], rj1["peer_group"], rj1["sector"]) == (
+        "1.27702912", "ACUTE - TEACHING", "acute")
+
+
+def test_period_option_is_recorded(tmp_path):
+    result = run("ods", str(FIXTURES / "etr_small.csv"), "--into", str(tmp_path),
+                 "--period", "2024-11")
+    assert result.exit_code == 0, result.output
+    _, log = read_table(tmp_path / "import_log.csv")
+    assert log[0]["period"] == "2024-11"
+    assert "--period" in run("--help").output

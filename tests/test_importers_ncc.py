@@ -81,8 +81,13 @@ def test_mff_derived_from_file1_and_file2_and_written_into_providers(tmp_path):
     _, log = read_table(tmp_path / "import_log.csv")
     assert {(r["table"], r["file"].rsplit("/", 1)[-1]) for r in log} == {
         ("ncc_costs", "ncc_2020_21_file1.csv"), ("mff_derived", "ncc_2020_21_file1.csv"),
-        ("mff_derived", "ncc_2020_21_file2.csv")}
+        ("mff_derived", "ncc_2020_21_file2.csv"),
+        # the MFF written into providers.csv comes from both files
+        ("providers", "ncc_2020_21_file1.csv"), ("providers", "ncc_2020_21_file2.csv")}
     assert all(len(r["sha256"]) == 64 and r["rows"] and r["imported_at"] for r in log)
+    # the file's name, not a path; the period from the name; rows written to the table
+    assert all("/" not in r["file"] and r["period"] == "2020/21" for r in log)
+    assert {r["table"]: r["rows"] for r in log}["providers"] == "1"
 
 
 def test_two_file1s_are_refused(tmp_path):

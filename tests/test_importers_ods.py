@@ -45,5 +45,6 @@ def test_small_etr_and_merge_into_existing_providers(tmp_path):
 
 def test_other_importers_report_providers_missing_from_providers_csv(tmp_path):
     import_source("ods", [FIXTURES / "etr_small.csv"], tmp_path)
-    report = import_source("ambsys", [FIXTURES / "ambsys_small.csv"], tmp_path)
+    report = import_source("ambsys", [FIXTURES / "ambsys_small.csv"], tmp_path,
+                           period_from="2024-01", period_to="2024-03")
     assert "ambulance: 3 providers not in providers.csv (rows kept" in report.render()

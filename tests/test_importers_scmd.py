@@ -8,7 +8,8 @@ from tests.test_importers_common import FIXTURES, by_key, read_table, real
 
 
 def test_real_methotrexate_extract(tmp_path):
-    report = import_source("scmd", [real("scmd_methotrexate.csv")], tmp_path)
+    report = import_source("scmd", [real("scmd_methotrexate.csv")], tmp_path,
+                           period_from="2019-08", period_to="2020-07")
     header, rows = read_table(tmp_path / "medicines_use.csv")
     assert tuple(header) == table("medicines_use").column_names
     use = by_key(rows, "provider_code", "vmp_code")
@@ -30,7 +31,8 @@ def test_real_extract_whole_period_counts_every_pair(tmp_path):
 
 
 def test_r_export_empty_first_header_and_negative_netting(tmp_path):
-    report = import_source("scmd", [FIXTURES / "scmd_r_export.csv"], tmp_path)
+    report = import_source("scmd", [FIXTURES / "scmd_r_export.csv"], tmp_path,
+                           period_from="2024-01", period_to="2024-02")
     _, rows = read_table(tmp_path / "medicines_use.csv")
     use = by_key(rows, "provider_code", "vmp_code")
     assert use[("RAA", "326874007")]["quantity"] == "80"  # 100 - 20
@@ -39,7 +41,8 @@ def test_r_export_empty_first_header_and_negative_netting(tmp_path):
 
 
 def test_typo_spelling_float_vmp_missing_cost_and_net_negative(tmp_path):
-    report = import_source("scmd", [FIXTURES / "scmd_lower_typo.csv"], tmp_path)
+    report = import_source("scmd", [FIXTURES / "scmd_lower_typo.csv"], tmp_path,
+                           period_from="2023-04", period_to="2023-06")
     _, rows = read_table(tmp_path / "medicines_use.csv")
     use = by_key(rows, "provider_code", "vmp_code")
     assert use[("RBB", "326874007")] == {"provider_code": "RBB", "vmp_code": "326874007",
@@ -56,3 +59,25 @@ def test_upper_case_typo_spelling_and_yyyymm_months(tmp_path):
     _, rows = read_table(tmp_path / "medicines_use.csv")
     assert rows == [{"provider_code": "RDD", "vmp_code": "326874007", "quantity": "100",
                      "cost_gbp": "50"}]
+
+
+def test_default_period_is_the_latest_complete_financial_year(tmp_path):
+    # January 2019 to July 2020: 2019/20 is the only complete April-March year
+    report = import_source("scmd", [real("scmd_methotrexate.csv")], tmp_path)
+    assert "period: 2019-04 to 2020-03" in report.render()
+    assert report.period == "2019/20"
+    _, rows = read_table(tmp_path / "medicines_use.csv")
+    assert len(rows) > 200 and all(r["cost_gbp"] == "" for r in rows)
+
+
+def test_products_not_in_the_reference_list_are_dropped_and_counted(tmp_path):
+    (tmp_path / "medicines_reference.csv").write_text(
+        "molecule,vmp_code,vmp_name,is_best_value,unit_price_gbp\n"
+        "methotrexate,326874007,Methotrexate 2.5mg tablets,true,0.05\n")
+    report = import_source("scmd", [real("scmd_methotrexate.csv")], tmp_path,
+                           period_from="2019-04", period_to="2020-03")
+    _, rows = read_table(tmp_path / "medicines_use.csv")
+    assert {r["vmp_code"] for r in rows} == {"326874007"}
+    dropped = report.counted_notes["rows of products not in medicines_reference.csv dropped"]
+    assert dropped == 373  # the 10mg rows of 2019/20
+    assert "373 rows of products not in medicines_reference.csv dropped" in report.render()

@@ -2,14 +2,21 @@
 
 An import replaces the tables it produces (`<table>.csv`) and leaves every other file of the
 folder alone. Two tables are shared with other sources and are merged instead: `unit_values`
-(only the imported keys change) and `providers` (ODS columns or the MFF of matching providers
-change; the other columns keep what the user filled in). Each write goes to a temporary file in
-the same folder and is renamed over the target, so a failed import never leaves half a file.
+(only the imported keys change) and `providers` (ODS columns, ERIC and RCI peer groups or the
+MFF of matching providers change; the other columns keep what the user filled in). Each write
+goes to a temporary file in the same folder and is renamed over the target, so a failed import
+never leaves half a file.
+
+Every import is recorded (`record_import`): a row of `import_log.csv` per table written and file
+read (publisher, publication, period, file name, sha256, rows written), replacing the rows the
+same source wrote for that table before, and `bundle_info.csv` saying the folder holds real
+publications under the Open Government Licence v3.0 and listing them.
 """
 
 from __future__ import annotations
 
 import csv
+import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -18,7 +25,10 @@ from packgen.errors import InputError
 from packgen.fileio import atomic_path
 from packgen.importers.common import ImportReport
 
-IMPORT_LOG_COLUMNS = ("table", "source", "file", "sha256", "rows", "imported_at")
+DATASET_NAME = "NHS publications imported by packgen"
+LICENCE = "Open Government Licence v3.0"
+ATTRIBUTION = ("Contains public sector information licensed under the Open Government Licence "
+               "v3.0")
 
 
 def write_csv(path: Path, columns: tuple[str, ...], rows: list[dict[str, str]]) -> None:
@@ -91,16 +101,65 @@ def merge_keyed_csv(path: Path, columns: tuple[str, ...], key: str,
     return updated, added
 
 
-def append_import_log(data_dir: Path, report: ImportReport) -> None:
-    """Append one row per (table, input file) to `import_log.csv`: where every table came from."""
+def record_import(data_dir: Path, report: ImportReport) -> None:
+    """Say where the tables of this import came from: import_log.csv and bundle_info.csv."""
+    write_import_log(data_dir, report)
+    update_bundle_info(data_dir, report)
+
+
+def write_import_log(data_dir: Path, report: ImportReport) -> None:
+    """One import_log row per (table, file) of this import, replacing this source's earlier rows
+    for the same tables (a re-import replaces; other sources and tables are kept)."""
     path = data_dir / "import_log.csv"
-    _, rows = read_csv(path) if path.exists() else ([], [])
+    _, old = read_csv(path) if path.exists() else ([], [])
+    tables = {table_name for table_name, _, _ in report.inputs}
+    rows = [r for r in old if not (r.get("source") == report.source and r.get("table") in tables)]
     stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
-    for table_name, source, rows_read in report.inputs:
+    seen = set()
+    for table_name, source, rows_written in report.inputs:
+        if (table_name, source.path.name) in seen:
+            continue
+        seen.add((table_name, source.path.name))
         rows.append({"table": table_name, "source": report.source,
-                     "file": str(source.path.resolve()), "sha256": source.sha256,
-                     "rows": str(rows_read), "imported_at": stamp})
-    write_csv(path, IMPORT_LOG_COLUMNS, rows)
+                     "publisher": report.publisher, "title": report.title,
+                     "period": report.period, "file": source.path.name, "sha256": source.sha256,
+                     "rows": str(rows_written), "imported_at": stamp})
+    write_table(data_dir, "import_log", rows)
+
+
+def update_bundle_info(data_dir: Path, report: ImportReport) -> None:
+    """Write or update bundle_info.csv for a bundle of imported publications.
+
+    Sets `synthetic = false`, the licence, a dataset name if there is none, `source` listing the
+    publications of import_log.csv, and `period` only where none is set (a period the user set
+    is kept). A folder that holds a synthetic bundle keeps its bundle_info as it is.
+    """
+    path = data_dir / "bundle_info.csv"
+    _, rows = read_csv(path) if path.exists() else ([], [])
+    info = {r.get("key", ""): r.get("value", "") for r in rows}
+    if info.get("synthetic", "").strip().lower() in ("true", "1", "yes", "y"):
+        report.note("bundle_info.csv says the folder is synthetic: left as it is (this import "
+                    "replaced some of its tables; see import_log.csv)")
+        return
+    _, log = read_csv(data_dir / "import_log.csv")
+    publications: list[str] = []
+    for entry in log:
+        text = ", ".join(p for p in (entry.get("publisher"), entry.get("title")) if p)
+        text = f"{text or entry.get('source', '')} {entry.get('period') or ''}".strip()
+        if text not in publications:
+            publications.append(text)
+    values = {"synthetic": "false", "licence": LICENCE,
+              "source": "; ".join(publications) + " (see import_log.csv)"}
+    if not info.get("dataset_name", "").strip():
+        values["dataset_name"] = DATASET_NAME
+    if not info.get("period", "").strip() and re.fullmatch(r"\d{4}/\d\d", report.period):
+        values["period"] = report.period
+        report.note(f"bundle_info.csv: period set to {report.period} (from this {report.source} "
+                    "import; edit bundle_info.csv to change it - later imports keep it)")
+    for row in rows:
+        row["value"] = values.pop(row.get("key", ""), row.get("value", ""))
+    rows += [{"key": k, "value": v} for k, v in values.items()]
+    write_table(data_dir, "bundle_info", rows)
 
 
 def note_unknown_providers(data_dir: Path, table_name: str, rows: list[dict[str, str]],
@@ -115,3 +174,19 @@ def note_unknown_providers(data_dir: Path, table_name: str, rows: list[dict[str,
         report.note(f"{table_name}: {len(unknown)} providers not in providers.csv (rows kept; "
                     f"add them there or remove them): {', '.join(unknown[:10])}"
                     f"{'...' if len(unknown) > 10 else ''}")
+
+
+def note_merge_coverage(report: ImportReport, what: str, absent: list[str], codes: set[str],
+                        providers: list[dict[str, str]]) -> None:
+    """Report the listed trusts a file merged into providers.csv does not have, and the
+    trusts it has that providers.csv does not list (never added)."""
+    if absent:
+        report.note(f"providers.csv: {len(absent)} trusts are not in the {what} file (kept as "
+                    f"they were): {listed(absent)}")
+    unlisted = len(codes - {p.get("provider_code", "") for p in providers})
+    if unlisted:
+        report.note(f"{unlisted} {what} trusts are not in providers.csv: not added")
+
+
+def listed(items: list[str], limit: int = 10) -> str:
+    return ", ".join(items[:limit]) + ("..." if len(items) > limit else "")

@@ -16,19 +16,22 @@ What fits the synthetic providers:
   has carry at least `MIN_COVERED_SHARE` of its cost and each of their generated national means
   is within a factor `MAX_UNIT_COST_RATIO` of the schedule's. The other departments keep the mean
   computed from `ncc_costs` (the engine's own fallback, which the generated table equals).
-- Every other importable file (ERIC, AmbSYS, SCMD, ODS, organisation-level NCC) describes real
-  trusts by their real ODS codes; the synthetic providers are fictional (codes Z..). Real trusts
-  are never mapped onto fictional ones, so these files are reported as not used, with how many
-  trusts they describe and how many of those codes are providers of the bundle.
+- Every other importable file (ERIC, AmbSYS, SCMD, ODS, RCI, organisation-level NCC) describes
+  real trusts by their real ODS codes; the synthetic providers are fictional (codes Z..). Real
+  trusts are never mapped onto fictional ones, so these files are reported as not used, with how
+  many trusts they describe and how many of those codes are providers of the bundle.
 
-`bundle_info.csv` says the bundle is mixed (and still synthetic), `import_log.csv` lists which
-table came from which file (`generated` rows came from the generator, `rows` counts the rows of
-the table from that origin), and `README.md` holds the report.
+`bundle_info.csv` says the bundle is mixed (and still synthetic) and names exactly which tables
+and rows are real; `import_log.csv` has the columns of every import's log and lists which table
+came from which file (`generated` rows came from the generator, `rows` counts the rows of the
+table from that origin; real rows name the publication, its period, the file and its sha256),
+and `README.md` holds the report.
 """
 
 from __future__ import annotations
 
 import importlib
+import shutil
 import tempfile
 from collections import defaultdict
 from collections.abc import Callable
@@ -37,16 +40,15 @@ from datetime import UTC, datetime
 from pathlib import Path
 
 from packgen.errors import InputError
-from packgen.fileio import sha256_file
 from packgen.importers import SOURCES, bundle
-from packgen.importers.common import format_number
+from packgen.importers.common import ImportReport, format_number
 
 # Sources tried on each real file, in this order; the first whose importer accepts it reads it.
 # The schedule comes first: it is the one that can be used.
-RECOGNISE_ORDER = ("ncc-schedule", "ncc", "ods", "eric", "ambsys", "scmd")
+RECOGNISE_ORDER = ("ncc-schedule", "ncc", "ods", "eric", "ambsys", "scmd", "rci")
 # Per-provider tables each source writes (their provider codes are compared with the bundle's).
 PROVIDER_TABLES = {"ncc": "ncc_costs", "ods": "providers", "eric": "estates",
-                   "ambsys": "ambulance", "scmd": "medicines_use"}
+                   "ambsys": "ambulance", "scmd": "medicines_use", "rci": "providers"}
 MIN_COVERED_SHARE = 0.95
 MAX_UNIT_COST_RATIO = 1.5
 SCHEDULE_UNIT_VALUES = ("see_and_convey_unit_cost", "see_and_treat_unit_cost")
@@ -65,6 +67,7 @@ class RealInput:
     why: str
     tables: tuple[str, ...] = ()
     rows: dict[str, int] = field(default_factory=dict)  # table -> rows of it from this file
+    report: ImportReport | None = None  # what its importer said (publication, period, sha256)
 
 
 @dataclass
@@ -136,12 +139,12 @@ def assemble_bundle(out_dir: str | Path, real_data_dir: str | Path, seed: int = 
             if not path.is_file() or path.name.startswith("."):
                 continue
             scratch = Path(scratch_root) / str(number)
-            found = _recognise(path, scratch)
+            found, read = _recognise(path, scratch, out_dir / "providers.csv")
             if found is None:
                 report.inputs.append(RealInput(path, None, False, "no packgen importer reads "
                                                "this file"))
                 continue
-            item = RealInput(path, found, False, "")
+            item = RealInput(path, found, False, "", report=read)
             report.inputs.append(item)
             if found == "ncc-schedule":
                 if schedule is None:
@@ -149,7 +152,7 @@ def assemble_bundle(out_dir: str | Path, real_data_dir: str | Path, seed: int = 
                 else:
                     item.why = f"one national schedule per bundle: {schedule[0].name} is used"
                 continue
-            item.why = _provider_file_reason(found, scratch, bundle_providers)
+            item.why = _provider_file_reason(found, read, bundle_providers)
         if schedule is not None:
             _use_schedule(*schedule, out_dir, report)
     _write_bundle_info(out_dir, report)
@@ -159,23 +162,26 @@ def assemble_bundle(out_dir: str | Path, real_data_dir: str | Path, seed: int = 
     return report
 
 
-def _recognise(path: Path, scratch: Path) -> str | None:
-    """The source whose importer accepts `path` (its tables are then in `scratch`), or None."""
+def _recognise(path: Path, scratch: Path,
+               providers: Path) -> tuple[str | None, ImportReport | None]:
+    """The source whose importer accepts `path` and its report (its tables are then in
+    `scratch`, beside a copy of the bundle's providers.csv, which RCI merges into), or None."""
     for source in RECOGNISE_ORDER:
         scratch.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(providers, scratch / "providers.csv")
         try:
-            importlib.import_module(SOURCES[source][0]).run([path], scratch)
+            read = importlib.import_module(SOURCES[source][0]).run([path], scratch)
         except InputError:
             for leftover in scratch.iterdir():
                 leftover.unlink()
             continue
-        return source
-    return None
+        return source, read
+    return None, None
 
 
-def _provider_file_reason(source: str, scratch: Path, bundle_providers: set[str]) -> str:
+def _provider_file_reason(source: str, read: ImportReport, bundle_providers: set[str]) -> str:
     table_name = PROVIDER_TABLES[source]
-    codes = {r["provider_code"] for r in bundle.read_csv(scratch / f"{table_name}.csv")[1]}
+    codes = read.described
     shared = sorted(codes & bundle_providers)
     examples = ", ".join(sorted(codes)[:3])
     why = (f"describes {len(codes)} real trusts ({examples}, ...) by their ODS codes; "
@@ -259,13 +265,22 @@ def _write_bundle_info(out_dir: Path, report: MixedReport) -> None:
         report.notes.append("no real input fits: the bundle is the built-in synthetic dataset")
         return
     _, rows = bundle.read_csv(out_dir / "bundle_info.csv")
-    used = "; ".join(f"{', '.join(i.tables)} from {i.path.name}" for i in report.used)
+    real_parts = []
+    for item in report.used:
+        read = item.report
+        publication = (f"{read.publisher}, {read.title} {read.period}".strip()
+                       if read else item.source)
+        tables = ", ".join(f"{table_name} ({n} rows)" for table_name, n in item.rows.items())
+        real_parts.append(f"{tables} from {publication} ({item.path.name})")
+    departments = ", ".join(sorted(report.departments_used))
     values = {
         "dataset_name": DATASET_NAME,
         "synthetic": "true",  # every provider and most tables still are
-        "source": (f"Mixed: packgen generate-data (seed {report.seed}, scale {report.scale:g}) "
-                   f"for every table except {used} (NHS England National Cost Collection "
-                   "national schedule); see import_log.csv"),
+        "source": (f"Mixed: synthetic providers and tables from packgen generate-data (seed "
+                   f"{report.seed}, scale {report.scale:g}); real: {'; '.join(real_parts)}"
+                   + (f" - national unit costs of departments {departments} only"
+                      if departments else "")
+                   + "; see import_log.csv"),
         "licence": LICENCE,
     }
     for row in rows:
@@ -275,12 +290,15 @@ def _write_bundle_info(out_dir: Path, report: MixedReport) -> None:
 
 
 def _write_import_log(out_dir: Path, report: MixedReport) -> None:
+    """import_log.csv with the columns of every import's log: generated and real rows."""
     stamp = datetime.now(UTC).replace(microsecond=0).isoformat()
     from_real: dict[str, list[tuple[RealInput, int]]] = defaultdict(list)
     for item in report.used:
         for table_name, rows in item.rows.items():
             from_real[table_name].append((item, rows))
     generated = f"packgen generate-data --seed {report.seed} --scale {report.scale:g}"
+    period = {r["key"]: r["value"] for r in bundle.read_csv(out_dir / "bundle_info.csv")[1]
+              }.get("period", "")
     log = []
     for table_name, rows in report.generated_rows.items():
         replaced = sum(n for _, n in from_real[table_name])
@@ -289,12 +307,16 @@ def _write_import_log(out_dir: Path, report: MixedReport) -> None:
         if table_name == "national_unit_costs" and replaced:
             rows = replaced
         if rows - replaced > 0:
-            log.append({"table": table_name, "source": "generated", "file": generated,
-                        "sha256": "", "rows": str(rows - replaced), "imported_at": stamp})
+            log.append({"table": table_name, "source": "generated", "publisher": "packgen",
+                        "title": "synthetic dataset (not real data)", "period": period,
+                        "file": generated, "sha256": "", "rows": str(rows - replaced),
+                        "imported_at": stamp})
         for item, n in from_real[table_name]:
+            read = item.report
+            sha256 = next((s.sha256 for _, s, _ in read.inputs), "") if read else ""
             log.append({"table": table_name, "source": item.source,
-                        "file": str(item.path.resolve()), "sha256": sha256_file(item.path),
-                        "rows": str(n), "imported_at": stamp})
-    bundle.write_csv(out_dir / "import_log.csv", bundle.IMPORT_LOG_COLUMNS, log)
-
-
+                        "publisher": read.publisher if read else "",
+                        "title": read.title if read else "",
+                        "period": read.period if read else "", "file": item.path.name,
+                        "sha256": sha256, "rows": str(n), "imported_at": stamp})
+    bundle.write_table(out_dir, "import_log", log)

@@ -17,19 +17,19 @@ from packgen.errors import InputError
 from packgen.importers import bundle
 from packgen.importers.common import (
     ImportReport,
-    SourceFile,
-    cell,
-    check_width,
-    data_rows,
-    find_columns,
+    Layout,
+    Row,
+    Table,
     format_number,
     is_text_value,
-    locate_header,
     parse_number,
-    read_rows,
+    period_of_files,
+    read_table,
     sum_or_missing,
 )
 
+PUBLISHER = "NHS England"
+TITLE = "National Cost Collection for the NHS: organisation-level source data"
 KEY_FIELDS = ("provider_code", "department_code", "service_code", "currency_code")
 ALIASES: dict[str, tuple[str, ...]] = {
     "provider_code": ("Provider Code", "Org Code", "OrgCode", "Organisation Code",
@@ -47,6 +47,18 @@ MFF_COLUMNS = ("provider_code", "mff", "actual_cost_gbp", "mff_adjusted_cost_gbp
 OPTIONAL_FIELDS = ("activity", *COST_FIELDS)
 
 
+def is_units_row(row: Row) -> bool:
+    """A row under the header that is not data: blank key, or units such as "(count), (GBP)"."""
+    if not row.text("provider_code"):
+        return True
+    values = [f for f in ("activity", *COST_FIELDS) if row.table.has(f)]
+    return all(is_text_value(row.text(f)) for f in values)
+
+
+LAYOUT = Layout(aliases=ALIASES, key="provider_code", optional=OPTIONAL_FIELDS,
+                units_row=is_units_row)
+
+
 def department_map() -> dict[str, str]:
     """Every accepted department code (modern and legacy, upper case) -> the modern code."""
     mapping = {}
@@ -57,36 +69,24 @@ def department_map() -> dict[str, str]:
     return mapping
 
 
-def _read(path: Path, report: ImportReport) -> tuple[SourceFile, dict[str, int], list]:
-    source = read_rows(path)
-    key_aliases = ALIASES["provider_code"]
-    header_at = locate_header(source, key_aliases, ALIASES, OPTIONAL_FIELDS)
-    line, header = source.rows[header_at]
-    columns = find_columns(source, header, line, ALIASES, OPTIONAL_FIELDS)
-    if not any(f in columns for f in COST_FIELDS):
+def _read(path: Path, report: ImportReport) -> Table:
+    table = read_table(path, LAYOUT, report)
+    if not any(table.has(f) for f in COST_FIELDS):
         expected = ", ".join(ALIASES["actual_cost_gbp"] + ALIASES["mff_adjusted_cost_gbp"])
-        raise InputError(f"{path}: line {line}: no cost column. Expected one of {expected}")
-    value_fields = [f for f in ("activity", *COST_FIELDS) if f in columns]
-
-    def is_extra_row(cells: list[str]) -> bool:  # a units row such as "(count), (GBP)"
-        if not cell(cells, columns["provider_code"]):
-            return True
-        return all(is_text_value(cell(cells, columns[f])) for f in value_fields)
-
-    rows = data_rows(source, header_at, report, is_extra_row)
-    for row_line, cells in rows:
-        check_width(source, row_line, cells, header, columns)
-    return source, columns, rows
+        raise InputError(f"{path}: line {table.header_line}: no cost column. Expected one of "
+                         f"{expected}")
+    return table
 
 
 def _collect(path: Path, report: ImportReport):
     """Rows of one file, keyed after mapping departments: key -> {field: [values]}."""
-    source, columns, rows = _read(path, report)
+    table = _read(path, report)
+    source, columns = table.source, table.columns
     is_file_1 = "actual_cost_gbp" in columns
     departments = department_map()
     grouped: dict[tuple[str, ...], dict[str, list]] = defaultdict(lambda: defaultdict(list))
-    for _line, cells in rows:
-        key_cells = {f: cell(cells, columns[f]) for f in KEY_FIELDS}
+    for row in table.rows:
+        key_cells = {f: row.text(f) for f in KEY_FIELDS}
         if not key_cells["provider_code"]:
             report.drop(f"rows without a provider code ({source.path.name})")
             continue
@@ -101,10 +101,11 @@ def _collect(path: Path, report: ImportReport):
                               f"{department} ({source.path.name})")
         key = (key_cells["provider_code"].upper(), department, key_cells["service_code"],
                key_cells["currency_code"].upper())
+        report.described.add(key[0])
         for f in ("activity", *COST_FIELDS):
             if f not in columns:
                 continue
-            text = cell(cells, columns[f])
+            text = row.text(f)
             value = parse_number(text)
             if value is None and is_file_1 and f != "mff_adjusted_cost_gbp":
                 label = "suppressed (*)" if text == "*" else "missing"
@@ -115,7 +116,7 @@ def _collect(path: Path, report: ImportReport):
     if merged:
         report.note(f"{source.path.name}: {merged} keys held several rows after mapping "
                     "department codes: summed (missing if any part is missing)")
-    return source, columns, grouped, len(rows)
+    return source, columns, grouped, len(table.rows)
 
 
 def _one(found: list, what: str, hint: str):
@@ -126,7 +127,7 @@ def _one(found: list, what: str, hint: str):
 
 
 def run(files: list[Path], data_dir: Path, **_options) -> ImportReport:
-    report = ImportReport("ncc")
+    report = ImportReport("ncc", PUBLISHER, TITLE, period_of_files(files))
     collected = [_collect(path, report) for path in files]
     hint = "Import one year at a time: File 1 and, optionally, its MFF-adjusted File 2."
     actual_file = _one([c for c in collected if "actual_cost_gbp" in c[1]], "actual cost", hint)
@@ -144,20 +145,17 @@ def run(files: list[Path], data_dir: Path, **_options) -> ImportReport:
         rows.append(row)
     bundle.write_table(data_dir, "ncc_costs", rows)
     bundle.note_unknown_providers(data_dir, "ncc_costs", rows, report)
-    report.rows_in["ncc_costs"] = rows_read
-    report.rows_out["ncc_costs"] = len(rows)
-    report.inputs.append(("ncc_costs", source, rows_read))
+    report.wrote("ncc_costs", len(rows), [source], rows_in=rows_read)
     if mffd_file is not None:
-        _write_mff(grouped, mffd_file[2], data_dir, report)
-        report.inputs.append(("mff_derived", source, rows_read))
-        if mffd_file[0] is not source:
-            report.inputs.append(("mff_derived", mffd_file[0], mffd_file[3]))
+        mff_sources = [source] + ([mffd_file[0]] if mffd_file[0] is not source else [])
+        _write_mff(grouped, mffd_file[2], data_dir, report, mff_sources)
     else:
         report.note("No MFF-adjusted file (File 2) given: MFF not derived")
     return report
 
 
-def _write_mff(actual: dict, adjusted: dict, data_dir: Path, report: ImportReport) -> None:
+def _write_mff(actual: dict, adjusted: dict, data_dir: Path, report: ImportReport,
+               sources: list) -> None:
     """MFF per provider = actual / MFF-adjusted cost over the keys with both costs known."""
     totals: dict[str, list[float]] = defaultdict(lambda: [0.0, 0.0])
     for key, values in actual.items():
@@ -175,12 +173,12 @@ def _write_mff(actual: dict, adjusted: dict, data_dir: Path, report: ImportRepor
                           "actual_cost_gbp": format_number(cost),
                           "mff_adjusted_cost_gbp": format_number(adjusted_cost)}
     bundle.write_csv(data_dir / "mff_derived.csv", MFF_COLUMNS, list(rows.values()))
-    report.rows_in["mff_derived"] = len(totals)
-    report.rows_out["mff_derived"] = len(rows)
+    report.wrote("mff_derived", len(rows), sources, rows_in=len(totals))
     providers = data_dir / "providers.csv"
     if providers.exists():
         updates = {code: {"mff": row["mff"]} for code, row in rows.items()}
         columns = bundle.contract_table("providers").column_names
         updated, _ = bundle.merge_keyed_csv(providers, columns, "provider_code", updates,
                                             add_new=False)
+        report.wrote("providers", updated, sources)
         report.note(f"providers.csv: mff updated for {updated} providers")

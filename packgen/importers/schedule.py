@@ -17,18 +17,16 @@ from packgen import reference
 from packgen.importers import bundle
 from packgen.importers.common import (
     ImportReport,
-    cell,
-    check_width,
-    data_rows,
-    find_columns,
+    Layout,
     format_number,
     is_text_value,
-    locate_header,
     normalise_header,
-    parse_number,
-    read_rows,
+    period_of_files,
+    read_table,
 )
 
+PUBLISHER = "NHS England"
+TITLE = "National Cost Collection for the NHS: national schedule of NHS costs"
 SERVICE_GROUP_DEPARTMENTS = {
     "Elective Inpatients": "EL",
     "Non-Elective Inpatient - Long Stay": "NEL",
@@ -61,36 +59,32 @@ ALIASES = {
 }
 # unit_values key -> ambulance currency code in the schedule
 AMBULANCE_UNIT_VALUES = {"see_and_treat_unit_cost": "02", "see_and_convey_unit_cost": "03"}
-OPTIONAL_FIELDS = ("cost_gbp",)
+LAYOUT = Layout(aliases=ALIASES, key="currency_code", optional=("cost_gbp",),
+                units_row=lambda row: is_text_value(row.text("unit_cost_gbp")))
 
 
 def run(files: list[Path], data_dir: Path, **_options) -> ImportReport:
-    report = ImportReport("ncc-schedule")
+    report = ImportReport("ncc-schedule", PUBLISHER, TITLE, period_of_files(files))
     by_name = {normalise_header(name): dept for name, dept in SERVICE_GROUP_DEPARTMENTS.items()}
     known_departments = reference.codes("departments")
     # (department, currency) -> [activity, cost] for a weighted mean where a key repeats
     totals: dict[tuple[str, str], list[float]] = defaultdict(lambda: [0.0, 0.0])
     ambulance: dict[str, tuple[float, str]] = {}
+    sources = []
     for path in files:
-        source = read_rows(path)
-        header_at = locate_header(source, ALIASES["currency_code"], ALIASES, OPTIONAL_FIELDS)
-        line, header = source.rows[header_at]
-        columns = find_columns(source, header, line, ALIASES, OPTIONAL_FIELDS)
-        rows = data_rows(source, header_at, report, lambda cells, c=columns: is_text_value(
-            cell(cells, c["unit_cost_gbp"])))
-        report.rows_in["national_unit_costs"] += len(rows)
-        report.inputs.append(("national_unit_costs", source, len(rows)))
-        for row_line, cells in rows:
-            check_width(source, row_line, cells, header, columns)
-            group = cell(cells, columns["service_group"])
+        table = read_table(path, LAYOUT, report)
+        sources.append(table.source)
+        report.rows_in["national_unit_costs"] += len(table.rows)
+        for row in table.rows:
+            group = row.text("service_group")
             department = by_name.get(normalise_header(group))
             if department is None or department not in known_departments:
                 report.drop(f"rows of service group {group!r}: no department in "
                             "reference_data/departments.csv")
                 continue
-            currency = cell(cells, columns["currency_code"]).upper()
-            activity = parse_number(cell(cells, columns["activity"]))
-            unit_cost = parse_number(cell(cells, columns["unit_cost_gbp"]))
+            currency = row.text("currency_code").upper()
+            activity = row.number("activity")
+            unit_cost = row.number("unit_cost_gbp")
             if unit_cost is None or unit_cost <= 0 or not activity or activity <= 0:
                 report.drop("rows with zero or missing unit cost or activity")
                 continue
@@ -101,18 +95,18 @@ def run(files: list[Path], data_dir: Path, **_options) -> ImportReport:
             totals[key][0] += activity
             totals[key][1] += activity * unit_cost
             if department == "AMB":
-                ambulance[currency] = (unit_cost, source.path.name)
+                ambulance[currency] = (unit_cost, table.source.path.name)
     rows = [{"department_code": d, "currency_code": c, "activity": format_number(a),
              "unit_cost_gbp": format_number(cost / a)}
             for (d, c), (a, cost) in sorted(totals.items())]
     bundle.write_table(data_dir, "national_unit_costs", rows)
-    report.rows_out["national_unit_costs"] = len(rows)
-    _merge_unit_values(ambulance, data_dir, report)
+    report.wrote("national_unit_costs", len(rows), sources)
+    _merge_unit_values(ambulance, data_dir, report, sources)
     return report
 
 
 def _merge_unit_values(ambulance: dict[str, tuple[float, str]], data_dir: Path,
-                       report: ImportReport) -> None:
+                       report: ImportReport, sources: list) -> None:
     units = reference.names("unit_value_keys")  # key -> unit (the second column)
     updates = {}
     for key, currency in AMBULANCE_UNIT_VALUES.items():
@@ -126,6 +120,5 @@ def _merge_unit_values(ambulance: dict[str, tuple[float, str]], data_dir: Path,
     if updates:
         columns = bundle.contract_table("unit_values").column_names
         bundle.merge_keyed_csv(data_dir / "unit_values.csv", columns, "key", updates)
-        report.rows_out["unit_values"] = len(updates)
-        report.rows_in["unit_values"] = len(updates)
+        report.wrote("unit_values", len(updates), sources, rows_in=len(updates))
         report.note(f"unit_values.csv: {', '.join(sorted(updates))} merged (other keys kept)")

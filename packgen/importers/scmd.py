@@ -1,7 +1,10 @@
 """Secondary Care Medicines Data (NHSBSA SCMD) -> `medicines_use`.
 
-Quantity and cost per provider x product (dm+d VMP), summed over the period (by default the
-latest 12 months present). The quantity column has three spellings across schemas, two with
+Quantity and cost per provider x product (dm+d VMP), summed over the period: by default the
+latest complete financial year (April to March) in the file, or `--from`/`--to`. Products that
+are not in the folder's `medicines_reference.csv` are dropped with a counted note (the medicines
+category compares only the products of its reference list); without that file every product is
+kept. The quantity column has three spellings across schemas, two with
 NHSBSA's own typo (`total_quanity_in_vmp_unit`). Negative rows (returns, credits) are netted
 within provider x product; a product whose net quantity or cost is negative is dropped. A missing
 cost is unknown, not zero: a provider x product with any missing cost gets a blank cost. VMP
@@ -19,28 +22,31 @@ from pathlib import Path
 from packgen.importers import bundle
 from packgen.importers.common import (
     ImportReport,
-    cell,
-    check_width,
+    Layout,
     choose_period,
-    find_columns,
     format_number,
-    locate_header,
     month_label,
     parse_month,
-    parse_number,
-    read_rows,
+    period_label,
+    read_table,
     sum_or_missing,
 )
 
-ALIASES = {
-    "year_month": ("year_month", "YEAR_MONTH", "Month"),
-    "provider_code": ("ods_code", "ODS_CODE", "Provider Code"),
-    "vmp_code": ("vmp_snomed_code", "VMP_SNOMED_CODE", "vmp_code"),
-    "quantity": ("total_quantity", "total_quanity_in_vmp_unit", "TOTAL_QUANITY_IN_VMP_UNIT",
-                 "total_quantity_in_vmp_unit"),
-    "cost_gbp": ("indicative_cost", "INDICATIVE_COST", "cost"),
-}
-OPTIONAL_FIELDS = ("cost_gbp",)
+PUBLISHER = "NHS Business Services Authority (NHSBSA)"
+TITLE = "Secondary Care Medicines Data (SCMD)"
+LAYOUT = Layout(
+    aliases={
+        "year_month": ("year_month", "YEAR_MONTH", "Month"),
+        "provider_code": ("ods_code", "ODS_CODE", "Provider Code"),
+        "vmp_code": ("vmp_snomed_code", "VMP_SNOMED_CODE", "vmp_code"),
+        "quantity": ("total_quantity", "total_quanity_in_vmp_unit",
+                     "TOTAL_QUANITY_IN_VMP_UNIT", "total_quantity_in_vmp_unit"),
+        "cost_gbp": ("indicative_cost", "INDICATIVE_COST", "cost"),
+    },
+    key="vmp_code",
+    optional=("cost_gbp",),
+    hint="Give an NHSBSA SCMD file (year_month, ods_code, vmp_snomed_code, quantity, cost).",
+)
 
 
 def vmp_code(text: str) -> str | None:
@@ -57,41 +63,53 @@ def vmp_code(text: str) -> str | None:
     return str(int(number))
 
 
+def reference_products(data_dir: Path, report: ImportReport) -> set[str] | None:
+    """The VMP codes of the folder's medicines_reference.csv (None when there is none)."""
+    path = data_dir / "medicines_reference.csv"
+    if not path.exists():
+        report.note("no medicines_reference.csv in the folder: every product kept (the "
+                    "medicines category uses only the products of its reference list)")
+        return None
+    return {vmp_code(r.get("vmp_code", "")) or "" for r in bundle.read_csv(path)[1]}
+
+
 def run(files: list[Path], data_dir: Path, period_from: str | None = None,
         period_to: str | None = None, **_options) -> ImportReport:
-    report = ImportReport("scmd")
+    report = ImportReport("scmd", PUBLISHER, TITLE)
     monthly = []  # (month, provider, vmp, quantity, cost)
     has_cost = False
+    sources = []
     for path in files:
-        source = read_rows(path)
-        header_at = locate_header(source, ALIASES["vmp_code"], ALIASES, OPTIONAL_FIELDS)
-        line, header = source.rows[header_at]
-        columns = find_columns(source, header, line, ALIASES, OPTIONAL_FIELDS)
-        has_cost = has_cost or "cost_gbp" in columns
-        if "cost_gbp" not in columns:
+        table = read_table(path, LAYOUT, report)
+        sources.append(table.source)
+        has_cost = has_cost or table.has("cost_gbp")
+        if not table.has("cost_gbp"):
             report.note(f"{path.name}: no cost column: cost_gbp left blank (missing)")
-        rows = source.rows[header_at + 1:]
-        report.rows_in["medicines_use"] += len(rows)
-        report.inputs.append(("medicines_use", source, len(rows)))
-        for row_line, cells in rows:
-            check_width(source, row_line, cells, header, columns)
-            month = parse_month(cell(cells, columns["year_month"]))
-            code = vmp_code(cell(cells, columns["vmp_code"]))
-            provider = cell(cells, columns["provider_code"]).upper()
+        report.rows_in["medicines_use"] += len(table.rows)
+        for row in table.rows:
+            month = parse_month(row.text("year_month"))
+            code = vmp_code(row.text("vmp_code"))
+            provider = row.text("provider_code").upper()
             if month is None or code is None or not provider:
                 report.drop("rows without a month, provider or valid VMP code")
                 continue
-            if code != cell(cells, columns["vmp_code"]):
+            report.described.add(provider)
+            if code != row.text("vmp_code"):
                 report.note_count("VMP codes written as numbers (e.g. 326874007.0) restored as "
                                   "text")
-            monthly.append((month, provider, code, parse_number(cell(cells, columns["quantity"])),
-                            parse_number(cell(cells, columns.get("cost_gbp")))))
+            monthly.append((month, provider, code, row.number("quantity"),
+                            row.number("cost_gbp")))
     start, end = choose_period({m[0] for m in monthly}, period_from, period_to, "scmd")
+    report.period = period_label(start, end)
     report.note(f"period: {month_label(start)} to {month_label(end)}")
+    products = reference_products(data_dir, report)
     grouped: dict[tuple[str, str], list[list]] = defaultdict(lambda: [[], []])
     for month, provider, code, quantity, cost in monthly:
         if not start <= month <= end:
             report.drop("rows outside the period")
+            continue
+        if products is not None and code not in products:
+            report.note_count("rows of products not in medicines_reference.csv dropped")
             continue
         if (quantity or 0) < 0 or (cost or 0) < 0:
             report.note_count("negative rows netted within provider x product")
@@ -109,5 +127,5 @@ def run(files: list[Path], data_dir: Path, period_from: str | None = None,
                      "quantity": format_number(quantity), "cost_gbp": format_number(cost)})
     bundle.write_table(data_dir, "medicines_use", rows)
     bundle.note_unknown_providers(data_dir, "medicines_use", rows, report)
-    report.rows_out["medicines_use"] = len(rows)
+    report.wrote("medicines_use", len(rows), sources)
     return report
