@@ -9,6 +9,7 @@ import click
 
 from packgen.generate import generate_bundle
 from packgen.generate.writer import FORMATS
+from packgen.run import signals
 
 
 @click.command("generate-data")
@@ -36,8 +37,9 @@ def generate_data(out_dir: Path, seed: int, scale: float, fmt: str) -> None:
         packgen generate-data bench/ --scale 5.5 --format parquet
     """
     started = time.perf_counter()
-    counts = generate_bundle(out_dir, seed=seed, scale=scale, fmt=fmt,
-                             progress=lambda message: click.echo(message, err=True))
+    with signals.stop_signals():  # SIGTERM too removes the tables written so far
+        counts = generate_bundle(out_dir, seed=seed, scale=scale, fmt=fmt,
+                                 progress=lambda message: click.echo(message, err=True))
     click.echo(str(out_dir))
     click.echo(f"{counts['providers']:,} providers, {counts['ncc_costs']:,} NCC rows, "
                f"{len(counts)} tables (seed {seed}, scale {scale:g}, {fmt}) in "
