@@ -9,9 +9,12 @@ whose parent is a file, an unreadable input) into a `PackgenError` that names th
 
 from __future__ import annotations
 
+import contextlib
 import errno
 import os
 import signal
+import sys
+from collections.abc import Iterator
 from pathlib import Path
 
 
@@ -87,6 +90,18 @@ def _existing_parent_file(path: Path) -> Path | None:
     return None
 
 
+@contextlib.contextmanager
+def writing_to(folder: Path) -> Iterator[None]:
+    """Name `folder` in a full disk's message when the error itself names no file (zipfile's
+    and DuckDB's do not): an OSError leaving the block carries it."""
+    try:
+        yield
+    except Exception as exc:
+        if errno_of(exc) is not None and not hasattr(exc, "packgen_folder"):
+            exc.packgen_folder = Path(folder)
+        raise
+
+
 def os_error(exc: BaseException) -> PackgenError | None:
     """The expected error for an OSError (or DuckDB I/O error) a user can fix, else None."""
     code = errno_of(exc)
@@ -96,19 +111,22 @@ def os_error(exc: BaseException) -> PackgenError | None:
     path = Path(os.fsdecode(name)) if name is not None else None
     where = f" {path}" if path else ""
     if code in DISK_FULL:
-        device = f"the disk that holds {_mount_point(path)}" if path else "the output disk"
+        folder = path or getattr(exc, "packgen_folder", None)
+        device = f"the disk that holds {_mount_point(folder)}" if folder else "the output disk"
         kind = "no space left" if code == errno.ENOSPC else "disk quota exceeded"
-        return PackgenError(f"{kind} on the device while writing{where}",
+        where = f" {folder}" if path is None and folder else where
+        return PackgenError(f"{kind} on the device while writing{' in' * (path is None)}{where}",
                             f"free space on {device} or write elsewhere (--out / --db); "
                             "nothing half-written was left behind.")
     if code == errno.EROFS:
         return PackgenError(f"{path or 'the output folder'} is on a read-only file system",
                             "write elsewhere: give a writable folder with --out (or --db).")
     if code in (errno.EACCES, errno.EPERM):
-        if path is not None and path.is_file() and not os.access(path, os.R_OK):
-            return PackgenError(f"cannot read {path}: permission denied",
-                                f"make the file readable (chmod a+r {path}) or run as a user "
-                                "who can read it.")
+        if path is not None and path.is_file():
+            return PackgenError(f"cannot read or replace {path}: permission denied",
+                                f"check its permissions (ls -l {path}): packgen must be able "
+                                "to read its inputs and replace its outputs (chmod a+r for an "
+                                "input; --out elsewhere for an output).")
         return PackgenError(f"permission denied:{where or ' (no path given)'}",
                             f"check that you can write to {path.parent if path else 'it'} "
                             "(ls -ld), or write elsewhere with --out.")
@@ -123,3 +141,21 @@ def os_error(exc: BaseException) -> PackgenError | None:
     reason = os.strerror(code) if code is not None else str(exc)
     return PackgenError(f"{reason.lower()}:{where}",
                         "check the path (ls -l) and give one packgen can read and write.")
+
+
+def _unraisable(hook):
+    def quiet(unraisable) -> None:
+        if errno_of(unraisable.exc_value) in EXPECTED_ERRNOS:
+            return  # a second report of a fault already reported (ZipFile.__del__ on a full disk)
+        hook(unraisable)
+    quiet.packgen = True
+    return quiet
+
+
+def quiet_unraisable_os_errors() -> None:
+    """Drop the tracebacks Python prints for exceptions raised in finalizers when they are the
+    echo of an expected fault: a file object closed by the collector after a full disk (openpyxl
+    leaves its ZipFile open when saving fails) fails again and would print a traceback on
+    stderr after the clear message."""
+    if not getattr(sys.unraisablehook, "packgen", False):
+        sys.unraisablehook = _unraisable(sys.unraisablehook)

@@ -15,7 +15,7 @@ import importlib
 import click
 
 from packgen import __version__
-from packgen.errors import PackgenError, os_error
+from packgen.errors import PackgenError, os_error, quiet_unraisable_os_errors
 
 # Modules that define a module-level COMMANDS list of click commands.
 COMMAND_MODULES = (
@@ -79,6 +79,8 @@ def cli(ctx: click.Context, debug: bool) -> None:
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+    if not debug:
+        quiet_unraisable_os_errors()
 
 
 for _name in COMMAND_MODULES:

@@ -10,7 +10,7 @@ from pathlib import Path
 import click
 
 from packgen.cli.compute import parameter_options, run_parameters, say_warnings, verbose_option
-from packgen.errors import PackgenError
+from packgen.errors import PackgenError, writing_to
 from packgen.store import DEFAULT_DB_NAME
 
 _DATA_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -58,12 +58,14 @@ def build(data_dir: Path, run_dir: Path, db_path: Path | None, providers: tuple[
     from packgen.run.build import BuildOptions, run_build
 
     params = run_parameters(peers, peer_list, percentile)
-    result = run_build(BuildOptions(
+    options = BuildOptions(
         data_dir=data_dir, run_dir=run_dir, params=params, db_path=db_path,
         providers=tuple(p.strip() for p in providers),  # codes are compared exactly
         regions=tuple(r.strip().upper() for r in regions), workers=workers, force=force,
-        quiet=quiet), say=(lambda _m: None) if quiet else _say,
-        warn=lambda warnings: say_warnings(warnings, data_dir, verbose))
+        quiet=quiet)
+    with writing_to(run_dir):
+        result = run_build(options, say=(lambda _m: None) if quiet else _say,
+                           warn=lambda warnings: say_warnings(warnings, data_dir, verbose))
     click.echo(f"providers: {len(result.built)} built, {len(result.skipped)} skipped "
                f"(unchanged), {len(result.failed)} failed")
     click.echo(f"output: {result.run_dir}")
@@ -123,7 +125,8 @@ def check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path |
     params = type(params)(**{**params.as_dict(), "requirement_rate": requirement / 100})
     db_path = db_path or data_dir / DEFAULT_DB_NAME
     thresholds = (large_gbp, large_share / 100, requirement / 100)
-    with signals.stop_signals(), run_lock(out_dir, "packgen check-plans", _say):
+    with signals.stop_signals(), writing_to(out_dir), \
+            run_lock(out_dir, "packgen check-plans", _say):
         result = _check_plans(data_dir, plans_file, out_dir, db_path, params, thresholds,
                              no_pdf, verbose)
     workbook, pdfs, lines = result

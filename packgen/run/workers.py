@@ -31,7 +31,7 @@ from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from packgen.engine import RunParameters
-from packgen.errors import errno_of
+from packgen.errors import errno_of, quiet_unraisable_os_errors
 from packgen.fileio import inside, sha256_file
 from packgen.pack.build import PackSource, build_pack, load_source
 from packgen.render import pdf as pdf_renderer
@@ -150,6 +150,7 @@ def init_worker(db_path: Path, params: RunParameters, produced_on: str, run_dir:
     # (and kills the workers: they only ever write temporary files).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
     signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    quiet_unraisable_os_errors()  # a full disk is reported once, by the parent
     started = time.perf_counter()
     con = open_store(db_path, read_only=True)
     try:
