@@ -77,6 +77,7 @@ def assert_manifest_matches_disk(run: Path) -> set[str]:
             assert sha256_file(run / relative) == checksum, relative
     on_disk = {p.parent.name for p in run.glob("providers/*/*-opportunity-pack.*")}
     assert on_disk == recorded
+    assert {p.name for p in run.glob("providers/*")} == recorded  # no empty folder either
     assert not leftovers(run)
     return recorded
 

@@ -260,7 +260,7 @@ def remove_temporaries(run_dir: Path) -> list[Path]:
     found = list(Path(run_dir).glob(f"providers/*/.*{TEMPORARY_SUFFIX}"))
     for path in found:
         path.unlink(missing_ok=True)
-    for folder in {path.parent for path in found}:
-        with contextlib.suppress(OSError):  # a provider folder made for them, now empty
+    for folder in Path(run_dir).glob("providers/*/"):
+        with contextlib.suppress(OSError):  # a provider folder made for a pack never finished
             folder.rmdir()
     return found
