@@ -15,6 +15,8 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from packgen.errors import PackgenError
+
 
 @contextlib.contextmanager
 def atomic_path(path: Path) -> Iterator[Path]:
@@ -48,3 +50,15 @@ def sha256_file(path: Path) -> str:
         for block in iter(lambda: fh.read(1 << 20), b""):
             digest.update(block)
     return digest.hexdigest()
+
+
+def inside(folder: Path, path: Path, what: str) -> Path:
+    """`path`, checked to resolve inside `folder` (an output path built from a provider or
+    region code must never point elsewhere: `../../x` or `/abs/path` is refused)."""
+    root = Path(folder).resolve()
+    resolved = Path(path).resolve()
+    if resolved != root and root not in resolved.parents:
+        raise PackgenError(f"{what} would write outside the run folder: {path}",
+                           f"codes must be plain names (no '/', '\\' or '..'); fix the code "
+                           f"in the bundle so its files stay inside {folder}.")
+    return Path(path)

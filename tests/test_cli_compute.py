@@ -127,17 +127,28 @@ def test_compute_csv_adds_up_to_the_summary_on_generated_data(tmp_path):
     assert f"£{total:,.0f}" in result.stdout.splitlines()[-3]
 
 
+def test_compute_expected_errors_exit_1_with_a_hint(bundle, tmp_path):
+    result = invoke("compute", bundle, "--db", tmp_path / "store.duckdb",
+                    "--peer-list", "RAA,RXX")
+    assert result.exit_code == 1, result.output
+    assert "--peer-list names providers not in" in result.stderr and "Hint:" in result.stderr
+    assert "Traceback" not in result.output
+
+
 @pytest.mark.parametrize(("args", "message"), [
     (("--peers", "list"), "--peers list needs the ODS codes"),
     (("--peers", "region", "--peer-list", "RAA"), "--peer-list goes with --peers list"),
-    (("--peer-list", "RAA,RXX"), "--peer-list names providers not in"),
-    (("--percentile", "40"), "--percentile 40 is out of range"),
+    (("--percentile", "40"), "'--percentile': 40.0 is not in the range 50<=x<100"),
+    (("--percentile", "150"), "'--percentile': 150.0 is not in the range 50<=x<100"),
 ])
-def test_compute_expected_errors_exit_1_with_a_hint(bundle, tmp_path, args, message):
-    result = invoke("compute", bundle, "--db", tmp_path / "store.duckdb", *args)
-    assert result.exit_code == 1, result.output
-    assert message in result.stderr and "Hint:" in result.stderr
-    assert "Traceback" not in result.output
+def test_option_contradictions_and_bad_values_are_usage_errors(bundle, tmp_path, args,
+                                                               message):
+    for command in ("compute", "build", "check-plans"):
+        extra = ("plans.csv",) if command == "check-plans" else ()
+        result = invoke(command, bundle, *extra, "--db", tmp_path / "store.duckdb", *args)
+        assert result.exit_code == 2, (command, result.output)
+        assert message in result.stderr and "Traceback" not in result.output
+    assert not (tmp_path / "store.duckdb").exists()
 
 
 def test_compute_invalid_bundle_exits_1_and_names_the_problem(tmp_path):

@@ -9,9 +9,8 @@ from pathlib import Path
 
 import click
 
-from packgen.cli.compute import run_parameters
-from packgen.engine.params import PEER_MODES
-from packgen.errors import PackgenError
+from packgen.cli.compute import parameter_options, run_parameters, say_warnings, verbose_option
+from packgen.errors import PackgenError, writing_to
 from packgen.store import DEFAULT_DB_NAME
 
 _DATA_DIR = click.Path(exists=True, file_okay=False, path_type=Path)
@@ -20,21 +19,6 @@ _FILE = click.Path(dir_okay=False, path_type=Path)
 
 def _say(message: str) -> None:
     click.echo(message, err=True)
-
-
-def _parameter_options(command):
-    """The run parameters shared with `packgen compute`."""
-    for option in reversed((
-        click.option("--peers", type=click.Choice(PEER_MODES),
-                     help="Peers: same sector (default), ERIC peer group, sector and region, or "
-                          "a named list (--peer-list)."),
-        click.option("--peer-list", metavar="CODES", help="Comma-separated ODS codes of the "
-                     "peers, for --peers list."),
-        click.option("--percentile", type=float, default=75.0, show_default=True,
-                     help="Percentile of performance among peers used as the benchmark."),
-    )):
-        command = option(command)
-    return command
 
 
 @click.command("build")
@@ -49,11 +33,13 @@ def _parameter_options(command):
 @click.option("--workers", type=click.IntRange(min=1),
               help="Processes rendering packs [default: every core].")
 @click.option("--force", is_flag=True, help="Reload, recompute and rebuild everything.")
-@click.option("--quiet", "-q", is_flag=True, help="No progress bar (for scripts).")
-@_parameter_options
+@click.option("--quiet", "-q", is_flag=True,
+              help="No progress (for scripts); validation warnings are still printed.")
+@parameter_options
+@verbose_option
 def build(data_dir: Path, run_dir: Path, db_path: Path | None, providers: tuple[str, ...],
           regions: tuple[str, ...], workers: int | None, force: bool, quiet: bool,
-          peers: str | None, peer_list: str | None, percentile: float) -> None:
+          peers: str | None, peer_list: str | None, percentile: float, verbose: bool) -> None:
     """Build every provider's opportunity pack (PDF, Excel, HTML) from the bundle in DATA_DIR.
 
     Validates, loads and computes (reusing RUN/packgen.duckdb when it is up to date), renders
@@ -72,17 +58,20 @@ def build(data_dir: Path, run_dir: Path, db_path: Path | None, providers: tuple[
     from packgen.run.build import BuildOptions, run_build
 
     params = run_parameters(peers, peer_list, percentile)
-    result = run_build(BuildOptions(
+    options = BuildOptions(
         data_dir=data_dir, run_dir=run_dir, params=params, db_path=db_path,
-        providers=tuple(p.strip().upper() for p in providers),
+        providers=tuple(p.strip() for p in providers),  # codes are compared exactly
         regions=tuple(r.strip().upper() for r in regions), workers=workers, force=force,
-        quiet=quiet), say=(lambda _m: None) if quiet else _say)
+        quiet=quiet)
+    with writing_to(run_dir):
+        result = run_build(options, say=(lambda _m: None) if quiet else _say,
+                           warn=lambda warnings: say_warnings(warnings, data_dir, verbose))
     click.echo(f"providers: {len(result.built)} built, {len(result.skipped)} skipped "
                f"(unchanged), {len(result.failed)} failed")
     click.echo(f"output: {result.run_dir}")
     click.echo(f"manifest: {result.manifest_path}")
     click.echo(f"wall time: {result.seconds:.1f} s")
-    if not quiet:
+    if verbose:  # the timings are in the manifest too
         _say("time by stage: " + ", ".join(f"{k} {v:.1f} s" for k, v in result.timings.items()))
     if result.failed:
         names = "; ".join(f"{code} ({error})" for code, error in sorted(result.failed.items()))
@@ -109,10 +98,12 @@ def build(data_dir: Path, run_dir: Path, db_path: Path | None, providers: tuple[
 @click.option("--requirement", type=click.FloatRange(min=0), default=2.0, show_default=True,
               help="Productivity requirement, % of cost base and % growth.")
 @click.option("--no-pdf", is_flag=True, help="Write the workbook only.")
-@_parameter_options
+@parameter_options
+@verbose_option
 def check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path | None,
                 large_gbp: float, large_share: float, requirement: float, no_pdf: bool,
-                peers: str | None, peer_list: str | None, percentile: float) -> None:
+                peers: str | None, peer_list: str | None, percentile: float,
+                verbose: bool) -> None:
     """Check providers' 2026/27 plans in PLANS_FILE against the opportunities in their packs.
 
     PLANS_FILE has the columns of the contract's plans table (provider_code, category,
@@ -126,16 +117,37 @@ def check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path |
         packgen check-plans data/ data/plans.csv --out output/plan-checks
         packgen check-plans data/ plans.csv --large-gbp 500000 --large-share 0.25
     """
-    from packgen.pack.build import build_pack, load_source
-    from packgen.run import plans, plans_report
-    from packgen.run.store_state import ensure_store
-    from packgen.store import open_store
+    from packgen.run import signals
+    from packgen.run.lock import run_lock
 
     started = time.perf_counter()
     params = run_parameters(peers, peer_list, percentile)
     params = type(params)(**{**params.as_dict(), "requirement_rate": requirement / 100})
     db_path = db_path or data_dir / DEFAULT_DB_NAME
-    ensure_store(data_dir, db_path, params, say=_say)
+    thresholds = (large_gbp, large_share / 100, requirement / 100)
+    with signals.stop_signals(), writing_to(out_dir), \
+            run_lock(out_dir, "packgen check-plans", _say):
+        result = _check_plans(data_dir, plans_file, out_dir, db_path, params, thresholds,
+                             no_pdf, verbose)
+    workbook, pdfs, lines = result
+    for line in lines:
+        click.echo(line)
+    click.echo(f"\nworkbook: {workbook}")
+    if pdfs:
+        click.echo(f"regional PDFs: {len(pdfs)} in {os.path.dirname(pdfs[0])}")
+    _say(f"checked in {time.perf_counter() - started:.1f} s")
+
+
+def _check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path, params,
+                 thresholds: tuple[float, float, float], no_pdf: bool,
+                 verbose: bool) -> tuple[Path, list[Path], list[str]]:
+    from packgen.pack.build import build_pack, load_source
+    from packgen.run import plans, plans_report
+    from packgen.run.store_state import ensure_store
+    from packgen.store import open_store
+
+    store = ensure_store(data_dir, db_path, params, say=_say)
+    say_warnings(store.warnings, data_dir, verbose)
     con = open_store(db_path, read_only=True)
     try:
         source = load_source(con, params, hrg_providers=())  # plan checks use totals only
@@ -146,17 +158,11 @@ def check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path |
         raise PackgenError(f"the plans file {plans_file} has no rows",
                            "add one row per provider and category planned.")
     packs = [build_pack(source, code, detail=False) for code in sorted(source.providers)]
-    thresholds = plans.Thresholds(large_gbp, large_share / 100, requirement / 100)
-    checks = plans.check_plans(packs, table, thresholds)
+    checks = plans.check_plans(packs, table, plans.Thresholds(*thresholds))
     workbook = plans_report.write_plan_workbook(out_dir / plans_report.WORKBOOK_NAME, checks,
                                                 source.run, plans_file)
     pdfs = [] if no_pdf else plans_report.write_region_pdfs(out_dir, checks, source.run)
-    for line in plans_report.summary_lines(checks):
-        click.echo(line)
-    click.echo(f"\nworkbook: {workbook}")
-    if pdfs:
-        click.echo(f"regional PDFs: {len(pdfs)} in {os.path.dirname(pdfs[0])}")
-    _say(f"checked in {time.perf_counter() - started:.1f} s")
+    return workbook, pdfs, plans_report.summary_lines(checks)
 
 
 COMMANDS = [build, check_plans]

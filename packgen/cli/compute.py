@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import textwrap
+from collections.abc import Sequence
 from pathlib import Path
 
 import click
@@ -10,6 +11,8 @@ import click
 from packgen.categories import CategoryDef, DefinitionError, load_definitions
 from packgen.engine.params import PEER_MODES, RunParameters, lower_first, ordinal
 from packgen.errors import PackgenError
+
+WARNINGS_SHOWN = 5  # validation warnings printed before '... and N more'
 
 
 def _definitions() -> tuple[CategoryDef, ...]:
@@ -111,22 +114,57 @@ def explain(category: str) -> None:
     click.echo(explain_text(defs[category]))
 
 
+PERCENTILE = click.FloatRange(50, 100, max_open=True)
+
+
+def parameter_options(command):
+    """The run parameters of `compute`, `build` and `check-plans`."""
+    for option in reversed((
+        click.option("--peers", type=click.Choice(PEER_MODES),
+                     help="Peers: same sector (default), ERIC peer group, sector and region, or "
+                          "a named list (--peer-list)."),
+        click.option("--peer-list", metavar="CODES", help="Comma-separated ODS codes of the "
+                     "peers, for --peers list."),
+        click.option("--percentile", type=PERCENTILE, default=75.0, show_default=True,
+                     help="Percentile of performance among peers used as the benchmark, from "
+                          "50 up to (not including) 100; 75 is the NHS England benchmark."),
+    )):
+        command = option(command)
+    return command
+
+
+def verbose_option(command):
+    return click.option("--verbose", "-v", is_flag=True,
+                        help="List every validation warning and the time of each stage.")(command)
+
+
 def run_parameters(peers: str | None, peer_list: str | None,
-                    percentile: float) -> RunParameters:
+                   percentile: float) -> RunParameters:
+    """The run parameters of the options; a contradiction between them is a usage error."""
     codes = tuple(c.strip().upper() for c in (peer_list or "").split(",") if c.strip())
     if peer_list is not None and peers not in (None, "list"):
-        raise PackgenError(f"--peer-list goes with --peers list, not --peers {peers}",
-                           "drop --peer-list, or use --peers list.")
+        raise click.UsageError(f"--peer-list goes with --peers list, not --peers {peers}. "
+                               "Drop --peer-list, or use --peers list.")
     mode = peers or ("list" if codes else "sector")
     if mode == "list" and not codes:
-        raise PackgenError("--peers list needs the ODS codes of the peers",
-                           "add --peer-list RXX,RYY,... (comma-separated).")
-    if not 50 <= percentile < 100:
-        raise PackgenError(f"--percentile {percentile:g} is out of range",
-                           "give a percentile of performance from 50 up to (not including) 100; "
-                           "75 is the NHS England benchmark.")
+        raise click.UsageError("--peers list needs the ODS codes of the peers: add --peer-list "
+                               "RXX,RYY,... (comma-separated).")
     return RunParameters(performance_percentile=percentile / 100, peer_mode=mode,
                          peer_list=codes)
+
+
+def say_warnings(warnings: Sequence[object], data_dir: Path, verbose: bool) -> None:
+    """Validation warnings on stderr: a count and the first few (every one with --verbose)."""
+    if not warnings:
+        return
+    count = len(warnings)
+    _say(f"{count:,} validation warning{'s' * (count != 1)} in {data_dir}:")
+    shown = warnings if verbose else warnings[:WARNINGS_SHOWN]
+    for problem in shown:
+        _say(f"  Warning: {problem}")
+    if len(shown) < count:
+        _say(f"  ... and {count - len(shown):,} more (--verbose lists them all, as does "
+             f"packgen validate {data_dir}).")
 
 
 @click.command("compute")
@@ -135,15 +173,10 @@ def run_parameters(peers: str | None, peer_list: str | None,
               help="DuckDB store to load into (default: DATA_DIR/packgen.duckdb).")
 @click.option("--csv", "csv_path", type=click.Path(dir_okay=False, path_type=Path),
               help="Write the finest-level result rows of every category to this CSV file.")
-@click.option("--peers", type=click.Choice(PEER_MODES),
-              help="Peers: same sector (default), same ERIC peer group, same sector and region, "
-                   "or a named list (--peer-list).")
-@click.option("--peer-list", metavar="CODES",
-              help="Comma-separated ODS codes of the peers, for --peers list.")
-@click.option("--percentile", type=float, default=75.0, show_default=True,
-              help="Percentile of performance among peers used as the benchmark.")
+@parameter_options
+@verbose_option
 def compute(data_dir: Path, db_path: Path | None, csv_path: Path | None, peers: str | None,
-            peer_list: str | None, percentile: float) -> None:
+            peer_list: str | None, percentile: float, verbose: bool) -> None:
     """Validate and load DATA_DIR, compute every category and print the national summary.
 
     The summary (stdout) gives, per category, the providers, the cells assessed and not
@@ -165,6 +198,7 @@ def compute(data_dir: Path, db_path: Path | None, csv_path: Path | None, peers: 
     defs = _definitions()
     db_path = db_path or data_dir / DEFAULT_DB_NAME
     loaded = load_bundle(data_dir, db_path, progress=_say)
+    say_warnings(loaded.report.warnings, data_dir, verbose)
     _say(f"loaded {sum(loaded.rows.values()):,} rows in {loaded.seconds:.1f} s")
     con = open_store(db_path, read_only=False)
     try:

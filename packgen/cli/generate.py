@@ -7,8 +7,10 @@ from pathlib import Path
 
 import click
 
+from packgen.errors import writing_to
 from packgen.generate import generate_bundle
 from packgen.generate.writer import FORMATS
+from packgen.run import signals
 
 
 @click.command("generate-data")
@@ -36,8 +38,9 @@ def generate_data(out_dir: Path, seed: int, scale: float, fmt: str) -> None:
         packgen generate-data bench/ --scale 5.5 --format parquet
     """
     started = time.perf_counter()
-    counts = generate_bundle(out_dir, seed=seed, scale=scale, fmt=fmt,
-                             progress=lambda message: click.echo(message, err=True))
+    with signals.stop_signals(), writing_to(out_dir):  # SIGTERM too removes what was written
+        counts = generate_bundle(out_dir, seed=seed, scale=scale, fmt=fmt,
+                                 progress=lambda message: click.echo(message, err=True))
     click.echo(str(out_dir))
     click.echo(f"{counts['providers']:,} providers, {counts['ncc_costs']:,} NCC rows, "
                f"{len(counts)} tables (seed {seed}, scale {scale:g}, {fmt}) in "

@@ -54,6 +54,10 @@ def find_files(data_dir: Path) -> tuple[dict[str, Path], list[Problem], list[Pro
     for table in TABLES:
         candidates = [data_dir / f"{table.name}.{fmt}" for fmt in FORMATS]
         found = [p for p in candidates if p in present]
+        not_files = [p for p in candidates if p not in present and (p.exists() or p.is_symlink())]
+        errors += [_not_a_file(p) for p in not_files]
+        if not_files and not found:
+            continue  # reported as what it is, not as missing
         if len(found) > 1:
             errors.append(Problem(
                 found[0].name, None, None,
@@ -87,6 +91,20 @@ def find_files(data_dir: Path) -> tuple[dict[str, Path], list[Problem], list[Pro
     return files, errors, warnings
 
 
+def _not_a_file(path: Path) -> Problem:
+    """A table's name taken by a folder, a dangling symbolic link or a special file."""
+    if path.is_symlink() and not path.exists():
+        what = f"is a symbolic link to {path.readlink()}, which does not exist"
+        hint = "point the link at the table's file, or replace the link with the file."
+    elif path.is_dir():
+        what = "is a folder, not a file"
+        hint = f"put the table's file at {path.name} (not a folder of that name)."
+    else:
+        what = "is not a regular file"
+        hint = f"put the table's file at {path.name}."
+    return Problem(path.name, None, None, f"{what}.", hint, "not_a_file")
+
+
 def read_table(table: Table, path: Path) -> tuple[RawTable | None, list[Problem], list[Problem]]:
     """Read one file as text; return (raw table or None, errors, warnings)."""
     if path.suffix == ".parquet":
@@ -94,8 +112,16 @@ def read_table(table: Table, path: Path) -> tuple[RawTable | None, list[Problem]
     return _read_csv(table, path)
 
 
+def _unreadable(path: Path, exc: OSError) -> Problem:
+    return Problem(path.name, None, None, f"cannot be read ({exc.strerror or exc}).",
+                   f"make {path} readable (ls -l {path}; chmod a+r) and try again.", "unreadable")
+
+
 def _read_csv(table: Table, path: Path) -> tuple[RawTable | None, list[Problem], list[Problem]]:
-    data = path.read_bytes()
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        return None, [_unreadable(path, exc)], []
     if data.startswith(BOM):
         data = data[len(BOM):]
     try:
@@ -114,7 +140,18 @@ def _read_csv(table: Table, path: Path) -> tuple[RawTable | None, list[Problem],
         return None, [Problem(path.name, None, None, "is empty: it has no header row.",
                               f"write the header row: {', '.join(table.column_names)}.",
                               "empty_file")], []
+    if b"\r" in data and b"\n" not in data:
+        return None, [Problem(
+            path.name, None, None, "has old Mac line endings (CR only): packgen reads it as "
+            "one line.", "save as CSV UTF-8 (in Excel: Save As > CSV UTF-8 (Comma delimited)), "
+            "or convert the line endings to LF or CRLF.", "cr_line_endings")], []
     errors: list[Problem] = []
+    header = data.split(b"\n", 1)[0]
+    if header.count(b";") >= 2 and b"," not in header:
+        errors.append(Problem(
+            path.name, 1, None, "the header looks semicolon-separated (';' between the column "
+            "names, no commas).", "save as comma-separated CSV (CSV UTF-8 (Comma delimited)); "
+            "spreadsheets set to a European locale write ';'.", "semicolon_delimiter"))
     try:
         frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
     except pl.exceptions.ComputeError as exc:
@@ -181,6 +218,8 @@ def _read_parquet(
 ) -> tuple[RawTable | None, list[Problem], list[Problem]]:
     try:
         frame = pl.read_parquet(path)
+    except OSError as exc:
+        return None, [_unreadable(path, exc)], []
     except Exception as exc:  # polars raises several types for a corrupt file
         return None, [Problem(path.name, None, None, f"cannot be read as Parquet ({exc}).",
                               "write the file again, or give the table as CSV.",

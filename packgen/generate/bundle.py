@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import sys
 import time
 from collections.abc import Callable
@@ -12,7 +13,8 @@ from packgen.contract import TABLES
 from packgen.generate import growth, medicines, ncc, plans, returns
 from packgen.generate.catalogue import build_catalogue
 from packgen.generate.providers import build_providers
-from packgen.generate.writer import FORMATS, write_table
+from packgen.generate.writer import FORMATS, commit_tables, stage_table
+from packgen.run import signals
 
 DATASET_NAME = "packgen built-in national dataset (synthetic)"
 PERIOD, PRIOR_PERIOD = "2024/25", "2023/24"
@@ -99,6 +101,13 @@ def generate_bundle(out_dir: Path, seed: int = 2026, scale: float = 1.0,
                     fmt: str = "csv", progress: Callable[[str], None] = _progress) -> dict:
     """Write the synthetic national bundle to `out_dir`; returns row counts per table.
 
+    Every table is first written beside its final name (`.<name>.<ext>.partial`) and all are
+    renamed into place only when all are written: a failure (a full disk) or an interrupt leaves
+    no partial file and the folder's previous bundle whole, never half of a new one mixed in.
+    Temporary files in the folder itself rather than a temporary sibling folder renamed whole:
+    the folder may hold other files (a store, notes) that must stay, and its parent need not be
+    writable.
+
     The same seed and scale give the same bytes. Scale multiplies the number of HRG rows per
     specialty (1.0 gives ~300k NCC rows, 5.5 about the 1.7 million of the real organisation-level
     file), never the number of providers.
@@ -107,15 +116,29 @@ def generate_bundle(out_dir: Path, seed: int = 2026, scale: float = 1.0,
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
     started = time.perf_counter()
     out_dir = Path(out_dir)
-    out_dir.mkdir(parents=True, exist_ok=True)
     tables = build_tables(seed, scale, progress)
-    counts = {}
-    for spec in TABLES:
-        if spec.name not in tables:  # provenance and merger tables describe real data only
-            continue
-        rows = tables[spec.name]
-        write_table(out_dir, spec.name, rows, "csv" if spec.name in ALWAYS_CSV else fmt)
-        counts[spec.name] = len(rows)
+    created = not out_dir.exists()
+    out_dir.mkdir(parents=True, exist_ok=True)
+    counts, staged = {}, []
+    try:
+        for spec in TABLES:
+            if spec.name not in tables:  # provenance and merger tables describe real data only
+                continue
+            rows = tables[spec.name]
+            staged.append(stage_table(out_dir, spec.name, rows,
+                                      "csv" if spec.name in ALWAYS_CSV else fmt))
+            counts[spec.name] = len(rows)
+        with signals.deferred():  # SIGINT or SIGTERM waits for the renames
+            commit_tables(staged)
+    except BaseException:
+        # A full disk or an interrupt: remove every staged table (the folder keeps its
+        # previous bundle, if it had one) and the folder itself if this call created it.
+        for partial, _path in staged:
+            partial.unlink(missing_ok=True)
+        if created:
+            with contextlib.suppress(OSError):
+                out_dir.rmdir()
+        raise
     progress(f"written {len(counts)} tables to {out_dir} in "
              f"{time.perf_counter() - started:.1f} s")
     return counts

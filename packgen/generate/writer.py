@@ -83,15 +83,34 @@ def write_table(out_dir: Path, name: str, rows: Sequence[tuple], fmt: str = "csv
     The file appears whole or not at all (written aside, then renamed), and the same table in
     the other format is removed, so that a folder never holds two versions of one table.
     """
+    staged = stage_table(out_dir, name, rows, fmt)
+    return commit_tables([staged])[0]
+
+
+def stage_table(out_dir: Path, name: str, rows: Sequence[tuple],
+                fmt: str = "csv") -> tuple[Path, Path]:
+    """Write one table beside its final name; (temporary path, final path). `commit_tables`
+    puts it in place. A failed write removes its temporary file before raising."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
     spec = _written_columns(table(name))
     ordered = _sorted(spec, rows)
     path = out_dir / f"{name}.{fmt}"
     partial = out_dir / f".{name}.{fmt}.partial"
-    (write_csv if fmt == "csv" else write_parquet)(partial, spec, ordered)
-    os.replace(partial, path)
-    for other in FORMATS:
-        if other != fmt:
-            (out_dir / f"{name}.{other}").unlink(missing_ok=True)
-    return path
+    try:
+        (write_csv if fmt == "csv" else write_parquet)(partial, spec, ordered)
+    except BaseException:
+        partial.unlink(missing_ok=True)
+        raise
+    return partial, path
+
+
+def commit_tables(staged: Sequence[tuple[Path, Path]]) -> list[Path]:
+    """Rename staged tables into place (renames need no space: a full disk cannot stop them
+    half-way) and remove each table's file in the other format."""
+    for partial, path in staged:
+        os.replace(partial, path)
+        for other in FORMATS:
+            if path.suffix != f".{other}":
+                path.with_suffix(f".{other}").unlink(missing_ok=True)
+    return [path for _partial, path in staged]

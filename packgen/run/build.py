@@ -18,12 +18,14 @@ from pathlib import Path
 from packgen import __version__
 from packgen.engine import RunParameters
 from packgen.engine.summary import export_csv
-from packgen.errors import PackgenError
-from packgen.fileio import sha256_file
+from packgen.errors import RUN_STOPPING_ERRNOS, PackgenError
+from packgen.fileio import inside, sha256_file
 from packgen.pack.build import PackSource, build_pack, load_hrg, load_source
 from packgen.pack.model import Pack
-from packgen.run import national, regional, totals, workers
+from packgen.run import national, regional, signals, totals, workers
+from packgen.run.lock import run_lock
 from packgen.run.manifest import (
+    MANIFEST_NAME,
     fingerprint,
     outputs_intact,
     read_manifest,
@@ -75,15 +77,26 @@ def _ensure_store(options: BuildOptions, db_path: Path,
 
     With more than one worker (the national run) this happens in a child process: validating
     and loading 1.7 million NCC rows leaves the process holding about a gigabyte it never gives
-    back, which the parent would otherwise carry through the whole render.
+    back, which the parent would otherwise carry through the whole render. An interrupt kills
+    the child and removes the store file it was writing (the previous store is untouched).
     """
     if (options.workers or os.cpu_count() or 1) <= 1:
         return ensure_store(options.data_dir, db_path, options.params, force=options.force,
                             say=say)
     context = multiprocessing.get_context("forkserver")
-    with ProcessPoolExecutor(max_workers=1, mp_context=context) as pool:
-        return pool.submit(_ensure_store_quietly, Path(options.data_dir), db_path,
-                           options.params, options.force, options.quiet).result()
+    pool = ProcessPoolExecutor(max_workers=1, mp_context=context)
+    try:
+        state = pool.submit(_ensure_store_quietly, Path(options.data_dir), db_path,
+                            options.params, options.force, options.quiet).result()
+    except BaseException:
+        with signals.deferred():
+            for pid in workers.stop_pool(pool):
+                # the temporary database of `packgen.store.load_bundle`: .<name>.<pid>.loading
+                for path in db_path.parent.glob(f".{db_path.name}.{pid}.loading*"):
+                    path.unlink(missing_ok=True)
+        raise
+    pool.shutdown(wait=True)
+    return state
 
 
 def select_providers(source: PackSource, providers: Sequence[str],
@@ -116,125 +129,190 @@ def _fresh(previous: dict | None, print_: str, run_dir: Path, force: bool) -> bo
             and outputs_intact(run_dir, previous.get("outputs", {})))
 
 
-def run_build(options: BuildOptions,
-              say: Callable[[str], None] = lambda _m: None) -> BuildResult:
+def run_build(options: BuildOptions, say: Callable[[str], None] = lambda _m: None,
+              warn: Callable[[Sequence[str]], None] = lambda _w: None) -> BuildResult:
+    """Validate, load and compute (or reuse the store), render, summarise and record the run.
+
+    Holds RUN/.packgen.lock throughout (a second build on the same folder stops with an expected
+    error). SIGINT and SIGTERM stop the run within seconds: the workers are killed, temporaries
+    removed, and `manifest.json` records exactly the packs whose files are in place, so the same
+    command continues where it stopped. `warn` receives the bundle's validation warnings before
+    anything is rendered.
+    """
     started = time.perf_counter()
     run_dir = Path(options.run_dir)
-    run_dir.mkdir(parents=True, exist_ok=True)
-    db_path = Path(options.db_path or run_dir / DEFAULT_DB_NAME)
-    store = _ensure_store(options, db_path, say)
-    timings = dict(store.timings)
-    t = time.perf_counter()
-    con = open_store(db_path, read_only=True)
-    try:
-        # No HRG rows yet: they are loaded below for the packs rendered in this process, and
-        # by each worker for its own packs otherwise.
-        source = load_source(con, options.params, hrg_providers=())
-    finally:
-        con.close()
-    timings["load_source"] = time.perf_counter() - t
-    selected = select_providers(source, options.providers, options.regions)
+    with signals.stop_signals(), run_lock(run_dir, "packgen build", say):
+        removed = workers.remove_temporaries(run_dir)
+        if removed:
+            say(f"removed {len(removed)} temporary file(s) left by a stopped run")
+        return _Build(options, run_dir, say, warn).run(started)
 
-    formats = workers.available_formats()
-    base_print = fingerprint(__version__, options.params.as_dict(), store.inputs,
-                             templates_checksum(), formats)
-    previous = read_manifest(run_dir)
 
-    # Every pack model, built once: the national and regional totals add up these figures. The
-    # HRG drill-down rows are left out here (workers build each pack in full when they render).
-    # When the national and regional outputs are already up to date (rebuilding one provider
-    # with --provider, say) they are not needed, and a single pack rebuilds quickly.
-    t = time.perf_counter()
-    packs: dict[str, Pack] = {}
-    failed: dict[str, str] = {}
-    needed = [] if _summaries_fresh(run_dir, source, selected, base_print, previous,
-                                    options.force) else sorted(source.providers)
-    for code in needed:
+class _Build:
+    """One build; its manifest is written however the build ends."""
+
+    def __init__(self, options: BuildOptions, run_dir: Path, say: Callable[[str], None],
+                 warn: Callable[[Sequence[str]], None]):
+        self.options, self.run_dir, self.say, self.warn = options, run_dir, say, warn
+        self.db_path = Path(options.db_path or run_dir / DEFAULT_DB_NAME)
+        self.previous = read_manifest(run_dir)
+        self.timings: dict[str, float] = {}
+        self.entries: dict[str, dict] = dict(self.previous.get("providers", {}))
+        self.summaries: dict[str, dict] = dict(self.previous.get("summaries", {}))
+        self.manifest = {"packgen_version": __version__,
+                         "data_dir": str(Path(options.data_dir).resolve()),
+                         "store": str(self.db_path.resolve()),
+                         "parameters": options.params.as_dict(), "timings": self.timings,
+                         "providers": self.entries, "summaries": self.summaries}
+        self.writing = False  # outputs may have changed: a stopped run must write its manifest
+
+    def run(self, started: float) -> BuildResult:
         try:
-            packs[code] = build_pack(source, code, detail=False)
-        except Exception as exc:  # reported like a render failure; the others go on
-            failed[code] = f"{type(exc).__name__}: {exc}"
-    timings["models"] = time.perf_counter() - t
-    for code, error in failed.items():
-        say(f"Error: the pack model of {code} could not be built ({error}); it is left out of "
-            "the national and regional totals.")
-    quality = {c: totals.data_quality(p, source.ncc_excluded.get(c, 0)) for c, p in packs.items()}
+            result = self._run(started)
+        except BaseException as exc:
+            with signals.deferred():
+                self._record_stop(exc)
+            raise
+        return result
 
-    if "xlsx" not in formats:
-        say("Warning: the Excel pack renderer (packgen.render.excel) is not installed; "
-            "writing PDF and HTML packs only.")
-    entries: dict[str, dict] = dict(previous.get("providers", {}))
-    to_render, skipped = [], []
-    for code in selected:
-        if code in failed:
-            entries[code] = {**entries.get(code, {}), "status": "failed", "fingerprint": None,
-                             "stage": "model", "error": failed[code]}
-            continue
-        if _fresh(entries.get(code), fingerprint(base_print, code), run_dir, options.force) \
-                and entries[code].get("status") in ("built", "skipped"):
-            skipped.append(code)
-            entries[code]["status"] = "skipped"
-        else:
-            to_render.append(code)
-
-    progress = Progress(len(to_render), quiet=options.quiet)
-    built: list[str] = []
-
-    def on_result(outcome: dict) -> None:
-        code = outcome.pop("provider_code")
-        ok = outcome["status"] == "built"
-        if ok:
-            built.append(code)
-            outcome["fingerprint"] = fingerprint(base_print, code)
-        else:
-            failed[code] = outcome["error"]
-            # The earlier files are intact: keep their record so a re-run can find them.
-            outcome.update(fingerprint=None, outputs=entries.get(code, {}).get("outputs", {}))
-            progress.message(f"Error: provider {code} failed while rendering its "
-                             f"{outcome.get('stage')}: {outcome['error']}")
-        entries[code] = outcome
-        progress.advance(failed=not ok)
-
-    worker_count = max(1, options.workers or os.cpu_count() or 1)
-    say(f"rendering {len(to_render)} provider pack{'s' * (len(to_render) != 1)} "
-        f"({', '.join(formats)}) with {min(worker_count, max(1, len(to_render)))} worker(s); "
-        f"{len(skipped)} unchanged and skipped")
-    t = time.perf_counter()
-    manifest = {"packgen_version": __version__, "data_dir": str(Path(options.data_dir).resolve()),
-                "store": str(db_path.resolve()), "run_id": source.run.run_id,
-                "parameters": options.params.as_dict(), "parameter_labels": source.run.parameters,
-                "inputs": store.inputs, "store_reused": store.reused, "formats": list(formats),
-                "workers": worker_count, "timings": timings, "providers": entries}
-    if not workers.uses_pool(worker_count, len(to_render)) and to_render:
-        con = open_store(db_path, read_only=True)
+    def _record_stop(self, exc: BaseException) -> None:
+        """The manifest of a run that stopped early: what it finished, and why it stopped."""
+        if not self.writing and (self.run_dir / MANIFEST_NAME).exists():
+            return  # nothing was written: the previous manifest still describes the folder
+        interrupted = isinstance(exc, KeyboardInterrupt)
+        self.manifest["stopped"] = {
+            "reason": "interrupted" if interrupted else f"{type(exc).__name__}: {exc}",
+            "at": datetime.now(UTC).isoformat(timespec="seconds")}
+        self.manifest["interrupted"] = interrupted
+        self._collect_outputs()
+        workers.remove_temporaries(self.run_dir)
         try:
-            source = replace(source, hrg=load_hrg(con, to_render))
+            write_manifest(self.run_dir, self.manifest)
+        except OSError as error:  # a full disk, say: the previous manifest stays (still true)
+            self.say(f"Warning: could not write {self.run_dir / MANIFEST_NAME} ({error}); the "
+                     "next run checks every file against its checksum anyway.")
+
+    def _collect_outputs(self) -> None:
+        self.manifest["outputs"] = {
+            k: v for entry in [*self.entries.values(), *self.summaries.values()]
+            for k, v in entry.get("outputs", {}).items()}
+
+    def _run(self, started: float) -> BuildResult:
+        options, run_dir, say, timings = self.options, self.run_dir, self.say, self.timings
+        store = _ensure_store(options, self.db_path, say)
+        timings.update(store.timings)
+        self.warn(store.warnings)
+        t = time.perf_counter()
+        con = open_store(self.db_path, read_only=True)
+        try:
+            # No HRG rows yet: they are loaded below for the packs rendered in this process,
+            # and by each worker for its own packs otherwise.
+            source = load_source(con, options.params, hrg_providers=())
         finally:
             con.close()
-    try:
-        workers.render_all(to_render, source=source, db_path=db_path, run_dir=run_dir,
-                           formats=formats, workers=worker_count, on_result=on_result)
-    except BaseException:  # interrupted: record what was done, so a re-run skips it
-        manifest["interrupted"] = True
-        write_manifest(run_dir, manifest)
-        raise
-    timings["render"] = time.perf_counter() - t
-    for stage in ("model", *formats, "gc", "worker_start"):
-        timings[f"render_cpu_{stage}"] = sum(entries[c]["seconds"].get(stage, 0.0)
-                                             for c in built)
+        timings["load_source"] = time.perf_counter() - t
+        selected = select_providers(source, options.providers, options.regions)
+        formats = workers.available_formats()
+        for code in selected:  # a code such as ../../x must never write outside the run
+            workers.pack_paths(run_dir, code, formats)
+        base_print = fingerprint(__version__, options.params.as_dict(), store.inputs,
+                                 templates_checksum(), formats)
+        self.manifest.update({
+            "run_id": source.run.run_id, "parameter_labels": source.run.parameters,
+            "inputs": store.inputs, "store_reused": store.reused, "formats": list(formats)})
 
-    summaries = _write_summaries(run_dir, source, list(packs.values()), selected, quality,
-                                 base_print, previous.get("summaries", {}), options, db_path,
-                                 timings, say)
-    manifest["summaries"] = summaries
-    manifest["outputs"] = {k: v for entry in [*entries.values(), *summaries.values()]
-                           for k, v in entry.get("outputs", {}).items()}
-    manifest["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
-    timings["total"] = time.perf_counter() - started
-    path = write_manifest(run_dir, manifest)
-    failed_selected = {c: e for c, e in failed.items() if c in selected}
-    return BuildResult(run_dir, sorted(built), sorted(skipped), failed_selected,
-                       timings["total"], timings, path)
+        # Every pack model, built once: the national and regional totals add up these figures.
+        # The HRG drill-down rows are left out here (workers build each pack in full when they
+        # render). When the national and regional outputs are already up to date (rebuilding
+        # one provider with --provider, say) they are not needed, and a single pack rebuilds
+        # quickly.
+        t = time.perf_counter()
+        packs: dict[str, Pack] = {}
+        failed: dict[str, str] = {}
+        needed = [] if _summaries_fresh(run_dir, source, selected, base_print, self.previous,
+                                        options.force) else sorted(source.providers)
+        for code in needed:
+            try:
+                packs[code] = build_pack(source, code, detail=False)
+            except Exception as exc:  # reported like a render failure; the others go on
+                failed[code] = f"{type(exc).__name__}: {exc}"
+        timings["models"] = time.perf_counter() - t
+        for code, error in failed.items():
+            say(f"Error: the pack model of {code} could not be built ({error}); it is left out "
+                "of the national and regional totals.")
+        quality = {c: totals.data_quality(p, source.ncc_excluded.get(c, 0))
+                   for c, p in packs.items()}
+
+        if "xlsx" not in formats:
+            say("Warning: the Excel pack renderer (packgen.render.excel) is not installed; "
+                "writing PDF and HTML packs only.")
+        entries = self.entries
+        to_render, skipped = [], []
+        for code in selected:
+            if code in failed:
+                entries[code] = {**entries.get(code, {}), "status": "failed",
+                                 "fingerprint": None, "stage": "model", "error": failed[code]}
+                continue
+            if _fresh(entries.get(code), fingerprint(base_print, code), run_dir, options.force) \
+                    and entries[code].get("status") in ("built", "skipped"):
+                skipped.append(code)
+                entries[code]["status"] = "skipped"
+            else:
+                to_render.append(code)
+
+        progress = Progress(len(to_render), quiet=options.quiet)
+        built: list[str] = []
+
+        def on_result(outcome: dict) -> None:
+            code = outcome.pop("provider_code")
+            ok = outcome["status"] == "built"
+            stops_run = outcome.get("errno") in RUN_STOPPING_ERRNOS
+            if ok:
+                built.append(code)
+                outcome["fingerprint"] = fingerprint(base_print, code)
+            else:
+                failed[code] = outcome["error"]
+                # The earlier files are intact: keep their record so a re-run can find them.
+                outcome.update(fingerprint=None,
+                               outputs=entries.get(code, {}).get("outputs", {}))
+                if not stops_run:
+                    progress.message(f"Error: provider {code} failed while rendering its "
+                                     f"{outcome.get('stage')}: {outcome['error']}")
+            entries[code] = outcome
+            progress.advance(failed=not ok)
+            if stops_run:  # every other pack would fail the same way: stop the run
+                raise OSError(outcome["errno"], os.strerror(outcome["errno"]),
+                              outcome.get("filename"))
+
+        worker_count = max(1, options.workers or os.cpu_count() or 1)
+        say(f"rendering {len(to_render)} provider pack{'s' * (len(to_render) != 1)} "
+            f"({', '.join(formats)}) with {min(worker_count, max(1, len(to_render)))} "
+            f"worker(s); {len(skipped)} unchanged and skipped")
+        t = time.perf_counter()
+        self.manifest["workers"] = worker_count
+        if not workers.uses_pool(worker_count, len(to_render)) and to_render:
+            con = open_store(self.db_path, read_only=True)
+            try:
+                source = replace(source, hrg=load_hrg(con, to_render))
+            finally:
+                con.close()
+        self.writing = True
+        workers.render_all(to_render, source=source, db_path=self.db_path, run_dir=run_dir,
+                           formats=formats, workers=worker_count, on_result=on_result)
+        timings["render"] = time.perf_counter() - t
+        for stage in ("model", *formats, "gc", "worker_start"):
+            timings[f"render_cpu_{stage}"] = sum(entries[c]["seconds"].get(stage, 0.0)
+                                                 for c in built)
+
+        _write_summaries(run_dir, source, list(packs.values()), selected, quality, base_print,
+                         self.summaries, options, self.db_path, timings, say)
+        self._collect_outputs()
+        self.manifest["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
+        timings["total"] = time.perf_counter() - started
+        path = write_manifest(run_dir, self.manifest)
+        failed_selected = {c: e for c, e in failed.items() if c in selected}
+        return BuildResult(run_dir, sorted(built), sorted(skipped), failed_selected,
+                           timings["total"], timings, path)
 
 
 def _national_print(base_print: str, source: PackSource) -> str:
@@ -258,12 +336,14 @@ def _summaries_fresh(run_dir: Path, source: PackSource, selected: Sequence[str],
 
 
 def _write_summaries(run_dir: Path, source: PackSource, packs: list[Pack], selected: list[str],
-                     quality: dict[str, str], base_print: str, previous: dict,
+                     quality: dict[str, str], base_print: str, summaries: dict[str, dict],
                      options: BuildOptions, db_path: Path, timings: dict[str, float],
-                     say: Callable[[str], None]) -> dict[str, dict]:
+                     say: Callable[[str], None]) -> None:
     """The national summary (all providers) and the regional packs of the selected providers'
-    regions, each skipped when its fingerprint and files are unchanged."""
-    summaries = dict(previous)
+    regions, each skipped when its fingerprint and files are unchanged. `summaries` (the
+    previous run's entries) is updated as each output is written, so that a run stopped
+    half-way records what it finished."""
+    previous = dict(summaries)
     t = time.perf_counter()
     print_ = _national_print(base_print, source)
     if packs and not _fresh(previous.get("national"), print_, run_dir, options.force):
@@ -286,8 +366,9 @@ def _write_summaries(run_dir: Path, source: PackSource, packs: list[Pack], selec
         print_ = _region_print(base_print, source, code)
         if _fresh(previous.get(f"regions/{code}"), print_, run_dir, options.force):
             continue
+        for path in regional.region_paths(run_dir, code).values():
+            inside(run_dir / "regions", path, f"region {code!r}")
         say(f"writing the regional pack of {code} ...")
         paths = regional.write_regional_pack(run_dir, code, members, source.run, quality)
         summaries[f"regions/{code}"] = _summary_entry(run_dir, list(paths.values()), print_)
     timings["regional"] = time.perf_counter() - t
-    return summaries

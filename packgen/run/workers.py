@@ -9,31 +9,39 @@ collector's sight (`gc.freeze`): walking its objects after every pack cost ~5% o
 automatic collector is off while a pack renders (one pack's garbage waits for the collection
 that follows it): its passes during WeasyPrint's layout cost another ~4%.
 
-A provider's files are first rendered under temporary names and only renamed into place when all
-of them have rendered, so a provider that fails keeps its earlier good files untouched.
+A provider's files are first rendered under temporary names; when all of them have rendered,
+this process (never a worker) renames them into place and records them, in one block that an
+interrupt cannot split (`signals.deferred`). So a provider that fails keeps its earlier good
+files, a pack's PDF, Excel and HTML always come from the same run, and an interrupt can simply
+kill the workers: they only ever write temporary files, which the run then removes.
 """
 
 from __future__ import annotations
 
+import contextlib
 import gc
 import importlib
 import multiprocessing
 import os
+import signal
 import time
 import traceback
 from collections.abc import Callable, Sequence
-from concurrent.futures import ProcessPoolExecutor, as_completed
+from concurrent.futures import Future, ProcessPoolExecutor, as_completed
 from pathlib import Path
 
 from packgen.engine import RunParameters
-from packgen.fileio import sha256_file
+from packgen.errors import errno_of, quiet_unraisable_os_errors
+from packgen.fileio import inside, sha256_file
 from packgen.pack.build import PackSource, build_pack, load_source
 from packgen.render import pdf as pdf_renderer
+from packgen.run import signals
 from packgen.store import open_store
 
 PACK_FORMATS = ("pdf", "xlsx", "html")
 RECYCLE_AFTER = 50  # packs per worker process before it is replaced (~1.5 MB grown a pack)
 _STATE: dict = {}  # the worker process's source, output folder and formats
+TEMPORARY_SUFFIX = ".rendering"  # a pack's file being rendered: .<name>.<pid>.rendering
 
 
 def pack_path(run_dir: Path, code: str, fmt: str) -> Path:
@@ -63,40 +71,55 @@ def _writer(fmt: str) -> Callable:
     return _excel_module().write_workbook
 
 
-def render_one(source: PackSource, run_dir: Path, code: str,
-               formats: Sequence[str]) -> dict:
-    """Build and render one provider's pack; never raises (a failure is in the outcome)."""
+def pack_paths(run_dir: Path, code: str, formats: Sequence[str]) -> dict[str, Path]:
+    """The pack's files, checked to stay inside RUN/providers whatever the code."""
+    return {fmt: inside(Path(run_dir) / "providers", pack_path(run_dir, code, fmt),
+                        f"provider {code!r}") for fmt in formats}
+
+
+def _discard(temporary: dict[str, Path]) -> None:
+    for path in temporary.values():
+        path.unlink(missing_ok=True)
+
+
+def render_pack(source: PackSource, run_dir: Path, code: str, formats: Sequence[str]) -> dict:
+    """Build one provider's pack and render every format to a temporary file beside its final
+    name (`commit_pack` renames them). A failure is in the outcome (its temporaries removed);
+    only an interrupt raises, after removing them too."""
     outcome: dict = {"provider_code": code, "status": "built", "outputs": {}, "seconds": {},
-                     "error": None}
-    seconds = outcome["seconds"]
-    temporary: dict[str, Path] = {}
+                     "error": None, "temporary": {}}
+    seconds, temporary = outcome["seconds"], outcome["temporary"]
     stage = "model"
     collecting = gc.isenabled()
     gc.disable()
     try:
+        finals = pack_paths(run_dir, code, formats)
         started = time.perf_counter()
         pack = build_pack(source, code)
         seconds["model"] = time.perf_counter() - started
-        for fmt in formats:
+        for fmt, final in finals.items():
             stage = fmt
-            final = pack_path(run_dir, code, fmt)
             final.parent.mkdir(parents=True, exist_ok=True)
-            temporary[fmt] = final.with_name(f".{final.name}.{os.getpid()}.rendering")
+            temporary[fmt] = final.with_name(f".{final.name}.{os.getpid()}{TEMPORARY_SUFFIX}")
             started = time.perf_counter()
             _writer(fmt)(pack, temporary[fmt])
             seconds[fmt] = time.perf_counter() - started
-        stage = "rename"
-        for fmt, path in temporary.items():
-            final = pack_path(run_dir, code, fmt)
-            os.replace(path, final)
-            outcome["outputs"][final.relative_to(run_dir).as_posix()] = sha256_file(final)
+        stage = "checksum"
+        outcome["outputs"] = {finals[fmt].relative_to(run_dir).as_posix(): sha256_file(path)
+                              for fmt, path in temporary.items()}
         outcome["total_gbp"] = pack.total_opportunity_gbp
     except Exception as exc:  # one provider's failure must not stop the run
         outcome.update(status="failed", stage=stage, error=f"{type(exc).__name__}: {exc}",
-                       traceback=traceback.format_exc(limit=6))
+                       traceback=traceback.format_exc(limit=6), outputs={})
+        if errno_of(exc) is not None:  # a full disk, say: the run decides whether to go on
+            outcome.update(errno=errno_of(exc), filename=os.fsdecode(
+                getattr(exc, "filename", None) or temporary.get(stage) or run_dir))
+        _discard(temporary)
+        temporary.clear()
+    except BaseException:  # interrupted: nothing of this pack stays behind
+        _discard(temporary)
+        raise
     finally:
-        for path in temporary.values():
-            path.unlink(missing_ok=True)
         if collecting:
             gc.enable()
         started = time.perf_counter()
@@ -105,8 +128,29 @@ def render_one(source: PackSource, run_dir: Path, code: str,
     return outcome
 
 
+def commit_pack(run_dir: Path, outcome: dict) -> dict:
+    """Rename a rendered pack's temporary files over its files, as a set: all of them, or
+    (when a rename fails) none of the rest, the temporaries removed. Run it in
+    `signals.deferred()`, so that no interrupt falls between the renames."""
+    temporary = outcome.pop("temporary", {})
+    try:
+        for fmt, path in temporary.items():
+            os.replace(path, pack_path(run_dir, outcome["provider_code"], fmt))
+    except OSError as exc:
+        outcome.update(status="failed", stage="rename", error=f"{type(exc).__name__}: {exc}",
+                       errno=exc.errno, filename=os.fsdecode(exc.filename or run_dir))
+    finally:
+        _discard(temporary)
+    return outcome
+
+
 def init_worker(db_path: Path, params: RunParameters, produced_on: str, run_dir: Path,
                 formats: Sequence[str], codes: Sequence[str]) -> None:
+    # Ctrl-C reaches every process of the terminal's group: the parent decides what stops
+    # (and kills the workers: they only ever write temporary files).
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
+    quiet_unraisable_os_errors()  # a full disk is reported once, by the parent
     started = time.perf_counter()
     con = open_store(db_path, read_only=True)
     try:
@@ -120,7 +164,7 @@ def init_worker(db_path: Path, params: RunParameters, produced_on: str, run_dir:
 
 
 def render_in_worker(code: str) -> dict:
-    outcome = render_one(_STATE["source"], _STATE["run_dir"], code, _STATE["formats"])
+    outcome = render_pack(_STATE["source"], _STATE["run_dir"], code, _STATE["formats"])
     # The worker's start-up (loading its source) is charged to its first pack.
     outcome["seconds"]["worker_start"] = _STATE.pop("started", 0.0)
     return outcome
@@ -139,10 +183,16 @@ def render_all(codes: Sequence[str], *, source: PackSource, db_path: Path, run_d
     One worker renders in this process (no start-up cost; what tests use). More start a pool
     with the forkserver start method, because forking a process that has DuckDB's threads is
     unsafe; the server preloads this module (WeasyPrint included) so workers start quickly.
+
+    A pack's files are renamed into place and `on_result` records them in one block that an
+    interrupt cannot split. On an interrupt (or an exception from `on_result`) the pool stops:
+    see `stop_pool`.
     """
     if not uses_pool(workers, len(codes)):
         for code in codes:
-            on_result(render_one(source, run_dir, code, formats))
+            outcome = render_pack(source, run_dir, code, formats)
+            with signals.deferred():
+                on_result(commit_pack(run_dir, outcome))
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["packgen.run.workers"])
@@ -158,24 +208,59 @@ def render_all(codes: Sequence[str], *, source: PackSource, db_path: Path, run_d
         # packs (and of their HRG rows, which each generation's workers load for it alone).
         chunk = ordered[first::generations]
         _render_generation(chunk, min(workers, len(chunk)), context, (*initargs, tuple(chunk)),
-                           on_result)
+                           run_dir, on_result)
+
+
+def _outcome(future: Future, code: str) -> dict:
+    try:
+        return future.result()
+    except Exception as exc:  # the worker died or could not start
+        return {"provider_code": code, "status": "failed", "outputs": {}, "seconds": {},
+                "stage": "worker", "error": f"{type(exc).__name__}: {exc}"}
 
 
 def _render_generation(codes: Sequence[str], workers: int, context, initargs: tuple,
-                       on_result: Callable[[dict], None]) -> None:
+                       run_dir: Path, on_result: Callable[[dict], None]) -> None:
     pool = ProcessPoolExecutor(max_workers=workers, mp_context=context, initializer=init_worker,
                                initargs=initargs)
     try:
         futures = {pool.submit(render_in_worker, code): code for code in codes}
         for future in as_completed(futures):
-            try:
-                outcome = future.result()
-            except Exception as exc:  # the worker died or could not start
-                outcome = {"provider_code": futures[future], "status": "failed", "outputs": {},
-                           "seconds": {}, "stage": "worker",
-                           "error": f"{type(exc).__name__}: {exc}"}
-            on_result(outcome)
+            outcome = _outcome(future, futures[future])
+            with signals.deferred():
+                on_result(commit_pack(run_dir, outcome))
     except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
+        with signals.deferred():
+            stop_pool(pool)
         raise
     pool.shutdown(wait=True)
+
+
+def stop_pool(pool: ProcessPoolExecutor) -> list[int]:
+    """Stop a pool now: cancel the work not started and kill the workers (they only write
+    temporary files, which `remove_temporaries` removes). Returns the workers' pids.
+
+    `pool.shutdown(cancel_futures=True)` alone lets every worker finish its queue (a minute or
+    more); Python 3.11-3.13 have no public way to end the workers, hence `_processes`.
+    """
+    processes = list((getattr(pool, "_processes", None) or {}).values())
+    pool.shutdown(wait=False, cancel_futures=True)
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError):
+            process.kill()
+    for process in processes:
+        with contextlib.suppress(OSError, ValueError, AssertionError):
+            process.join(timeout=2)
+    return [p.pid for p in processes if p.pid]
+
+
+def remove_temporaries(run_dir: Path) -> list[Path]:
+    """Remove the pack temporaries a stopped or killed run left in RUN/providers (only while
+    holding the run folder's lock: then no other run is writing them)."""
+    found = list(Path(run_dir).glob(f"providers/*/.*{TEMPORARY_SUFFIX}"))
+    for path in found:
+        path.unlink(missing_ok=True)
+    for folder in Path(run_dir).glob("providers/*/"):
+        with contextlib.suppress(OSError):  # a provider folder made for a pack never finished
+            folder.rmdir()
+    return found
