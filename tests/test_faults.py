@@ -490,18 +490,22 @@ def test_a_semicolon_separated_file_says_so(bundle):
 
 
 def test_validation_warnings_are_printed_by_build_compute_and_check_plans(tmp_path):
+    # seven warnings: rows of trusts of another sector in sector-specific returns
     tables = minimal_tables()
-    for i in range(7):
-        tables["ncc_costs"][i]["activity"] = "about ten"
+    ward = dict(next(r for r in tables["mh_los"]))
+    tables["mh_los"] += [{**ward, "provider_code": code}
+                         for code in ("RAA", "RAB", "RAC", "RCA", "RWA")]
+    stay = dict(next(r for r in tables["community_los"]))
+    tables["community_los"] += [{**stay, "provider_code": code} for code in ("RAA", "RMA")]
     data = write_bundle(tmp_path / "data", tables)
     run = tmp_path / "run"
     first = build(data, run, "--provider", "RAA", "--peers", "region", "-q")
     assert first.exit_code == 0, first.output
-    assert "7 validation warnings" in first.stderr and "about ten" in first.stderr
+    assert "7 validation warnings" in first.stderr and "describes" in first.stderr
     assert first.stderr.count("Warning: ") == 5 and "--verbose" in first.stderr
     reused = build(data, run, "--provider", "RAA", "--peers", "region", "--verbose")
     assert "up to date: reusing it" in reused.stderr
-    assert "7 validation warnings" in reused.stderr and reused.stderr.count("about ten") == 7
+    assert "7 validation warnings" in reused.stderr and reused.stderr.count("describes") == 7
     computed = invoke("compute", data, "--db", tmp_path / "c.duckdb", "--peers", "region")
     assert "7 validation warnings" in computed.stderr
     checked = invoke("check-plans", data, data / "plans.csv", "--db", run / "packgen.duckdb",

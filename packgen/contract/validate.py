@@ -94,7 +94,7 @@ def check_table(raw: RawTable, report: ValidationReport) -> pl.DataFrame:
             "missing_column"))
     if raw.frame.height == 0:
         problem = Problem(file, None, None, "has a header but no rows.",
-                          f"add the {table.title.lower()} rows.", "no_rows")
+                          f"add rows to {file} ({table.title}).", "no_rows")
         (report.error if table.name in MUST_HAVE_ROWS else report.warn)(problem)
     columns = [raw.frame.get_column(LINE).cast(pl.Int64)]
     for column in table.columns:
