@@ -490,22 +490,20 @@ def test_a_semicolon_separated_file_says_so(bundle):
 
 
 def test_validation_warnings_are_printed_by_build_compute_and_check_plans(tmp_path):
-    # seven warnings: rows of trusts of another sector in sector-specific returns
+    # seven warnings: in seven returns, rows of a trust the providers list does not hold
     tables = minimal_tables()
-    ward = dict(next(r for r in tables["mh_los"]))
-    tables["mh_los"] += [{**ward, "provider_code": code}
-                         for code in ("RAA", "RAB", "RAC", "RCA", "RWA")]
-    stay = dict(next(r for r in tables["community_los"]))
-    tables["community_los"] += [{**stay, "provider_code": code} for code in ("RAA", "RMA")]
+    for name in ("ncc_costs", "temporary_staffing", "corporate_services", "estates", "mh_los",
+                 "ambulance", "community_los"):
+        tables[name].append({**tables[name][0], "provider_code": "RZZ"})
     data = write_bundle(tmp_path / "data", tables)
     run = tmp_path / "run"
     first = build(data, run, "--provider", "RAA", "--peers", "region", "-q")
     assert first.exit_code == 0, first.output
-    assert "7 validation warnings" in first.stderr and "describes" in first.stderr
+    assert "7 validation warnings" in first.stderr and "left out: RZZ" in first.stderr
     assert first.stderr.count("Warning: ") == 5 and "--verbose" in first.stderr
     reused = build(data, run, "--provider", "RAA", "--peers", "region", "--verbose")
     assert "up to date: reusing it" in reused.stderr
-    assert "7 validation warnings" in reused.stderr and reused.stderr.count("describes") == 7
+    assert "7 validation warnings" in reused.stderr and reused.stderr.count("left out: RZZ") == 7
     computed = invoke("compute", data, "--db", tmp_path / "c.duckdb", "--peers", "region")
     assert "7 validation warnings" in computed.stderr
     checked = invoke("check-plans", data, data / "plans.csv", "--db", run / "packgen.duckdb",

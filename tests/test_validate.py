@@ -332,7 +332,7 @@ def test_provider_of_another_sector_is_a_warning(tmp_path):
     report = check(tmp_path, tables)
     problem = only(report.warnings, "wrong_sector")
     assert report.ok and (problem.file, problem.row) == ("mh_los.csv", 2)
-    assert "RAA is acute" in problem.message
+    assert "1 row of 1 provider of other sectors (RAA (acute))" in problem.message
 
 
 def test_parquet_bundle_and_code_stored_as_number(tmp_path):

@@ -26,7 +26,9 @@ LINE = "__line__"  # row's line number in the file (CSV) or 1-based row number (
 BOM = b"\xef\xbb\xbf"
 FORMATS = ("csv", "parquet")
 # Files that may sit in a bundle folder without being tables (the default store, notes).
-IGNORED_FILES = re.compile(r"^(\..*|packgen\.duckdb.*|readme(\.\w+)?)$", re.IGNORECASE)
+# eric_peer_groups.csv is the ERIC import's record of each trust's type, for --apply-peer-groups.
+IGNORED_FILES = re.compile(r"^(\..*|packgen\.duckdb.*|readme(\.\w+)?|eric_peer_groups\.csv)$",
+                           re.IGNORECASE)
 
 _TEXT_TYPES = (pl.String, pl.Categorical, pl.Enum)
 

@@ -241,13 +241,20 @@ def _check_sectors(checked: dict[str, pl.DataFrame], report: ValidationReport) -
             continue
         bad = frame.join(providers, on="provider_code", how="inner").filter(
             pl.col("sector").is_in(SECTORS) & ~pl.col("sector").is_in(table.sectors)).sort(LINE)
-        sectors = dict(providers.select("provider_code", "sector").iter_rows())
-        report.warnings += value_problems(
-            report.files[name].name, bad, "provider_code", "provider_code",
-            lambda v, sectors=sectors, table=table: f"provider {v} is {sectors[v]}, but "
-            f"{table.name} describes {' and '.join(table.sectors)} providers only",
-            lambda v: "check the provider code or its sector in providers; rows of other "
-            "sectors are not benchmarked in this category.", "wrong_sector")
+        if not bad.height:
+            continue
+        # one warning per file: a national return (SCMD) holds every sector's trusts
+        trusts = bad.unique("provider_code", maintain_order=True)
+        listed = ", ".join(f"{code} ({sector.replace('_', ' ')})" for code, sector in
+                           trusts.select("provider_code", "sector").head(8).iter_rows())
+        more = f" and {trusts.height - 8} more" if trusts.height > 8 else ""
+        report.warn(Problem(
+            report.files[name].name, int(bad.get_column(LINE).min()), "provider_code",
+            f"{bad.height:,} row{'s' * (bad.height != 1)} of {trusts.height:,} provider"
+            f"{'s' * (trusts.height != 1)} of other sectors ({listed}{more}): {table.name} "
+            f"describes {' and '.join(table.sectors)} providers only.",
+            "check the provider codes or their sectors in providers; rows of other sectors "
+            "are not benchmarked in this category.", "wrong_sector"))
     _check_peer_groups(checked, report)
 
 

@@ -16,7 +16,6 @@ publications under the Open Government Licence v3.0 and listing them.
 from __future__ import annotations
 
 import csv
-import re
 from datetime import UTC, datetime
 from pathlib import Path
 
@@ -152,10 +151,6 @@ def update_bundle_info(data_dir: Path, report: ImportReport) -> None:
               "source": "; ".join(publications) + " (see import_log.csv)"}
     if not info.get("dataset_name", "").strip():
         values["dataset_name"] = DATASET_NAME
-    if not info.get("period", "").strip() and re.fullmatch(r"\d{4}/\d\d", report.period):
-        values["period"] = report.period
-        report.note(f"bundle_info.csv: period set to {report.period} (from this {report.source} "
-                    "import; edit bundle_info.csv to change it - later imports keep it)")
     for row in rows:
         row["value"] = values.pop(row.get("key", ""), row.get("value", ""))
     rows += [{"key": k, "value": v} for k, v in values.items()]

@@ -138,6 +138,8 @@ def _sources(con: duckdb.DuckDBPyConnection, meta: dict[str, str]) -> tuple[Sour
     period = meta.get("period", "")
     sources = []
     for name, sha in files:
+        if name in provenance.ABOUT_THE_BUNDLE:
+            continue
         entry = log.get(name)
         fallback = meta.get("prior_period", "") if name == "ncc_costs_prior" else period
         sources.append(Source(
@@ -287,6 +289,12 @@ def _target_label(comp, source: PackSource) -> str:
             f"({ordinal(p * 100)} percentile of performance)")
 
 
+def _common_reason(rows: list[ResultRow]) -> str:
+    """Why rows were not assessed: their most common reason."""
+    reasons = Counter(r.reason for r in rows if not r.assessed and r.reason)
+    return reasons.most_common(1)[0][0] if reasons else "no data supplied"
+
+
 def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: ProviderInfo,
              pods: dict[str, str]) -> CategorySection:
     rows = [_result_row(r, pods) for r in raw]
@@ -296,11 +304,13 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
         single = mine[0] if len(mine) == 1 and mine[0].sub_unit in ("all", comp.id) else None
         gbp = round(sum(r.opportunity_gbp for r in mine if r.in_total), 2)
         native = sum(r.opportunity_native for r in mine if r.in_total)
+        assessed = any(r.assessed for r in mine)
         components.append(Component(
             comp.id, comp.title, comp.role, comp.direction, _target_label(comp, source),
             comp.metric_label, comp.metric_unit, comp.native_unit,
             single.metric if single else None, single.benchmark if single else None,
-            single.peers if single else None, native, gbp))
+            single.peers if single else None, native, gbp, assessed=assessed,
+            reason=None if assessed else _common_reason(mine)))
         if gbp > 0:
             rate = source.params.value(comp.rate_parameter) if comp.rate_parameter else None
             contributing.append((comp, rate))
@@ -311,9 +321,7 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
         native[r.native_unit] = native.get(r.native_unit, 0.0) + r.opportunity_native
     not_assessed = sum(1 for r in rows if r.in_total and not r.assessed)
     assessed = any(r.assessed for r in counted)
-    reasons = Counter(r.reason for r in counted if not r.assessed and r.reason)
-    status_reason = None if assessed else (reasons.most_common(1)[0][0] if reasons
-                                           else "no data supplied")
+    status_reason = None if assessed else _common_reason(counted)
     if total > 0:
         sentence = text.opportunity_sentence(info.name, d, contributing, total, native,
                                              source.params.performance_percentile)

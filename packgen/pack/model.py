@@ -127,6 +127,10 @@ class Component:
     opportunity_native: float
     opportunity_gbp: float
     peer_values: tuple[PeerValue, ...] = ()  # for the ranked chart; empty if not charted
+    # False when none of the component's rows could be assessed; `reason` says why (the most
+    # common reason among its rows)
+    assessed: bool = True
+    reason: str | None = None
 
 
 @dataclass(frozen=True)

@@ -15,6 +15,8 @@ import duckdb
 from packgen.pack.model import Source
 
 GENERATED = "generated"  # the import log's source for rows packgen's generator wrote
+# Tables that describe the bundle itself, not providers: not data sources of a figure.
+ABOUT_THE_BUNDLE = ("bundle_info", "import_log", "successors")
 
 
 @dataclass(frozen=True)
