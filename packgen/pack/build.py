@@ -243,7 +243,7 @@ def _result_row(r: dict, pods: dict[str, str]) -> ResultRow:
         opportunity_gbp=r["opportunity_gbp"], formula=r["formula"],
         department_code=r["department_code"], service_code=r["service_code"],
         pod_group=pods.get(r["department_code"]) if r["department_code"] else None,
-        in_total=r["in_total"])
+        in_total=r["in_total"], formula_id=r["formula_id"], reason_code=r["reason_code"])
 
 
 def _peer_values(source: PackSource, key: tuple[str, str, str, str],

@@ -107,6 +107,13 @@ class ResultRow:
     service_code: str | None = None
     pod_group: str | None = None
     in_total: bool = True  # False for context rows and categories excluded from totals
+    # Codes beside the wording, for code to match: the recomputation the workbook writes
+    # (lower_is_better, higher_is_better, resource_released; context and not_assessed rows
+    # carry none) and why a row is not assessed (no_data_supplied, no_valid_data,
+    # activity_under_threshold, volume_under_threshold, too_few_peers, unit_value_missing,
+    # benchmark_zero).
+    formula_id: str = ""
+    reason_code: str | None = None
 
 
 @dataclass(frozen=True)
