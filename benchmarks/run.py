@@ -24,7 +24,6 @@ import json
 import os
 import re
 import shutil
-import subprocess
 import sys
 import tempfile
 import time
@@ -271,13 +270,6 @@ def packgen_command(*args: str) -> list[str]:
     return [sys.executable, "-m", "packgen", *args]
 
 
-def build_available() -> bool:
-    """True once `packgen build` exists (it is written in parallel with this benchmark)."""
-    result = subprocess.run(packgen_command("build", "--help"), capture_output=True, text=True,
-                            cwd=PROJECT_DIR)
-    return result.returncode == 0 and "--workers" in result.stdout
-
-
 def provider_args(codes: list[str]) -> list[str]:
     return [arg for code in codes for arg in ("--provider", code)]
 
@@ -335,24 +327,6 @@ def time_national(data_dir: Path, run_dir: Path, workers: int, repeats: int,
     return {"method": "packgen build --force", "workers": workers,
             "providers": len(subset) if subset else "all", **tree_summary(runs),
             "failed_runs": failures}
-
-
-def time_national_fallback(computed: Path, out: Path, workers: int, repeats: int,
-                           subset: list[str] | None) -> dict:
-    command = [sys.executable, "-m", "benchmarks.national_fallback", str(computed), str(out),
-               "--workers", str(workers), *(provider_args(subset) if subset else [])]
-    runs = []
-    for _ in range(repeats):
-        run = _check(run_tree(command, cwd=PROJECT_DIR), "national_fallback")
-        run.extra["timings"] = json.loads(run.stdout)
-        runs.append(run)
-        say(f"  hand-rolled national render {run.seconds:.1f} s, peak tree RSS "
-            f"{run.peak_tree_rss_mb:.0f} MB")
-    return {"method": "hand-rolled: ProcessPoolExecutor over build_pack + PDF/Excel/HTML "
-                      "renderers from a computed store; no validate/load/compute, no national "
-                      "or regional outputs (packgen build was not available)",
-            "workers": workers, "providers": len(subset) if subset else "all",
-            **tree_summary(runs)}
 
 
 def time_speedup(data_dir: Path, run_dir: Path, codes: list[str], repeats: int) -> dict:
@@ -572,29 +546,21 @@ def main(argv: list[str] | None = None) -> int:
         subset = sample_providers(sectors, args.speedup_providers)
         national_subset = subset if args.quick else None
         run_dir = work / "run"
-        if build_available():
-            if run_dir.exists():
-                shutil.rmtree(run_dir)
-            national = stage("national run", lambda: time_national(
-                data_dir, run_dir, args.workers, args.national_repeats, national_subset))
-            if national is not None:
-                results["national_run"] = national
-            speedup = None if "speedup" in args.skip else stage("speed-up", lambda: time_speedup(
-                data_dir, work / "run-subset", subset, args.repeats))
-            if speedup is not None:
-                results["speedup"] = speedup
-            single = None if "single" in args.skip else stage(
-                "single provider",
-                lambda: time_single_provider(data_dir, run_dir, subset[0], args.repeats))
-            if single is not None:
-                results["single_provider"] = single
-        elif computed_store is not None:
-            say("packgen build is not available yet: measuring a hand-rolled national render")
-            national = stage("national run (hand-rolled)", lambda: time_national_fallback(
-                computed_store, work / "fallback", args.workers, args.national_repeats,
-                national_subset))
-            if national is not None:
-                results["national_run"] = national
+        if run_dir.exists():
+            shutil.rmtree(run_dir)
+        national = stage("national run", lambda: time_national(
+            data_dir, run_dir, args.workers, args.national_repeats, national_subset))
+        if national is not None:
+            results["national_run"] = national
+        speedup = None if "speedup" in args.skip else stage("speed-up", lambda: time_speedup(
+            data_dir, work / "run-subset", subset, args.repeats))
+        if speedup is not None:
+            results["speedup"] = speedup
+        single = None if "single" in args.skip else stage(
+            "single provider",
+            lambda: time_single_provider(data_dir, run_dir, subset[0], args.repeats))
+        if single is not None:
+            results["single_provider"] = single
     finally:
         report["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         path = write_report(report, stamp)

@@ -62,19 +62,42 @@ class RunParameters:
             "list": f"Named list of {len(self.peer_list)} providers",
         }[self.peer_mode]
 
+    def value_quantile(self, direction: str) -> float:
+        """The quantile of the peers' values that is the benchmark: the performance percentile
+        where higher is better, 1 minus it where lower is better (the engine's and every
+        label's one rule)."""
+        p = self.performance_percentile
+        return 1 - p if direction == "lower" else p
+
+    def percentile_target_label(self, direction: str) -> str:
+        """'25th percentile of peers (75th percentile of performance)'."""
+        return (f"{ordinal(self.value_quantile(direction) * 100)} percentile of peers "
+                f"({ordinal(self.performance_percentile * 100)} percentile of performance)")
+
+    def target_label(self, target: str, direction: str, standard: float | None = None,
+                     rate_parameter: str | None = None) -> str:
+        """How a component's target reads in packs and workbooks."""
+        if target == "median":
+            return "Median of peers"
+        if target == "standard":
+            return f"National standard ({standard:g})"
+        if target == "fixed_rate":
+            return f"{self.value(rate_parameter):.0%} reduction"
+        return self.percentile_target_label(direction)
+
     def prose(self, text: str) -> str:
         """Category wording with this run's percentiles: {performance_percentile} (75th by
         default) and {lower_percentile} (25th, the percentile of values where lower is better)."""
-        p = self.performance_percentile
-        return text.format(performance_percentile=ordinal(p * 100),
-                           lower_percentile=ordinal((1 - p) * 100))
+        return text.format(performance_percentile=ordinal(self.performance_percentile * 100),
+                           lower_percentile=ordinal(self.value_quantile("lower") * 100))
 
     def labels(self) -> dict[str, str]:
         """Human-readable parameters for the pack's method page and the workbook's notes."""
         p = self.performance_percentile
         return {
             "Benchmark": f"{ordinal(p * 100)} percentile of performance among peers "
-            f"({ordinal((1 - p) * 100)} percentile of values where lower is better)",
+            f"({ordinal(self.value_quantile('lower') * 100)} percentile of values where lower "
+            "is better)",
             "Percentiles": "Unweighted across providers, linear interpolation (PERCENTILE.INC)",
             "Peers": self.peer_description(),
             "Minimum peers": str(self.min_peers or "5 (category default)"),

@@ -191,8 +191,8 @@ def compute(con: duckdb.DuckDBPyConnection, params: RunParameters | None = None,
     timings["categories"] = time.perf_counter() - start
     sql_params = {
         "peer_mode": params.peer_mode,
-        "quantile_lower": 1 - params.performance_percentile,
-        "quantile_higher": params.performance_percentile,
+        "quantile_lower": params.value_quantile("lower"),
+        "quantile_higher": params.value_quantile("higher"),
     }
     for step in ("peer_sets", "metrics", "benchmarks", "results"):
         t = time.perf_counter()

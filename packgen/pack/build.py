@@ -20,7 +20,7 @@ import polars as pl
 from packgen import __version__, reference
 from packgen.categories import CategoryDef, load_definitions
 from packgen.contract import TABLES
-from packgen.engine.params import RunParameters, ordinal
+from packgen.engine.params import RunParameters
 from packgen.pack import provenance, text
 from packgen.pack.model import (
     CategorySection,
@@ -277,16 +277,8 @@ def _chart(source: PackSource, d: CategoryDef, rows: list[ResultRow],
 
 
 def _target_label(comp, source: PackSource) -> str:
-    p = source.params.performance_percentile
-    if comp.target == "median":
-        return "Median of peers"
-    if comp.target == "standard":
-        return f"National standard ({comp.standard:g})"
-    if comp.target == "fixed_rate":
-        return f"{source.params.value(comp.rate_parameter):.0%} reduction"
-    q = 1 - p if comp.direction == "lower" else p
-    return (f"{ordinal(q * 100)} percentile of peers "
-            f"({ordinal(p * 100)} percentile of performance)")
+    return source.params.target_label(comp.target, comp.direction, comp.standard,
+                                      comp.rate_parameter)
 
 
 def _common_reason(rows: list[ResultRow]) -> str:

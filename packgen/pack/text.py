@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from packgen.categories import CategoryDef, ComponentDef
+from packgen.engine.params import ordinal
 
 
 def pounds(value: float) -> str:
@@ -12,11 +13,6 @@ def pounds(value: float) -> str:
 
 def percent(value: float, places: int = 1) -> str:
     return f"{value * 100:.{places}f}%"
-
-
-def ordinal(n: int) -> str:
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
 
 
 def native_amounts(amounts: dict[str, float]) -> str:
@@ -36,7 +32,7 @@ def _target_phrase(comp: ComponentDef, performance_percentile: float) -> str:
         return "met the national standard on"
     if comp.target == "median":
         return "matched the median of its peers on"
-    return f"matched the {ordinal(round(performance_percentile * 100))} percentile of its peers on"
+    return f"matched the {ordinal(performance_percentile * 100)} percentile of its peers on"
 
 
 def opportunity_sentence(provider_name: str, category: CategoryDef,
