@@ -114,12 +114,22 @@ def test_the_acute_sentence_reads_as_the_method_says(packs):
         f"would release £{acute.opportunity_gbp:,.0f} a year.")
 
 
-def test_staffing_sentence_names_the_fixed_reductions(packs):
+def test_staffing_states_one_opportunity_and_that_half_the_cut_counts(packs, store):
+    """Issue 14: the box, the table and the sentence give one figure (the half counted), and
+    the sentence gives the whole cut once, so a 30%/10% cut never reads as the opportunity."""
     pack = next(iter(packs.values()))
     staffing = next(c for c in pack.categories if c.id == "temporary_staffing")
-    assert staffing.sentence.startswith(
-        f"If {pack.provider.name} reduced agency spend by 30% and reduced bank spend by 10%,")
-    assert f"it would release £{staffing.opportunity_gbp:,.0f} a year" in staffing.sentence
+    agency, bank = store.execute(
+        "select agency_gbp, bank_gbp from temporary_staffing where provider_code = ?",
+        [pack.provider.code]).fetchone()
+    cut = 0.30 * agency + 0.10 * bank
+    assert staffing.opportunity_gbp == pytest.approx(0.5 * cut, abs=0.02)
+    assert staffing.sentence == (
+        f"If {pack.provider.name} reduced agency spend by 30% and bank spend by 10%, a "
+        f"£{cut:,.0f} reduction, half of it would count as opportunity: "
+        f"£{staffing.opportunity_gbp:,.0f} a year.")
+    rows = [r for r in staffing.rows if r.in_total]
+    assert round(sum(r.opportunity_gbp for r in rows), 2) == staffing.opportunity_gbp
 
 
 def test_not_assessed_rows_are_listed_with_their_reasons(packs, store):
@@ -168,7 +178,8 @@ def test_acute_opportunity_by_point_of_delivery_sums_to_the_category(packs):
 def test_components_sharing_a_target_share_one_clause():
     from packgen.categories import load_definitions
     estates = next(d for d in load_definitions() if d.id == "estates_procurement")
-    parts = [(estates.component(c), 0.03 if c == "clinical_supplies" else None)
+    parts = [text.Contribution(estates.component(c), 1.0, 1.0,
+                               0.03 if c == "clinical_supplies" else None)
              for c in ("electricity", "gas", "general_supplies", "clinical_supplies")]
     sentence = text.opportunity_sentence("Trust A", estates, parts, 1234.5, {"kWh": 10.0}, 0.75)
     labels = [estates.component(c).metric_label for c in ("electricity", "gas",

@@ -281,6 +281,15 @@ def _target_label(comp, source: PackSource) -> str:
                                       comp.rate_parameter)
 
 
+def _fixed_rate(source: PackSource, comp) -> tuple[float | None, float | None]:
+    """(the cut a fixed-rate component asks for, the share of it counted when its unit value
+    is a run parameter), e.g. agency spend: (0.30, 0.5)."""
+    rate = source.params.value(comp.rate_parameter) if comp.rate_parameter else None
+    share = (source.params.value(comp.unit_value.removeprefix("param:"))
+             if rate is not None and comp.unit_value.startswith("param:") else None)
+    return rate, share
+
+
 def _common_reason(rows: list[ResultRow]) -> str:
     """Why rows were not assessed: their most common reason."""
     reasons = Counter(r.reason for r in rows if not r.assessed and r.reason)
@@ -302,10 +311,9 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
             comp.metric_label, comp.metric_unit, comp.native_unit,
             single.metric if single else None, single.benchmark if single else None,
             single.peers if single else None, native, gbp, assessed=assessed,
-            reason=None if assessed else _common_reason(mine)))
+            reason=None if assessed else _common_reason(mine), target=comp.target))
         if gbp > 0:
-            rate = source.params.value(comp.rate_parameter) if comp.rate_parameter else None
-            contributing.append((comp, rate))
+            contributing.append(text.Contribution(comp, gbp, native, *_fixed_rate(source, comp)))
     counted = [r for r in rows if r.in_total]
     total = round(sum(r.opportunity_gbp for r in counted), 2)
     native: dict[str, float] = {}

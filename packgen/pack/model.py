@@ -138,6 +138,7 @@ class Component:
     # common reason among its rows)
     assessed: bool = True
     reason: str | None = None
+    target: str = "percentile"  # percentile, median, fixed_rate (a cut of its own), standard
 
 
 @dataclass(frozen=True)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+
 from packgen.categories import CategoryDef, ComponentDef
 from packgen.engine.params import ordinal
 
@@ -35,27 +37,53 @@ def _target_phrase(comp: ComponentDef, performance_percentile: float) -> str:
     return f"matched the {ordinal(performance_percentile * 100)} percentile of its peers on"
 
 
+@dataclass(frozen=True)
+class Contribution:
+    """A component with opportunity, as a sentence names it."""
+
+    component: ComponentDef
+    gbp: float
+    native: float  # in the component's native unit
+    rate: float | None = None  # fixed_rate: the cut asked for (0.30)
+    share_counted: float | None = None  # the share of that cut counted as opportunity (0.5)
+
+
+def _share_words(share: float) -> str:
+    return "half" if abs(share - 0.5) < 1e-9 else f"{share:.0%}"
+
+
 def opportunity_sentence(provider_name: str, category: CategoryDef,
-                         contributing: list[tuple[ComponentDef, float | None]],
-                         total_gbp: float, native: dict[str, float],
-                         performance_percentile: float) -> str:
+                         contributing: list[Contribution], total_gbp: float,
+                         native: dict[str, float], performance_percentile: float) -> str:
     """'If X matched the 75th percentile of its peers on ..., it would release £N a year (...).'
 
-    `contributing` lists the components with opportunity, with their fixed rate if any.
-    Components sharing a target are named in one clause ("matched the median of its peers on
-    electricity kWh per m2, gas kWh per m2 and ..."); each fixed rate keeps its own clause.
+    `contributing` lists the components with opportunity. Components sharing a target are named
+    in one clause ("matched the median of its peers on electricity kWh per m2, gas kWh per m2
+    and ..."); fixed cuts are named together ("reduced agency spend by 30% and bank spend by
+    10%") and, where only a share of a cut counts, the sentence gives the whole cut and says so
+    once, so that the one figure it states is the figure in the box and the table.
     """
     grouped: dict[str, list[str]] = {}
-    for comp, rate in contributing:
+    cuts: list[str] = []
+    for c in contributing:
+        comp = c.component
         label = comp.metric_label[0].lower() + comp.metric_label[1:]
         if comp.target == "fixed_rate":
-            grouped.setdefault(f"reduced {label} by {rate:.0%}", [])
+            cuts.append(f"{label} by {c.rate:.0%}")
         else:
             labels = grouped.setdefault(_target_phrase(comp, performance_percentile), [])
             if label not in labels:
                 labels.append(label)
-    clauses = [f"{phrase} {_and(labels)}" if labels else phrase
-               for phrase, labels in grouped.items()]
+    clauses = [f"{phrase} {_and(labels)}" for phrase, labels in grouped.items()]
+    if cuts:
+        clauses.append(f"reduced {_and(cuts)}")
+    shared = [c for c in contributing if c.share_counted is not None]
+    if shared and len({c.share_counted for c in shared}) == 1:
+        cut = sum(c.native for c in shared)
+        share = shared[0].share_counted
+        return (f"If {provider_name} {_and(clauses)}, a {pounds(cut)} reduction, "
+                f"{_share_words(share)} of it would count as opportunity: {pounds(total_gbp)} "
+                "a year.")
     units = native_amounts(native)
     tail = f" ({units})" if units else ""
     return f"If {provider_name} {_and(clauses)}, it would release {pounds(total_gbp)} a year{tail}."
