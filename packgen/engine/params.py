@@ -55,11 +55,24 @@ class RunParameters:
         return float(value)
 
     def peer_description(self) -> str:
+        """The run's peer rule, for every sector (a pack names its own provider's peers with
+        `peers_for`)."""
         return {
-            "sector": "Same sector (acute and specialist trusts together)",
+            "sector": "Same sector (acute and specialist trusts are benchmarked together; "
+            "community, mental health and ambulance trusts each against their own sector)",
             "peer_group": "Same ERIC trust type (peer group)",
             "region": "Same sector and NHS England region",
-            "list": f"Named list of {len(self.peer_list)} providers",
+            "list": f"Named list of {len(self.peer_list)} providers, each compared with those "
+            "of its own sector",
+        }[self.peer_mode]
+
+    def peers_for(self, group_name: str, peer_group: str | None, region_name: str) -> str:
+        """One provider's peers: e.g. 'Same sector: community trusts'."""
+        return {
+            "sector": f"Same sector: {group_name}",
+            "peer_group": f"Same ERIC trust type: {peer_group or 'not known'}",
+            "region": f"Same sector and region: {group_name} in {region_name}",
+            "list": f"Named list of {len(self.peer_list)} providers ({group_name} among them)",
         }[self.peer_mode]
 
     def value_quantile(self, direction: str) -> float:

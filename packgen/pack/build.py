@@ -290,6 +290,12 @@ def _fixed_rate(source: PackSource, comp) -> tuple[float | None, float | None]:
     return rate, share
 
 
+def _rank(chart: Component | None) -> tuple[int | None, int | None]:
+    """The trust's rank among the peers on the charted measure, and their number."""
+    me = next((p for p in chart.peer_values if p.is_provider), None) if chart else None
+    return (me.rank, len(chart.peer_values)) if me else (None, None)
+
+
 def _common_reason(rows: list[ResultRow]) -> str:
     """Why rows were not assessed: their most common reason."""
     reasons = Counter(r.reason for r in rows if not r.assessed and r.reason)
@@ -322,6 +328,7 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
     not_assessed = sum(1 for r in rows if r.in_total and not r.assessed)
     assessed = any(r.assessed for r in counted)
     status_reason = None if assessed else _common_reason(counted)
+    chart = _chart(source, d, rows, info.code)
     if total > 0:
         sentence = text.opportunity_sentence(info.name, d, contributing, total, native,
                                              source.params.performance_percentile)
@@ -335,8 +342,8 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
         d.id, d.code, d.title, *(source.params.prose(t) for t in (
             d.what_it_measures, d.why_it_matters, d.how_calculated)),
         d.overlaps_with, d.sub_unit_name, tuple(components),
-        _chart(source, d, rows, info.code), tuple(rows), tuple(top), total, native,
-        not_assessed, sentence, assessed, status_reason)
+        chart, tuple(rows), tuple(top), total, native,
+        not_assessed, sentence, assessed, status_reason, *_rank(chart))
 
 
 def _hrg_rows(frame: pl.DataFrame | None) -> list[HrgRow]:
@@ -470,8 +477,12 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
         rank, rank_of = (me.rank, len(acute.chart.peer_values)) if me else (None, None)
     used = set(COMMON_SOURCES).union(*(d.sources for d in source.defs if d.id in present))
     run = replace(source.run, sources=tuple(s for s in source.run.sources if s.table in used))
+    group = source.peer_sets.get(provider_code, (None, None))[1]
+    peers = (source.params.peers_for(GROUP_NAMES.get(group, group), info.peer_group,
+                                     info.region_name)
+             if group else "None: the trust is not benchmarked (no sector)")
     return Pack(
-        run=run, provider=info, categories=tuple(sections),
+        run=run, provider=info, categories=tuple(sections), peers=peers,
         total_opportunity_gbp=total,
         total_pct_of_cost_base=total / cost_base if cost_base else None,
         requirement_gbp=round(source.params.requirement_rate * cost_base, 2) if cost_base

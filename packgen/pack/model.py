@@ -163,6 +163,10 @@ class CategorySection:
     # says "Not assessed" with `status_reason`, never £0 or "at the benchmark").
     assessed: bool = True
     status_reason: str | None = None  # e.g. "no data supplied (estates.csv not in the bundle)"
+    # The trust's rank among the peers on the charted measure (1 = best), and how many peers
+    # had valid data for it
+    rank: int | None = None
+    rank_of: int | None = None
 
 
 @dataclass(frozen=True)
@@ -249,6 +253,7 @@ class Pack:
     extras: dict[str, str] = field(default_factory=dict)
     # False for a provider with no sector: no category applies, and the pack says why.
     benchmarked: bool = True
+    peers: str = ""  # who this trust is compared with, e.g. "Same sector: community trusts"
     # Figures left out and why, e.g. "Share of cost base and the 2% requirement: the trust's
     # operating cost is not in providers.csv."
     left_out: tuple[str, ...] = ()

@@ -10,6 +10,8 @@ from __future__ import annotations
 import math
 from datetime import date
 
+from packgen.engine import params
+
 MISSING = "–"
 
 
@@ -65,11 +67,8 @@ def number(value: float | None, decimals: int | None = None) -> str:
 
 
 def ordinal(n: int | None) -> str:
-    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 41 -> "41st"."""
-    if n is None:
-        return MISSING
-    suffix = "th" if 10 <= n % 100 <= 20 else {1: "st", 2: "nd", 3: "rd"}.get(n % 10, "th")
-    return f"{n}{suffix}"
+    """1 -> "1st", 2 -> "2nd", 11 -> "11th", 41 -> "41st"; a dash for a missing rank."""
+    return MISSING if n is None else params.ordinal(n)
 
 
 def rank_of(rank: int | None, of: int | None) -> str:
@@ -163,4 +162,5 @@ FILTERS = {
     "long_date": long_date,
     "short_hash": short_hash,
     "with_unit": with_unit,
+    "lower_first": params.lower_first,
 }
