@@ -127,7 +127,8 @@ def check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path |
         packgen check-plans data/ plans.csv --large-gbp 500000 --large-share 0.25
     """
     from packgen.pack.build import build_pack, load_source
-    from packgen.run import plans, plans_report
+    from packgen.render import plan_checks as plans_report
+    from packgen.run import plans
     from packgen.run.store_state import ensure_store
     from packgen.store import open_store
 

@@ -22,7 +22,8 @@ from packgen.errors import PackgenError
 from packgen.fileio import sha256_file
 from packgen.pack.build import PackSource, build_pack, load_hrg, load_source
 from packgen.pack.model import Pack
-from packgen.run import national, regional, totals, workers
+from packgen.render import national, regional
+from packgen.run import totals, workers
 from packgen.run.manifest import (
     fingerprint,
     outputs_intact,

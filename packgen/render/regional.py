@@ -13,15 +13,15 @@ from packgen.fileio import write_bytes_atomically
 from packgen.pack.model import Pack, RunInfo
 from packgen.render import charts, pdf
 from packgen.render.html import TEMPLATES_DIR, environment
-from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT
-from packgen.run import totals
-from packgen.run.national import (
+from packgen.render.national import (
     CATEGORY_COLUMNS,
     GROUP_COLUMNS,
     PROVIDER_CATEGORY_COLUMNS,
     PROVIDER_COLUMNS,
 )
-from packgen.run.workbook import Sheet, write_summary_workbook
+from packgen.render.summary_workbook import Sheet, write_summary_workbook
+from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT
+from packgen.run import totals
 
 TEMPLATE = "regional.html.j2"
 CHART_PROVIDERS = 15  # bars in the chart; the table below it lists every provider

@@ -9,10 +9,10 @@ from pathlib import Path
 from packgen.fileio import write_bytes_atomically
 from packgen.pack.model import RunInfo
 from packgen.render.html import environment
+from packgen.render.regional import render_summary_pdf
+from packgen.render.summary_workbook import Sheet, write_summary_workbook
 from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT, Column
 from packgen.run.plans import PlanChecks
-from packgen.run.regional import render_summary_pdf
-from packgen.run.workbook import Sheet, write_summary_workbook
 
 WORKBOOK_NAME = "plan-checks.xlsx"
 TEMPLATE = "plans.html.j2"

@@ -12,9 +12,9 @@ from pathlib import Path
 from packgen import reference
 from packgen.pack.build import GROUP_NAMES
 from packgen.pack.model import Pack, RunInfo
+from packgen.render.summary_workbook import Sheet, write_summary_workbook
 from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT, Column
 from packgen.run import totals
-from packgen.run.workbook import Sheet, write_summary_workbook
 
 WORKBOOK_NAME = "national-summary.xlsx"
 RESULTS_CSV_NAME = "results.csv"
