@@ -18,6 +18,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -60,7 +62,7 @@ class Link:
 class Styled:
     """A value with its own number format, overriding the column's (e.g. a metric in %)."""
 
-    value: float | int | None
+    value: float | int | Formula | RowFormula | None
     number_format: str
 
 
@@ -157,6 +159,39 @@ def set_value(cell: Cell, value: object, number_format: str | None = None) -> No
         cell.number_format = number_format
 
 
+def column_letters(columns: Sequence[Column]) -> dict[str, str]:
+    """Column key -> letter, for a table whose first column is A."""
+    return {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
+
+
+def planned_location(sheet_title: str, columns: Sequence[Column], header_row: int,
+                     row_count: int) -> TableLocation:
+    """Where `write_table` will put a table of `row_count` rows: for formulas written before it
+    (a table with no rows gets one row of text)."""
+    return TableLocation(sheet_title, header_row, header_row + 1,
+                         header_row + max(1, row_count), column_letters(columns))
+
+
+# Print layout: A4 landscape, one page wide, margins in inches (0.4" sides, 0.6" top/bottom).
+_MARGINS = dict(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+
+
+def set_print_layout(ws: Worksheet, title_row: int | None = None, *,
+                     one_page: bool = False) -> None:
+    """Print on A4 landscape, fitted to one page wide (and one page tall if `one_page`), with
+    `title_row` (a table's header) repeated on every page and the sheet name and page number in
+    the footer."""
+    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0  # 0: as many pages tall as needed
+    ws.page_margins = PageMargins(**_MARGINS)
+    if title_row is not None:
+        ws.print_title_rows = f"{title_row}:{title_row}"
+    ws.oddFooter.center.text = "&A: page &P of &N"
+
+
 def write_title(ws: Worksheet, title: str, notes: Sequence[object] = ()) -> int:
     """Title in A1 and one note per row below it; returns the next free row."""
     set_value(ws.cell(row=1, column=1), title)
@@ -181,7 +216,7 @@ def write_table(
     Rows are mappings keyed by column key; a missing key is an empty cell. A table with no rows
     gets one row saying `empty_text`, because Excel rejects a table without a data row.
     """
-    letters = {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
+    letters = column_letters(columns)
     widths = write_header(ws, columns, header_row)
     row_number = header_row
     for row_number, row in enumerate(rows, start=header_row + 1):
@@ -193,9 +228,11 @@ def write_table(
             value = row.get(column.key)
             if value is None:
                 continue
-            if isinstance(value, RowFormula):
+            template = value.value if isinstance(value, Styled) else value
+            if isinstance(template, RowFormula):
                 refs = refs or {key: f"{letter}{row_number}" for key, letter in letters.items()}
-                value = Formula(value.format_map(refs))
+                formula = Formula(template.format_map(refs))
+                value = Styled(formula, value.number_format) if value is not template else formula
             set_value(ws.cell(row=row_number, column=i), value, column.number_format)
             if measure:
                 widths[i - 1] = max(widths[i - 1], _display_width(value))
@@ -239,11 +276,11 @@ def finish_table(ws: Worksheet, name: str, columns: Sequence[Column], header_row
     table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
     ws.add_table(table)
     ws.freeze_panes = f"A{header_row + 1}"
+    set_print_layout(ws, header_row)
     for i, column in enumerate(columns, start=1):
         width = column.width or min(_MAX_WIDTH, max(_MIN_WIDTH, widths[i - 1] + 2))
         ws.column_dimensions[get_column_letter(i)].width = width
-    letters = {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
-    return TableLocation(ws.title, header_row, header_row + 1, last_row, letters)
+    return TableLocation(ws.title, header_row, header_row + 1, last_row, column_letters(columns))
 
 
 def write_label_values(
@@ -265,6 +302,31 @@ def write_label_values(
         set_value(ws.cell(row=row, column=label_column + 1), value, number_format)
         where[label] = f"${value_letter}${row}"
     return where
+
+
+class LabelBlock:
+    """Label/value rows (a key-figures or checks block) planned before they are written, so
+    formulas elsewhere (a table above them, say) can refer to their cells first."""
+
+    def __init__(self, start_row: int, label_column: int = 1) -> None:
+        self.start_row = start_row
+        self.label_column = label_column
+        self.items: list[tuple[str, object, str | None]] = []
+
+    def add(self, label: str, value: object, number_format: str | None = None) -> str:
+        """Plan a row; returns the absolute reference of its value cell, e.g. `$C$17`."""
+        self.items.append((label, value, number_format))
+        row = self.start_row + len(self.items) - 1
+        return f"${get_column_letter(self.label_column + 1)}${row}"
+
+    @property
+    def next_row(self) -> int:
+        return self.start_row + len(self.items)
+
+    def write(self, ws: Worksheet) -> int:
+        """Write the rows; returns the next free row."""
+        write_label_values(ws, self.start_row, self.items, self.label_column)
+        return self.next_row
 
 
 def _display_width(value: object) -> float:
