@@ -23,7 +23,7 @@ from packgen.render.excel_formulas import (
     formula_id_of,
     template_for,
 )
-from packgen.render.xlsx_tables import safe_sheet_title
+from packgen.render.xlsx_tables import PORTRAIT_WIDTH, safe_sheet_title
 from tests.recalc import require_soffice
 
 EXPECTED_SHEETS = ["Cover", "Contents", "Notes", "Summary", "Acute cost", "Acute cost - peers",
@@ -484,10 +484,17 @@ def print_title_row(ws) -> int | None:
 
 
 def assert_prints_sensibly(workbook) -> None:
-    """A4 landscape, one page wide; the Cover on one page; every table's header repeated."""
+    """A4, one page wide (portrait only for a table that fits it); the Cover on one page; every
+    table's header repeated on each page."""
     for ws in workbook.worksheets:
         setup = ws.page_setup
-        assert setup.orientation == "landscape" and setup.paperSize in (9, "9"), ws.title
+        assert setup.paperSize in (9, "9"), ws.title
+        if setup.orientation != "landscape":
+            (table,) = ws.tables.values()
+            _, _, last, _ = openpyxl.utils.cell.range_boundaries(table.ref)
+            width = sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+                        for c in range(1, last + 1))
+            assert setup.orientation == "portrait" and width <= PORTRAIT_WIDTH, ws.title
         assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
         assert int(setup.fitToWidth) == 1, ws.title
         assert 0.3 <= ws.page_margins.left <= 0.8 and 0.3 <= ws.page_margins.top <= 1.0

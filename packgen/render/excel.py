@@ -34,11 +34,13 @@ from packgen.render.xlsx_tables import (
     LabelBlock,
     RowFormula,
     TableLocation,
+    fit_row_height,
     planned_location,
     safe_sheet_title,
     set_print_layout,
     set_value,
     sheet_link,
+    text_lines,
     write_table,
     write_title,
 )
@@ -52,6 +54,7 @@ CHECK_LABEL_REQUIREMENT = "Check: requirement difference £ (0 = agrees)"
 COST_BASE_LABEL = "Cost base (operating cost) £"
 NO_COST_BASE = "Not available: no operating cost supplied"
 NOT_AVAILABLE = "Not available"
+COVER_TEXT_WIDTH = 100
 
 
 @dataclass(frozen=True)
@@ -134,7 +137,8 @@ def _write_cover(ws: Worksheet, pack: Pack) -> None:
                      "providers. The figures describe no real NHS provider.")
     next_row = write_title(ws, f"Productivity and efficiency opportunities, {run.period}", notes)
     if run.synthetic:
-        ws.cell(row=2, column=1).font = Font(bold=True)
+        for row in range(2, next_row):  # the mark, on as many rows as it needs
+            ws.cell(row=row, column=1).font = Font(bold=True)
     details = [("Provider", provider.name), ("Provider code", provider.code),
                ("Sector", provider.sector_name), ("Peer group", provider.peer_group),
                ("Region", f"{provider.region_name} ({provider.region_code})"),
@@ -158,7 +162,7 @@ def _write_cover(ws: Worksheet, pack: Pack) -> None:
                for i, s in enumerate(run.sources)]
     _label_rows(ws, next_row + 1, sources)
     ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 100
+    ws.column_dimensions["B"].width = COVER_TEXT_WIDTH
     set_print_layout(ws, one_page=True)
 
 
@@ -168,6 +172,7 @@ def _label_rows(ws: Worksheet, start_row: int, items: list[tuple[str, object]]) 
         ws.cell(row=start_row + offset, column=1).font = Font(bold=True)
         set_value(ws.cell(row=start_row + offset, column=2), value)
         ws.cell(row=start_row + offset, column=2).alignment = Alignment(wrap_text=True)
+        fit_row_height(ws, start_row + offset, text_lines(value, COVER_TEXT_WIDTH))
     return start_row + len(items)
 
 
@@ -210,11 +215,10 @@ def _write_notes(ws: Worksheet, pack: Pack) -> None:
         rows += [{"section": "Column", "item": f"{sheet_kind}: {c.header}",
                   "detail": c.description} for c in columns]
     write_table(ws, name="Notes_items", header_row=header_row, rows=rows, columns=(
-        Column("section", "Section"), Column("item", "Item"), Column("detail", "Detail", width=90),
-        Column("period", "Period"), Column("licence", "Licence"),
-        Column("checksum", "Checksum (sha256)")))
-    for row in ws.iter_rows(min_row=header_row + 1, min_col=3, max_col=3):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+        Column("section", "Section"), Column("item", "Item", width=36, wrap=True),
+        Column("detail", "Detail", width=80, wrap=True), Column("period", "Period"),
+        Column("licence", "Licence", width=30, wrap=True),
+        Column("checksum", "Checksum (sha256)", width=66)))
 
 
 def _summary_columns(pack: Pack) -> list[Column]:
@@ -222,7 +226,8 @@ def _summary_columns(pack: Pack) -> list[Column]:
     native_slots = max((len(c.opportunity_native) for c in pack.categories), default=0)
     columns = [
         Column("code", "Code", description="The category's stable code, e.g. PG-AC-01. Text."),
-        Column("category", "Category", description="The category's title. Text."),
+        Column("category", "Category", width=30, wrap=True,
+               description="The category's title. Text."),
         Column("opportunity_gbp", "Opportunity £", GBP_PENCE, description="The category's "
                "opportunity in pounds: the sum of its result rows that are in the total, to the "
                "penny."),
@@ -245,8 +250,9 @@ def _summary_columns(pack: Pack) -> list[Column]:
         Column("not_assessed", "Cells not assessed", COUNT, description="Number of the "
                "category's result rows not assessed (a count); the Not assessed sheet lists "
                "them with the reason."),
-        Column("overlaps", "Overlaps with", description="Categories of this pack whose "
-               "opportunity overlaps this one's: adding them together double counts. Text."),
+        Column("overlaps", "Overlaps with", width=30, wrap=True,
+               description="Categories of this pack whose opportunity overlaps this one's: "
+               "adding them together double counts. Text."),
         Column("details", "Details", description="Link to the category's sheet of result rows.")]
     return columns
 

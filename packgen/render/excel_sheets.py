@@ -57,8 +57,10 @@ RESULT_COLUMNS = (
     Column("sub_unit", "Sub-unit", description="Code of the part of the provider the row "
            "measures: an NCC department/treatment function cell such as EL/110 (acute cost), a "
            "corporate function, a ward type, a molecule, or 'all'. Text."),
-    Column("label", "Sub-unit name", description="The sub-unit in words. Text."),
-    Column("component", "Component", description="The measure within the category (e.g. agency "
+    Column("label", "Sub-unit name", width=28, wrap=True,
+           description="The sub-unit in words. Text."),
+    Column("component", "Component", width=28, wrap=True,
+           description="The measure within the category (e.g. agency "
            "spend, electricity use per m2). Text."),
     Column("department", "Department", description="NCC department code, e.g. EL = elective "
            "inpatients (acute cost only). Text."),
@@ -68,7 +70,8 @@ RESULT_COLUMNS = (
            "(acute cost only). Text."),
     Column("assessed", "Assessed", description="Yes if the row was benchmarked; No if not, with "
            "the reason in the next column."),
-    Column("reason", "Reason not assessed", description="Why the row was not benchmarked (e.g. "
+    Column("reason", "Reason not assessed", width=28, wrap=True,
+           description="Why the row was not benchmarked (e.g. "
            "fewer than 5 peers, activity under the threshold); blank when assessed. Text."),
     Column("metric", "Metric", DECIMAL, description="The provider's value of the measure, in the "
            "unit given in Metric unit. A cost index is kept as a ratio so the check formula "
@@ -93,14 +96,16 @@ RESULT_COLUMNS = (
     Column("opportunity_native", "Opportunity (native units)", DECIMAL, description="The "
            "opportunity before pricing, in the unit given in Native unit: max(0, gap) x Volume "
            "(see Formula). 0 for rows not assessed and context rows."),
-    Column("native_unit", "Native unit", description="Unit of Opportunity (native units): e.g. "
+    Column("native_unit", "Native unit", width=20, wrap=True,
+           description="Unit of Opportunity (native units): e.g. "
            "bed days, appointments, kWh, or GBP at national prices. Text."),
     Column("opportunity_gbp", "Opportunity £", GBP_PENCE, description="The opportunity in "
            "pounds as computed by packgen: Opportunity (native units) x Unit value, rounded to "
            "the penny; never negative. 0 for rows not assessed and context rows."),
     Column("in_total", "In total", description="Yes if the row counts in the category total; "
            "No for a context measure, shown for comparison, which carries no opportunity."),
-    Column("formula", "Formula", description="How Opportunity £ is computed from this row's "
+    Column("formula", "Formula", width=32, wrap=True,
+           description="How Opportunity £ is computed from this row's "
            "cells, in words; 'No opportunity' with the reason for context rows and rows not "
            "assessed. Text."),
     Column("recomputed", "Recomputed opportunity £", GBP_PENCE, description="A live Excel "
@@ -178,8 +183,10 @@ NOT_ASSESSED_COLUMNS = (
     Column("category", "Category", description="The category of the cell not assessed. Text."),
     Column("component", "Component", description="The measure within the category. Text."),
     Column("sub_unit", "Sub-unit", description="Code of the sub-unit not assessed. Text."),
-    Column("label", "Sub-unit name", description="The sub-unit in words. Text."),
-    Column("reason", "Reason not assessed", description="Why no benchmark or opportunity was "
+    Column("label", "Sub-unit name", width=36, wrap=True,
+           description="The sub-unit in words. Text."),
+    Column("reason", "Reason not assessed", width=40, wrap=True,
+           description="Why no benchmark or opportunity was "
            "computed (e.g. fewer than 5 peers). Text."),
 )
 

@@ -191,4 +191,5 @@ def _write_notes(worksheet, run: RunInfo, notes: Sequence[str], sheets: Sequence
                  for c in columns]
     start = write_title(worksheet, "Notes", ["Method, parameters, sources and columns."])
     write_table(worksheet, name="notes", header_row=start + 1, rows=rows, columns=(
-        Column("topic", "Topic"), Column("item", "Item"), Column("text", "Text", width=100)))
+        Column("topic", "Topic"), Column("item", "Item", width=36, wrap=True),
+        Column("text", "Text", width=90, wrap=True)))

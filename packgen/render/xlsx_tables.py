@@ -10,6 +10,7 @@ Excel's quote-prefix flag, the file-format form of typing a leading apostrophe.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -39,7 +40,14 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_CELL_TEXT = 32_767
 _TITLE_FONT = Font(bold=True, size=14)
 _HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+_WRAP_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+_TOP_ALIGNMENT = Alignment(vertical="top")  # the other cells of a row that wraps
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
+LINE_HEIGHT = 15.0  # points: one line of 11-point text
+# Longer notes above a table are split over several rows: a note overflows into the cells to its
+# right, and a spreadsheet prints the whole overflow, so one long line would shrink the printed
+# page to a fraction of its width.
+NOTE_WIDTH = 130
 
 
 class Formula(str):
@@ -73,6 +81,7 @@ class Column:
     number_format: str | None = None  # None: text or General
     width: float | None = None  # None: fit to the content
     description: str = ""  # shown in the workbook's notes
+    wrap: bool = False  # wrap text within `width` (give one); the row grows to fit
 
 
 @dataclass(frozen=True)
@@ -176,12 +185,20 @@ def planned_location(sheet_title: str, columns: Sequence[Column], header_row: in
 _MARGINS = dict(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
 
 
-def set_print_layout(ws: Worksheet, title_row: int | None = None, *,
-                     one_page: bool = False) -> None:
-    """Print on A4 landscape, fitted to one page wide (and one page tall if `one_page`), with
-    `title_row` (a table's header) repeated on every page and the sheet name and page number in
-    the footer."""
-    ws.page_setup.orientation = ws.ORIENTATION_LANDSCAPE
+# Widths (in Excel's units, about a digit each) that an A4 page holds at about 100%, between
+# the margins below: a table no wider than a portrait page prints portrait, so more rows fit on
+# a page; any other prints landscape. Either way it is fitted to one page wide.
+PORTRAIT_WIDTH = 110
+
+
+def set_print_layout(ws: Worksheet, title_row: int | None = None, *, one_page: bool = False,
+                     width: float | None = None) -> None:
+    """Print on A4, fitted to one page wide (and one page tall if `one_page`), with `title_row`
+    (a table's header) repeated on every page and the sheet name and page number in the footer.
+    Landscape, unless `width` (the columns' total) fits a portrait page."""
+    portrait = width is not None and width <= PORTRAIT_WIDTH
+    ws.page_setup.orientation = (ws.ORIENTATION_PORTRAIT if portrait
+                                 else ws.ORIENTATION_LANDSCAPE)
     ws.page_setup.paperSize = ws.PAPERSIZE_A4
     ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
     ws.page_setup.fitToWidth = 1
@@ -193,12 +210,36 @@ def set_print_layout(ws: Worksheet, title_row: int | None = None, *,
 
 
 def write_title(ws: Worksheet, title: str, notes: Sequence[object] = ()) -> int:
-    """Title in A1 and one note per row below it; returns the next free row."""
+    """Title in A1 and the notes below it, a row each (a note longer than NOTE_WIDTH characters
+    goes on as many rows as it needs, split between words); returns the next free row."""
     set_value(ws.cell(row=1, column=1), title)
     ws.cell(row=1, column=1).font = _TITLE_FONT
-    for offset, note in enumerate(notes, start=2):
-        set_value(ws.cell(row=offset, column=1), note)
-    return 2 + len(notes)
+    row = 2
+    for note in notes:
+        lines = (textwrap.wrap(note, NOTE_WIDTH, break_long_words=False)
+                 if isinstance(note, str) and len(note) > NOTE_WIDTH else [note])
+        for line in lines:
+            set_value(ws.cell(row=row, column=1), line)
+            row += 1
+    return row
+
+
+def text_lines(value: object, width: float) -> int:
+    """Lines a wrapped cell needs at `width`, generously: 1.1 characters per unit of width,
+    where the average character of 11-point text is some 1.2 (a unit is the digit 0's width)."""
+    text = value.text if isinstance(value, Link) else value
+    if not isinstance(text, str):
+        return 1
+    per_line = max(1, int(width * 1.1))
+    return sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
+
+
+def fit_row_height(ws: Worksheet, row: int, lines: int) -> None:
+    """Set the row tall enough for `lines` lines of wrapped text (spreadsheets do not always
+    grow rows by themselves when they print)."""
+    if lines > 1:
+        current = ws.row_dimensions[row].height or LINE_HEIGHT
+        ws.row_dimensions[row].height = max(current, LINE_HEIGHT * lines)
 
 
 def write_table(
@@ -221,6 +262,7 @@ def write_table(
     row_number = header_row
     for row_number, row in enumerate(rows, start=header_row + 1):
         refs = None
+        lines = 1
         # Widths are fitted to the first rows: measuring every cell of a drill-down of
         # thousands of rows costs more than writing it.
         measure = row_number - header_row <= WIDTH_SAMPLE_ROWS
@@ -228,6 +270,9 @@ def write_table(
             value = row.get(column.key)
             if value is None:
                 continue
+            if column.wrap:
+                ws.cell(row=row_number, column=i).alignment = _WRAP_ALIGNMENT
+                lines = max(lines, text_lines(value, column.width or _MAX_WIDTH))
             template = value.value if isinstance(value, Styled) else value
             if isinstance(template, RowFormula):
                 refs = refs or {key: f"{letter}{row_number}" for key, letter in letters.items()}
@@ -236,6 +281,11 @@ def write_table(
             set_value(ws.cell(row=row_number, column=i), value, column.number_format)
             if measure:
                 widths[i - 1] = max(widths[i - 1], _display_width(value))
+        if lines > 1:
+            fit_row_height(ws, row_number, lines)
+            for i, column in enumerate(columns, start=1):
+                if not column.wrap and row.get(column.key) is not None:
+                    ws.cell(row=row_number, column=i).alignment = _TOP_ALIGNMENT
     if row_number == header_row:
         row_number += 1
         set_text(ws.cell(row=row_number, column=1), empty_text)
@@ -276,10 +326,14 @@ def finish_table(ws: Worksheet, name: str, columns: Sequence[Column], header_row
     table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
     ws.add_table(table)
     ws.freeze_panes = f"A{header_row + 1}"
-    set_print_layout(ws, header_row)
+    header_lines, total_width = 1, 0.0
     for i, column in enumerate(columns, start=1):
         width = column.width or min(_MAX_WIDTH, max(_MIN_WIDTH, widths[i - 1] + 2))
         ws.column_dimensions[get_column_letter(i)].width = width
+        header_lines = max(header_lines, text_lines(column.header, width - 1))  # bold: wider
+        total_width += width
+    fit_row_height(ws, header_row, header_lines)
+    set_print_layout(ws, header_row, width=total_width)
     return TableLocation(ws.title, header_row, header_row + 1, last_row, column_letters(columns))
 
 
