@@ -27,7 +27,8 @@ from packgen.contract.validate import validate_bundle
 from packgen.errors import Interrupted, PackgenError, os_error
 from packgen.fileio import sha256_file
 from packgen.generate import writer as generate_writer
-from packgen.run import regional, workers
+from packgen.render import regional
+from packgen.run import workers
 from packgen.run.lock import LOCK_NAME, run_lock
 from tests.bundles import PROVIDERS, minimal_tables, write_bundle
 from tests.test_run_support import fast_renderers
@@ -300,7 +301,7 @@ def test_check_plans_on_a_full_disk(bundle, tmp_path, monkeypatch):
             temporary.write_bytes(content[:10])
             raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC), str(temporary))
 
-    monkeypatch.setattr("packgen.run.plans_report.write_bytes_atomically", fill_up)
+    monkeypatch.setattr("packgen.render.plan_checks.write_bytes_atomically", fill_up)
     out = tmp_path / "checks"
     result = _checked_plans(bundle, tmp_path, out)
     expected_error(result, "no space left", "free space on")

@@ -13,8 +13,8 @@ from packgen.contract.validate import CATEGORY_IDS
 from packgen.engine import RunParameters, compute
 from packgen.errors import InputError
 from packgen.pack.build import build_pack, load_source
+from packgen.render import plan_checks
 from packgen.render.html import environment
-from packgen.run import plans_report
 from packgen.run.plans import (
     FLAG_ABOVE,
     FLAG_GROWTH_MISSING,
@@ -138,7 +138,7 @@ def test_duplicates_and_inconsistent_growth(store, tmp_path):
 
 def test_cli_check_plans(store, tmp_path, monkeypatch):
     data, _, _ = store
-    monkeypatch.setattr(plans_report, "render_summary_pdf", lambda html: FAKE_PDF)
+    monkeypatch.setattr(plan_checks, "render_summary_pdf", lambda html: FAKE_PDF)
     out = tmp_path / "checks"
     result = CliRunner().invoke(cli, ["check-plans", str(data), str(data / "plans.csv"),
                                       "--out", str(out), "--large-gbp", "500000"])
@@ -164,7 +164,7 @@ def test_regional_plan_page_lists_the_flags(store):
     _, _, packs = store
     checks = check_plans(packs, _plans([("RAB", "acute_cost", 10.0, 0.01)]))
     region = _by(checks.region_rows, region_code="Y60")
-    html = environment().get_template(plans_report.TEMPLATE).render(
+    html = environment().get_template(plan_checks.TEMPLATE).render(
         run=packs[0].run, region=region, thresholds=checks.thresholds, flagged=[],
         providers=[r for r in checks.provider_rows if r["region_code"] == "Y60"])
     assert "Planned saving below 2% of cost base" in html and "Beta Hospital" in html

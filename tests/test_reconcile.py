@@ -10,10 +10,10 @@ import pytest
 from packgen.engine import compute
 from packgen.generate import generate_bundle
 from packgen.pack.build import build_pack, load_source
+from packgen.render import national
 from packgen.render.excel import write_workbook
 from packgen.render.formatting import gbp_full
 from packgen.render.html import render_html
-from packgen.run import national
 from packgen.store import load_bundle, open_store
 
 

@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import dataclasses
 import re
-import shutil
 import subprocess
 import zipfile
 from pathlib import Path
@@ -17,8 +16,15 @@ from packgen.pack.model import ResultRow
 from packgen.pack.sample import sample_pack
 from packgen.render import excel
 from packgen.render.excel import build_workbook, write_workbook
-from packgen.render.excel_formulas import CANONICAL_FORMS, evaluate, excel_template
-from packgen.render.xlsx_tables import safe_sheet_title
+from packgen.render.excel_formulas import (
+    CANONICAL_FORMS,
+    evaluate,
+    excel_template,
+    formula_id_of,
+    template_for,
+)
+from packgen.render.xlsx_tables import PORTRAIT_WIDTH, safe_sheet_title
+from tests.recalc import require_soffice
 
 EXPECTED_SHEETS = ["Cover", "Contents", "Notes", "Summary", "Acute cost", "Acute cost - peers",
                    "Temporary staffing", "Temporary staffing - peers", "Medicines",
@@ -59,7 +65,8 @@ _SUM_OF_RANGE = re.compile(r"SUM\(((?:'(?:[^']|'')+'!)?)(\$?[A-Z]+\$?\d+:\$?[A-Z
 
 
 def excel_eval(ws, formula: str) -> float:
-    """Evaluate the small formulas the pack writes: cell refs, SUM of a range, MAX, ROUND."""
+    """Evaluate the small formulas the workbooks write: cell refs, SUM of a range, MAX, ROUND,
+    N."""
     def sum_of_range(match: re.Match) -> str:
         sheet = ws.parent[match.group(1)[1:-2].replace("''", "'")] if match.group(1) else ws
         cells = [c for row in sheet[match.group(2).replace("$", "")] for c in row]
@@ -70,8 +77,9 @@ def excel_eval(ws, formula: str) -> float:
         value = ws[f"{match.group(1)}{match.group(2)}"].value
         if isinstance(value, str) and value.startswith("="):
             return repr(excel_eval(ws, value))
-        return repr(float(value))
+        return repr(float(value or 0))  # a blank cell counts as 0, as in Excel
     expression = _SUM_OF_RANGE.sub(sum_of_range, formula.lstrip("="))
+    expression = re.sub(r"\bN\(", "(", expression)  # N(number or blank) is the number or 0
     expression = re.sub(r"\$?([A-Z]{1,3})\$?(\d+)", cell_value, expression)
     expression = expression.replace("MAX(", "max(").replace("MIN(", "min(")
     expression = expression.replace("ROUND(", "round(")
@@ -114,7 +122,8 @@ def test_money_percent_and_index_columns_are_formatted_numbers(wb):
                     assert "£" in cell.number_format, (ws.title, header)
                     assert cell.data_type in ("n", "f"), (ws.title, header)
                 if header.startswith("%"):
-                    assert cell.number_format == "0.0%" and cell.data_type == "n"
+                    # a number, or (Summary) a live share: its value is tested below
+                    assert cell.number_format == "0.0%" and cell.data_type in ("n", "f")
                 if header.endswith("index"):
                     assert cell.number_format == "0.000" and cell.data_type == "n"
 
@@ -340,8 +349,8 @@ def test_five_thousand_hrg_rows_are_all_in_the_drilldown_table(pack, tmp_path):
     assert int(re.sub(r"[A-Z]", "", last)) - int(re.sub(r"[A-Z]", "", first)) == 5000
 
 
-@pytest.mark.skipif(shutil.which("soffice") is None, reason="LibreOffice (soffice) not installed")
 def test_libreoffice_recalculates_the_checks_to_the_written_values(path, pack, tmp_path):
+    require_soffice()  # fails under CI without LibreOffice, skips elsewhere
     outdir = tmp_path / "recalculated"
     subprocess.run(["soffice", f"-env:UserInstallation=file://{tmp_path / 'profile'}",
                     "--headless", "--convert-to", "xlsx", "--outdir", str(outdir), str(path)],
@@ -383,3 +392,155 @@ def test_rows_with_unsupported_formula_get_no_check(pack):
     wb = build_workbook(dataclasses.replace(pack, categories=categories))
     _, _, _, rows = table_of(wb["Temporary staffing"])
     assert rows[0][RECOMPUTED].value is None and rows[0]["Formula"].value == "per the board paper"
+
+
+def _with_rows(pack, category_id, extra_rows):
+    section = next(c for c in pack.categories if c.id == category_id)
+    changed = dataclasses.replace(section, rows=section.rows + tuple(extra_rows))
+    return dataclasses.replace(pack, categories=tuple(
+        changed if c.id == category_id else c for c in pack.categories))
+
+
+def test_context_and_not_assessed_rows_carry_no_recomputation(pack):
+    staffing = next(c for c in pack.categories if c.id == "temporary_staffing")
+    context = dataclasses.replace(  # a context measure: assessed, priced 0, not in the total
+        staffing.rows[0], component="agency_share", sub_unit="share", in_total=False,
+        opportunity_native=0.0, opportunity_gbp=0.0)
+    wb = build_workbook(_with_rows(pack, "temporary_staffing", [context]))
+    _, _, _, rows = table_of(wb["Temporary staffing"])
+    assert rows[-1]["In total"].value == "No"
+    assert rows[-1][RECOMPUTED].value is None and rows[-1][CHECK].value is None
+    assert rows[-1]["Formula"].value.startswith("No opportunity: a context measure")
+    _, _, _, acute = table_of(wb["Acute cost"])
+    unassessed = [r for r in acute if r["Assessed"].value == "No"]
+    assert unassessed and all(r["Formula"].value.startswith("No opportunity: not assessed")
+                              and r[CHECK].value is None for r in unassessed)
+    for title in CATEGORY_SHEETS.values():
+        _, _, _, rows = table_of(wb[title])
+        for row in rows:
+            if row[CHECK].value is not None:
+                assert row["In total"].value == "Yes" and row["Assessed"].value == "Yes"
+
+
+def test_formula_ids_map_to_the_templates_the_parser_gives():
+    for formula_id, text in CANONICAL_FORMS.items():
+        assert template_for(formula_id) == excel_template(text)
+        assert formula_id_of(True, True, text) == formula_id
+    assert template_for("context") is None and template_for("not_assessed") is None
+    with pytest.raises(ValueError, match="unknown formula_id"):
+        template_for("per_the_board_paper")
+    lower = CANONICAL_FORMS["lower_is_better"]
+    assert formula_id_of(False, True, lower) == "not_assessed"
+    assert formula_id_of(True, False, lower) == "context"
+    assert formula_id_of(True, True, "max(0,  metric - benchmark) x volume x unit_value") == (
+        "lower_is_better")
+    assert formula_id_of(True, True, "0.5 x 0.30 x agency spend") is None  # parsed instead
+
+
+def test_summary_shares_and_requirement_are_live_formulas(wb, pack):
+    ws = wb["Summary"]
+    _, _, _, rows = table_of(ws)
+    checks = summary_checks(ws)
+    cost = pack.provider.operating_cost_gbp
+    for row, section in zip(rows, pack.categories, strict=True):
+        for header, base in (("% of cost base", cost),
+                             ("% of 2% requirement", pack.requirement_gbp)):
+            formula = row[header].value
+            assert formula.startswith("="), header
+            assert excel_eval(ws, formula) == pytest.approx(section.opportunity_gbp / base)
+    assert excel_eval(ws, checks["Total as % of cost base"]) == pytest.approx(
+        pack.total_pct_of_cost_base)
+    assert checks["Cost base (operating cost) £"] == cost
+    assert excel_eval(ws, checks[
+        "Productivity requirement recomputed: rate x cost base, £"]) == pack.requirement_gbp
+    assert excel_eval(ws, checks[excel.CHECK_LABEL_REQUIREMENT]) == 0
+    assert excel_eval(ws, checks["Total as % of the requirement"]) == pytest.approx(
+        pack.total_opportunity_gbp / pack.requirement_gbp)
+
+
+def test_without_an_operating_cost_shares_are_blank_and_say_why(pack):
+    provider = dataclasses.replace(pack.provider, operating_cost_gbp=None)
+    wb = build_workbook(dataclasses.replace(pack, provider=provider, requirement_gbp=None,
+                                            total_pct_of_cost_base=None))
+    ws = wb["Summary"]
+    _, _, _, rows = table_of(ws)
+    assert all(r["% of cost base"].value is None and r["% of 2% requirement"].value is None
+               for r in rows)
+    checks = summary_checks(ws)
+    assert checks["Cost base (operating cost) £"] == excel.NO_COST_BASE
+    assert checks["Total as % of cost base"] == excel.NO_COST_BASE
+    assert excel.CHECK_LABEL_REQUIREMENT not in checks
+    formulas = [c.value for row in ws.iter_rows() for c in row if c.data_type == "f"]
+    assert formulas and not any("/" in f for f in formulas)  # nothing divides by a blank
+
+
+def print_title_row(ws) -> int | None:
+    titles = ws.print_title_rows
+    if not titles:
+        return None
+    first, last = titles.replace("$", "").split(":")
+    assert first == last
+    return int(first)
+
+
+def assert_prints_sensibly(workbook) -> None:
+    """A4, one page wide (portrait only for a table that fits it); the Cover on one page; every
+    table's header repeated on each page."""
+    for ws in workbook.worksheets:
+        setup = ws.page_setup
+        assert setup.paperSize in (9, "9"), ws.title
+        if setup.orientation != "landscape":
+            (table,) = ws.tables.values()
+            _, _, last, _ = openpyxl.utils.cell.range_boundaries(table.ref)
+            width = sum(ws.column_dimensions[openpyxl.utils.get_column_letter(c)].width
+                        for c in range(1, last + 1))
+            assert setup.orientation == "portrait" and width <= PORTRAIT_WIDTH, ws.title
+        assert ws.sheet_properties.pageSetUpPr.fitToPage, ws.title
+        assert int(setup.fitToWidth) == 1, ws.title
+        assert 0.3 <= ws.page_margins.left <= 0.8 and 0.3 <= ws.page_margins.top <= 1.0
+        if ws.title == "Cover":
+            assert int(setup.fitToHeight) == 1 and not ws.tables
+        else:
+            (table,) = ws.tables.values()
+            header_row = openpyxl.utils.cell.range_boundaries(table.ref)[1]
+            assert print_title_row(ws) == header_row, ws.title
+            assert int(setup.fitToHeight) == 0, ws.title  # as many pages tall as needed
+
+
+def test_every_sheet_prints_sensibly(path):
+    assert_prints_sensibly(openpyxl.load_workbook(path))
+
+
+NOTE_KINDS = {"Summary": "Summary", "Acute drill-down": "Acute drill-down",
+              "Not assessed": "Not assessed"}
+def _unit_words(header: str) -> tuple[str, ...]:
+    if "£" in header:
+        return ("pounds",)
+    if header.startswith("%") or "% of" in header:
+        return ("percentage",)
+    return ()
+
+
+def assert_column_defined(header: str, detail: object) -> None:
+    assert isinstance(detail, str) and detail.strip(), header
+    assert detail.rstrip(".").strip().lower() != header.lower(), header
+    assert len(detail) >= 20 and detail.rstrip().endswith((".", ")")), (header, detail)
+    words = _unit_words(header)
+    assert not words or any(w in detail for w in words), (header, detail)
+
+
+def test_notes_define_every_column_with_what_it_is_and_its_unit(wb):
+    _, _, _, rows = table_of(wb["Notes"])
+    defined = {r["Item"].value: r["Detail"].value for r in rows if r["Section"].value == "Column"}
+    for ws in wb.worksheets[3:]:
+        if ws.title.endswith(" - peers"):
+            kind = "Peer sheets"
+        else:
+            kind = NOTE_KINDS.get(ws.title, "Category sheets")
+        _, _, headers, _ = table_of(ws)
+        for header in headers:
+            assert f"{kind}: {header}" in defined, (ws.title, header)
+            assert_column_defined(header, defined[f"{kind}: {header}"])
+    unit_value = defined["Category sheets: Unit value"]
+    assert "ratio" in unit_value and "market forces factor" in unit_value
+    assert "unit" in defined["Peer sheets: Value"]

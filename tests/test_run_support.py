@@ -9,7 +9,7 @@ import openpyxl
 
 from packgen.render import excel as excel_renderer
 from packgen.render import pdf as pdf_renderer
-from packgen.run import regional
+from packgen.render import regional
 
 FAKE_PDF = b"%PDF-1.7 stand-in for tests\n%%EOF\n"
 

@@ -118,7 +118,9 @@ def check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path |
         packgen check-plans data/ plans.csv --large-gbp 500000 --large-share 0.25
     """
     from packgen.run import signals
+    from packgen.run.check_plans import run_plan_checks
     from packgen.run.lock import run_lock
+    from packgen.run.plans import Thresholds
 
     started = time.perf_counter()
     params = run_parameters(peers, peer_list, percentile)
@@ -127,42 +129,16 @@ def check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path |
     thresholds = (large_gbp, large_share / 100, requirement / 100)
     with signals.stop_signals(), writing_to(out_dir), \
             run_lock(out_dir, "packgen check-plans", _say):
-        result = _check_plans(data_dir, plans_file, out_dir, db_path, params, thresholds,
-                             no_pdf, verbose)
-    workbook, pdfs, lines = result
-    for line in lines:
+        result = run_plan_checks(
+            data_dir, plans_file, out_dir, db_path, params, Thresholds(*thresholds),
+            pdf=not no_pdf, say=_say,
+            warn=lambda warnings: say_warnings(warnings, data_dir, verbose))
+    for line in result.summary:
         click.echo(line)
-    click.echo(f"\nworkbook: {workbook}")
-    if pdfs:
-        click.echo(f"regional PDFs: {len(pdfs)} in {os.path.dirname(pdfs[0])}")
+    click.echo(f"\nworkbook: {result.workbook}")
+    if result.pdfs:
+        click.echo(f"regional PDFs: {len(result.pdfs)} in {os.path.dirname(result.pdfs[0])}")
     _say(f"checked in {time.perf_counter() - started:.1f} s")
-
-
-def _check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path, params,
-                 thresholds: tuple[float, float, float], no_pdf: bool,
-                 verbose: bool) -> tuple[Path, list[Path], list[str]]:
-    from packgen.pack.build import build_pack, load_source
-    from packgen.run import plans, plans_report
-    from packgen.run.store_state import ensure_store
-    from packgen.store import open_store
-
-    store = ensure_store(data_dir, db_path, params, say=_say)
-    say_warnings(store.warnings, data_dir, verbose)
-    con = open_store(db_path, read_only=True)
-    try:
-        source = load_source(con, params, hrg_providers=())  # plan checks use totals only
-    finally:
-        con.close()
-    table = plans.read_plans(plans_file, source.providers)
-    if not table.height:
-        raise PackgenError(f"the plans file {plans_file} has no rows",
-                           "add one row per provider and category planned.")
-    packs = [build_pack(source, code, detail=False) for code in sorted(source.providers)]
-    checks = plans.check_plans(packs, table, plans.Thresholds(*thresholds))
-    workbook = plans_report.write_plan_workbook(out_dir / plans_report.WORKBOOK_NAME, checks,
-                                                source.run, plans_file)
-    pdfs = [] if no_pdf else plans_report.write_region_pdfs(out_dir, checks, source.run)
-    return workbook, pdfs, plans_report.summary_lines(checks)
 
 
 COMMANDS = [build, check_plans]

@@ -31,11 +31,16 @@ from packgen.render.xlsx_tables import (
     PERCENT,
     Column,
     Formula,
+    LabelBlock,
+    RowFormula,
     TableLocation,
+    fit_row_height,
+    planned_location,
     safe_sheet_title,
+    set_print_layout,
     set_value,
     sheet_link,
-    write_label_values,
+    text_lines,
     write_table,
     write_title,
 )
@@ -45,6 +50,11 @@ NOT_ASSESSED_SHEET = "Not assessed"
 FIXED_SHEETS = ("Cover", "Contents", "Notes", "Summary")
 CHECK_LABEL_TOTAL = "Check: total difference £ (0 = agrees)"
 CHECK_LABEL_DRILLDOWN = "Check: drill-down difference £ (0 = agrees)"
+CHECK_LABEL_REQUIREMENT = "Check: requirement difference £ (0 = agrees)"
+COST_BASE_LABEL = "Cost base (operating cost) £"
+NO_COST_BASE = "Not available: no operating cost supplied"
+NOT_AVAILABLE = "Not available"
+COVER_TEXT_WIDTH = 100
 
 
 @dataclass(frozen=True)
@@ -127,7 +137,8 @@ def _write_cover(ws: Worksheet, pack: Pack) -> None:
                      "providers. The figures describe no real NHS provider.")
     next_row = write_title(ws, f"Productivity and efficiency opportunities, {run.period}", notes)
     if run.synthetic:
-        ws.cell(row=2, column=1).font = Font(bold=True)
+        for row in range(2, next_row):  # the mark, on as many rows as it needs
+            ws.cell(row=row, column=1).font = Font(bold=True)
     details = [("Provider", provider.name), ("Provider code", provider.code),
                ("Sector", provider.sector_name), ("Peer group", provider.peer_group),
                ("Region", f"{provider.region_name} ({provider.region_code})"),
@@ -151,7 +162,8 @@ def _write_cover(ws: Worksheet, pack: Pack) -> None:
                for i, s in enumerate(run.sources)]
     _label_rows(ws, next_row + 1, sources)
     ws.column_dimensions["A"].width = 26
-    ws.column_dimensions["B"].width = 100
+    ws.column_dimensions["B"].width = COVER_TEXT_WIDTH
+    set_print_layout(ws, one_page=True)
 
 
 def _label_rows(ws: Worksheet, start_row: int, items: list[tuple[str, object]]) -> int:
@@ -160,6 +172,7 @@ def _label_rows(ws: Worksheet, start_row: int, items: list[tuple[str, object]]) 
         ws.cell(row=start_row + offset, column=1).font = Font(bold=True)
         set_value(ws.cell(row=start_row + offset, column=2), value)
         ws.cell(row=start_row + offset, column=2).alignment = Alignment(wrap_text=True)
+        fit_row_height(ws, start_row + offset, text_lines(value, COVER_TEXT_WIDTH))
     return start_row + len(items)
 
 
@@ -194,109 +207,153 @@ def _write_notes(ws: Worksheet, pack: Pack) -> None:
               "licence": s.licence, "checksum": s.checksum} for s in pack.run.sources]
     rows += [{"section": "Data note", "item": f"Note {i}", "detail": text}
              for i, text in enumerate(pack.data_notes, start=1)]
-    for sheet_kind, columns in (("Category sheets", sheets.RESULT_COLUMNS),
+    for sheet_kind, columns in (("Summary", _summary_columns(pack)),
+                                ("Category sheets", sheets.RESULT_COLUMNS),
                                 ("Peer sheets", sheets.PEER_COLUMNS),
-                                (DRILLDOWN_SHEET, sheets.HRG_COLUMNS)):
+                                (DRILLDOWN_SHEET, sheets.HRG_COLUMNS),
+                                (NOT_ASSESSED_SHEET, sheets.NOT_ASSESSED_COLUMNS)):
         rows += [{"section": "Column", "item": f"{sheet_kind}: {c.header}",
-                  "detail": c.description or c.header} for c in columns]
+                  "detail": c.description} for c in columns]
     write_table(ws, name="Notes_items", header_row=header_row, rows=rows, columns=(
-        Column("section", "Section"), Column("item", "Item"), Column("detail", "Detail", width=90),
-        Column("period", "Period"), Column("licence", "Licence"),
-        Column("checksum", "Checksum (sha256)")))
-    for row in ws.iter_rows(min_row=header_row + 1, min_col=3, max_col=3):
-        row[0].alignment = Alignment(wrap_text=True, vertical="top")
+        Column("section", "Section"), Column("item", "Item", width=36, wrap=True),
+        Column("detail", "Detail", width=80, wrap=True), Column("period", "Period"),
+        Column("licence", "Licence", width=30, wrap=True),
+        Column("checksum", "Checksum (sha256)", width=66)))
+
+
+def _summary_columns(pack: Pack) -> list[Column]:
+    rate = f"{pack.requirement_rate:.0%}"
+    native_slots = max((len(c.opportunity_native) for c in pack.categories), default=0)
+    columns = [
+        Column("code", "Code", description="The category's stable code, e.g. PG-AC-01. Text."),
+        Column("category", "Category", width=30, wrap=True,
+               description="The category's title. Text."),
+        Column("opportunity_gbp", "Opportunity £", GBP_PENCE, description="The category's "
+               "opportunity in pounds: the sum of its result rows that are in the total, to the "
+               "penny."),
+        Column("pct_cost_base", "% of cost base", PERCENT, description="Opportunity £ / the "
+               "provider's cost base (operating cost, below the table), as a percentage: a live "
+               "formula. Blank where no operating cost was supplied."),
+        Column("pct_requirement", f"% of {rate} requirement", PERCENT, description="Opportunity "
+               f"£ / the productivity requirement ({rate} of the cost base, below the table), as "
+               "a percentage: a live formula. Blank where no operating cost was supplied.")]
+    for slot in range(native_slots):
+        suffix = "" if slot == 0 else f" {slot + 1}"
+        columns += [
+            Column(f"native_{slot}", f"Opportunity (native units{suffix})", "#,##0",
+                   description="The category's opportunity before pricing, in the unit named in "
+                   "the next column (a category measured in several units has a pair of columns "
+                   "per unit)."),
+            Column(f"unit_{slot}", f"Native unit{suffix}",
+                   description="Unit of the column before it, e.g. bed days. Text.")]
+    columns += [
+        Column("not_assessed", "Cells not assessed", COUNT, description="Number of the "
+               "category's result rows not assessed (a count); the Not assessed sheet lists "
+               "them with the reason."),
+        Column("overlaps", "Overlaps with", width=30, wrap=True,
+               description="Categories of this pack whose opportunity overlaps this one's: "
+               "adding them together double counts. Text."),
+        Column("details", "Details", description="Link to the category's sheet of result rows.")]
+    return columns
 
 
 def _write_summary(ws: Worksheet, pack: Pack, plan: dict[str, sheets.CategorySheets],
                    drilldown: TableLocation | None) -> None:
     titles = {c.id: c.title for c in pack.categories}
-    native_slots = max((len(c.opportunity_native) for c in pack.categories), default=0)
-    columns = [Column("code", "Code"), Column("category", "Category"),
-               Column("opportunity_gbp", "Opportunity £", GBP_PENCE),
-               Column("pct_cost_base", "% of cost base", PERCENT),
-               Column("pct_requirement", f"% of {pack.requirement_rate:.0%} requirement", PERCENT)]
-    for slot in range(native_slots):
-        suffix = "" if slot == 0 else f" {slot + 1}"
-        columns += [Column(f"native_{slot}", f"Opportunity (native units{suffix})", "#,##0"),
-                    Column(f"unit_{slot}", f"Native unit{suffix}")]
-    columns += [Column("not_assessed", "Cells not assessed", COUNT),
-                Column("overlaps", "Overlaps with"), Column("details", "Details")]
+    columns = _summary_columns(pack)
+    notes: list[object] = [f"{pack.provider.name} ({pack.provider.code}), {pack.run.period}.",
+                           pack.overlap_note]
+    if pack.productivity is not None:
+        notes.append(pack.productivity.sentence)
+    notes.append("Totals and checks are below the table; the percentages are live formulas.")
+    header_row = write_title(ws, "Summary: opportunity by category", notes)
+    table = planned_location(ws.title, columns, header_row, len(pack.categories))
+    # The block below the table is planned first: the table's percentages refer to its cells.
+    block = LabelBlock(table.last_row + 3, label_column=2)
+    bases = _summary_totals(block, pack, table)
     rows = []
     for section in pack.categories:
         row: dict[str, object] = {
             "code": section.code, "category": section.title,
             "opportunity_gbp": section.opportunity_gbp,
-            "pct_cost_base": _ratio(section.opportunity_gbp, pack.provider.operating_cost_gbp),
-            "pct_requirement": _ratio(section.opportunity_gbp, pack.requirement_gbp),
             "not_assessed": section.not_assessed,
             "overlaps": ", ".join(titles.get(o, o) for o in section.overlaps_with) or "none",
             "details": sheet_link(plan[section.id].results)}
+        for key, base in bases.items():
+            row[key] = RowFormula("={opportunity_gbp}/" + base)
         for slot, (unit, amount) in enumerate(section.opportunity_native.items()):
             row[f"native_{slot}"], row[f"unit_{slot}"] = amount, unit
         rows.append(row)
-    notes: list[object] = [f"{pack.provider.name} ({pack.provider.code}), {pack.run.period}.",
-                           pack.overlap_note]
-    if pack.productivity is not None:
-        notes.append(pack.productivity.sentence)
-    notes.append("Totals and checks are below the table.")
-    header_row = write_title(ws, "Summary: opportunity by category", notes)
-    table = write_table(ws, name="Summary_by_category", columns=columns, rows=rows,
-                        header_row=header_row, empty_text="No categories")
-    _write_summary_checks(ws, pack, table, drilldown)
-
-
-def _write_summary_checks(ws: Worksheet, pack: Pack, table: TableLocation,
-                          drilldown: TableLocation | None) -> None:
-    start = table.last_row + 2
-    set_value(ws.cell(row=start, column=2), "Totals and checks")
-    ws.cell(row=start, column=2).font = Font(bold=True)
-    items: list[tuple[str, object, str | None]] = [
-        ("Total opportunity £ (sum of the table; an upper bound)",
-         Formula(f"=SUM({table.column_range('opportunity_gbp')})"), GBP_PENCE),
-        ("Total opportunity £ computed by packgen", pack.total_opportunity_gbp, GBP_PENCE)]
-    where = write_label_values(ws, start + 1, items, label_column=2)
-    total_sum, total_value = where[items[0][0]], where[items[1][0]]
-    items = [(CHECK_LABEL_TOTAL, Formula(f"=ROUND({total_sum}-{total_value},2)"), GBP_PENCE),
-             ("Cost base (operating cost) £", pack.provider.operating_cost_gbp, GBP_PENCE),
-             ("Total as % of cost base", pack.total_pct_of_cost_base, PERCENT),
-             (f"Productivity requirement: {pack.requirement_rate:.0%} of cost base, £",
-              pack.requirement_gbp, GBP_PENCE)]
-    growth = pack.productivity
-    if growth is not None:
-        items += [("Productivity growth", growth.productivity_growth, PERCENT),
-                  ("Cost-weighted activity growth", growth.activity_growth, PERCENT),
-                  ("Real-terms input growth", growth.input_growth, PERCENT),
-                  ("Sector productivity growth", growth.sector_growth, PERCENT),
-                  ("National productivity growth", growth.national_growth, PERCENT),
-                  ("Rank in sector (1 = highest growth)", growth.rank, COUNT),
-                  ("Providers ranked in sector", growth.rank_of, COUNT)]
-    if pack.acute_overall_index is not None:
-        items += [("Acute overall cost index (100 = national average)",
-                   pack.acute_overall_index, "0.0"),
-                  ("Acute cost index rank among peers (1 = lowest)", pack.acute_rank, COUNT),
-                  ("Peers ranked on acute cost index", pack.acute_rank_of, COUNT)]
-    items += [(f"Acute cost opportunity £: {name}", amount, GBP_PENCE)
-              for _code, name, amount in pack.acute_by_pod_group]
-    next_row = start + 3
-    write_label_values(ws, next_row, items, label_column=2)
-    next_row += len(items)
+    written = write_table(ws, name="Summary_by_category", columns=columns, rows=rows,
+                          header_row=header_row, empty_text="No categories")
+    assert written == table, "the Summary table is not where its totals were planned"
+    set_value(ws.cell(row=table.last_row + 2, column=2), "Totals and checks")
+    ws.cell(row=table.last_row + 2, column=2).font = Font(bold=True)
+    next_row = block.write(ws)
     acute_row = next((i for i, c in enumerate(pack.categories) if c.id == "acute_cost"), None)
     if drilldown is not None and acute_row is not None:
         acute_cell = f"${table.letters['opportunity_gbp']}${table.first_row + acute_row}"
-        drill_items = [
-            ("Acute drill-down: sum of HRG opportunity £",
-             Formula(f"=SUM({drilldown.qualified_range('opportunity_gbp')})"), GBP_PENCE),
-            ("Acute cost opportunity £ (table above)", Formula(f"={acute_cell}"), GBP_PENCE)]
-        where = write_label_values(ws, next_row, drill_items, label_column=2)
-        drill_sum, acute = where[drill_items[0][0]], where[drill_items[1][0]]
-        write_label_values(ws, next_row + 2, [(
-            CHECK_LABEL_DRILLDOWN, Formula(f"=ROUND({drill_sum}-{acute},2)"), GBP_PENCE)],
-            label_column=2)
+        drill = LabelBlock(next_row, label_column=2)
+        drill_sum = drill.add("Acute drill-down: sum of HRG opportunity £",
+                              Formula(f"=SUM({drilldown.qualified_range('opportunity_gbp')})"),
+                              GBP_PENCE)
+        acute = drill.add("Acute cost opportunity £ (table above)", Formula(f"={acute_cell}"),
+                          GBP_PENCE)
+        drill.add(CHECK_LABEL_DRILLDOWN, Formula(f"=ROUND({drill_sum}-{acute},2)"), GBP_PENCE)
+        drill.write(ws)
     ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width or 0, 56)
 
 
-def _ratio(part: float, whole: float) -> float | None:
-    return part / whole if whole else None
+def _summary_totals(block: LabelBlock, pack: Pack, table: TableLocation) -> dict[str, str]:
+    """Plan the totals and checks below the Summary table. Returns the cells the table's
+    percentage columns divide by (column key -> cell); none without an operating cost."""
+    rate = f"{pack.requirement_rate:.0%}"
+    total_sum = block.add("Total opportunity £ (sum of the table; an upper bound)",
+                          Formula(f"=SUM({table.column_range('opportunity_gbp')})"), GBP_PENCE)
+    total_value = block.add("Total opportunity £ computed by packgen",
+                            pack.total_opportunity_gbp, GBP_PENCE)
+    block.add(CHECK_LABEL_TOTAL, Formula(f"=ROUND({total_sum}-{total_value},2)"), GBP_PENCE)
+    cost_base = pack.provider.operating_cost_gbp
+    rate_cell = block.add("Productivity requirement rate (of the cost base)",
+                          pack.requirement_rate, "0.0%")
+    bases: dict[str, str] = {}
+    if cost_base:
+        cost = block.add(COST_BASE_LABEL, cost_base, GBP_PENCE)
+        block.add("Total as % of cost base", Formula(f"={total_sum}/{cost}"), PERCENT)
+        typed = pack.requirement_gbp
+        requirement = block.add(f"Productivity requirement: {rate} of cost base, £",
+                                NOT_AVAILABLE if typed is None else typed, GBP_PENCE)
+        recomputed = block.add("Productivity requirement recomputed: rate x cost base, £",
+                               Formula(f"=ROUND({rate_cell}*{cost},2)"), GBP_PENCE)
+        if typed is not None:
+            block.add(CHECK_LABEL_REQUIREMENT,
+                      Formula(f"=ROUND({recomputed}-{requirement},2)"), GBP_PENCE)
+        block.add("Total as % of the requirement", Formula(f"={total_sum}/{recomputed}"),
+                  PERCENT)
+        bases = {"pct_cost_base": cost, "pct_requirement": recomputed}
+    else:
+        for label in (COST_BASE_LABEL, "Total as % of cost base",
+                      f"Productivity requirement: {rate} of cost base, £"):
+            block.add(label, NO_COST_BASE)
+    growth = pack.productivity
+    if growth is not None:
+        for label, value, number_format in (
+                ("Productivity growth", growth.productivity_growth, PERCENT),
+                ("Cost-weighted activity growth", growth.activity_growth, PERCENT),
+                ("Real-terms input growth", growth.input_growth, PERCENT),
+                ("Sector productivity growth", growth.sector_growth, PERCENT),
+                ("National productivity growth", growth.national_growth, PERCENT),
+                ("Rank in sector (1 = highest growth)", growth.rank, COUNT),
+                ("Providers ranked in sector", growth.rank_of, COUNT)):
+            block.add(label, NOT_AVAILABLE if value is None else value, number_format)
+    if pack.acute_overall_index is not None:
+        block.add("Acute overall cost index (100 = national average)", pack.acute_overall_index,
+                  "0.0")
+        block.add("Acute cost index rank among peers (1 = lowest)", pack.acute_rank, COUNT)
+        block.add("Peers ranked on acute cost index", pack.acute_rank_of, COUNT)
+    for _code, name, amount in pack.acute_by_pod_group:
+        block.add(f"Acute cost opportunity £: {name}", amount, GBP_PENCE)
+    return bases
 
 
 __all__ = ["build_workbook", "plan_category_sheets", "write_workbook"]

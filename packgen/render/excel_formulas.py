@@ -1,4 +1,14 @@
-"""Turn a result row's `formula` text into a live Excel formula over the cells of its row.
+"""The live Excel formula that recomputes a result row's opportunity from the cells of its row.
+
+The engine names each row's recomputation with a `formula_id` (`lower_is_better`,
+`higher_is_better`, `resource_released`; `context` and `not_assessed` for rows that carry no
+opportunity by rule). `template_for(formula_id)` maps the id to an Excel template. The pack model
+does not carry `formula_id` yet, so `formula_id_of(row)` derives it from fields the model has
+(`assessed`, `in_total`, and the engine's formula text); once `ResultRow.formula_id` exists,
+`formula_id_of` becomes `row.formula_id` and the text parser below can go.
+
+The parser (`excel_template`) turns a row's `formula` text into a template, for texts that are
+not one of the engine's forms.
 
 The engine states on each `ResultRow` how its opportunity is recomputed, e.g.
 `MAX(0, metric - benchmark) x volume x unit_value`. The workbook recomputes the opportunity from the
@@ -27,6 +37,43 @@ CANONICAL_FORMS = {
     "resource_released": "MAX(0, volume x (1 - metric / benchmark)) x unit_value",
 }
 NOT_ASSESSED = "not assessed"
+
+# formula_id -> Excel template over the row's cells; None: the row carries no opportunity by rule
+# (a context measure, or a row not assessed), so nothing is recomputed and no check is written.
+EXCEL_TEMPLATES: dict[str, str | None] = {
+    "lower_is_better": "=MAX(0,{metric}-{benchmark})*{volume}*{unit_value}",
+    "higher_is_better": "=MAX(0,{benchmark}-{metric})*{volume}*{unit_value}",
+    "resource_released": "=MAX(0,{volume}*(1-{metric}/{benchmark}))*{unit_value}",
+    "context": None,
+    "not_assessed": None,
+}
+NO_OPPORTUNITY = frozenset(k for k, v in EXCEL_TEMPLATES.items() if v is None)
+_ID_BY_TEXT = {" ".join(text.lower().split()): name for name, text in CANONICAL_FORMS.items()}
+
+
+def template_for(formula_id: str) -> str | None:
+    """The Excel template of an engine formula id; None for ids that carry no opportunity.
+
+    >>> template_for("lower_is_better")
+    '=MAX(0,{metric}-{benchmark})*{volume}*{unit_value}'
+    """
+    try:
+        return EXCEL_TEMPLATES[formula_id]
+    except KeyError:
+        raise ValueError(f"unknown formula_id {formula_id!r}") from None
+
+
+def formula_id_of(assessed: bool, in_total: bool, formula_text: str) -> str | None:
+    """The engine's formula id of a row, from the fields the pack model carries today.
+
+    None when the text is not one of the engine's forms (the caller may fall back on
+    `excel_template`). Replace with `ResultRow.formula_id` when the model carries it.
+    """
+    if not assessed:
+        return "not_assessed"
+    if not in_total:
+        return "context"
+    return _ID_BY_TEXT.get(" ".join(formula_text.lower().split()))
 
 # Descriptive words in the sample pack's staffing rows ("0.5 x 0.30 x agency spend"), where the
 # row's metric is that spend. New engine code should write `metric` instead.

@@ -8,7 +8,12 @@ from operator import attrgetter
 from openpyxl.worksheet.worksheet import Worksheet
 
 from packgen.pack.model import CategorySection, Component, Pack
-from packgen.render.excel_formulas import excel_template
+from packgen.render.excel_formulas import (
+    NO_OPPORTUNITY,
+    excel_template,
+    formula_id_of,
+    template_for,
+)
 from packgen.render.formatting import with_unit
 from packgen.render.xlsx_bulk import write_bulk_table
 from packgen.render.xlsx_tables import (
@@ -49,66 +54,119 @@ SHORT_TITLE_LENGTH = 22
 _METRIC_FORMATS = {"index": INDEX, "%": RATE_PERCENT, "GBP": GBP_PENCE, "days": DECIMAL}
 
 RESULT_COLUMNS = (
-    Column("sub_unit", "Sub-unit", description="Code of the sub-unit (e.g. department/service)."),
-    Column("label", "Sub-unit name", description="What the sub-unit is, in words."),
-    Column("component", "Component", description="The measure within the category."),
-    Column("department", "Department", description="NCC department code (acute cost only)."),
-    Column("service", "Service code", description="Treatment function code (acute cost only)."),
-    Column("pod_group", "POD group", description="Point-of-delivery group (acute cost only)."),
-    Column("assessed", "Assessed", description="Yes, or No with the reason in the next column."),
-    Column("reason", "Reason not assessed"),
-    Column("metric", "Metric", DECIMAL, description="The provider's value of the metric. A cost "
-           "index is kept as a ratio so the check formula works: 1.000 = national average "
-           "(the PDF shows it x100, as 100)."),
-    Column("metric_unit", "Metric unit"),
-    Column("benchmark", "Benchmark", DECIMAL, description="The target value (see Notes)."),
-    Column("peers", "Peers", COUNT, description="Providers with valid data in the comparison."),
-    Column("volume", "Volume", DECIMAL, description="The activity the gap is multiplied by."),
-    Column("unit_value", "Unit value", RATE, description="Pounds per native unit."),
-    Column("opportunity_native", "Opportunity (native units)", DECIMAL),
-    Column("native_unit", "Native unit"),
-    Column("opportunity_gbp", "Opportunity £", GBP_PENCE,
-           description="Opportunity in pounds as computed by packgen (never negative)."),
-    Column("in_total", "In total", description="Yes if the row counts in the category total."),
-    Column("formula", "Formula", description="How the opportunity is computed from the row."),
-    Column("recomputed", "Recomputed opportunity £", GBP_PENCE,
-           description="A live Excel formula applying the Formula to this row's cells."),
-    Column("check", "Check: recomputed minus opportunity £", GBP_PENCE,
-           description="Recomputed minus Opportunity £, rounded to the penny; 0 means it agrees."),
+    Column("sub_unit", "Sub-unit", description="Code of the part of the provider the row "
+           "measures: an NCC department/treatment function cell such as EL/110 (acute cost), a "
+           "corporate function, a ward type, a molecule, or 'all'. Text."),
+    Column("label", "Sub-unit name", width=28, wrap=True,
+           description="The sub-unit in words. Text."),
+    Column("component", "Component", width=28, wrap=True,
+           description="The measure within the category (e.g. agency "
+           "spend, electricity use per m2). Text."),
+    Column("department", "Department", description="NCC department code, e.g. EL = elective "
+           "inpatients (acute cost only). Text."),
+    Column("service", "Service code", description="Treatment function code, e.g. 110 = Trauma "
+           "and Orthopaedics (acute cost only). Text."),
+    Column("pod_group", "POD group", description="Point-of-delivery group of the department "
+           "(acute cost only). Text."),
+    Column("assessed", "Assessed", description="Yes if the row was benchmarked; No if not, with "
+           "the reason in the next column."),
+    Column("reason", "Reason not assessed", width=28, wrap=True,
+           description="Why the row was not benchmarked (e.g. "
+           "fewer than 5 peers, activity under the threshold); blank when assessed. Text."),
+    Column("metric", "Metric", DECIMAL, description="The provider's value of the measure, in the "
+           "unit given in Metric unit. A cost index is kept as a ratio so the check formula "
+           "works: 1.000 = national average (the PDF shows it x100, as 100). A % is stored as a "
+           "fraction and shown as a percentage."),
+    Column("metric_unit", "Metric unit", description="Unit of Metric and Benchmark: days, % "
+           "(a fraction shown as a percentage), index (a ratio; 1.000 = national average), GBP "
+           "(pounds), or a rate such as kWh per m2. Text."),
+    Column("benchmark", "Benchmark", DECIMAL, description="The value the metric is compared "
+           "with, in the Metric unit: a percentile of the peers' values or a stated target "
+           "(the category's method, in Notes, says which)."),
+    Column("peers", "Peers", COUNT, description="Number of providers with valid data in the "
+           "comparison (a count); blank where the benchmark is a fixed target."),
+    Column("volume", "Volume", DECIMAL, description="The activity the gap is multiplied by, in "
+           "the category's unit: e.g. discharges, appointments booked, floor area in m2, or "
+           "expected cost in pounds at national prices (acute cost)."),
+    Column("unit_value", "Unit value", RATE, description="What one native unit is worth in the "
+           "provider's pounds: pounds per native unit (e.g. £ per bed day or per appointment), "
+           "or a ratio where the native unit is already pounds: the market forces factor for "
+           "acute cost (national prices to the provider's cash), 1 where the gap is already in "
+           "the provider's pounds. Opportunity £ = Opportunity (native units) x Unit value."),
+    Column("opportunity_native", "Opportunity (native units)", DECIMAL, description="The "
+           "opportunity before pricing, in the unit given in Native unit: max(0, gap) x Volume "
+           "(see Formula). 0 for rows not assessed and context rows."),
+    Column("native_unit", "Native unit", width=20, wrap=True,
+           description="Unit of Opportunity (native units): e.g. "
+           "bed days, appointments, kWh, or GBP at national prices. Text."),
+    Column("opportunity_gbp", "Opportunity £", GBP_PENCE, description="The opportunity in "
+           "pounds as computed by packgen: Opportunity (native units) x Unit value, rounded to "
+           "the penny; never negative. 0 for rows not assessed and context rows."),
+    Column("in_total", "In total", description="Yes if the row counts in the category total; "
+           "No for a context measure, shown for comparison, which carries no opportunity."),
+    Column("formula", "Formula", width=32, wrap=True,
+           description="How Opportunity £ is computed from this row's "
+           "cells, in words; 'No opportunity' with the reason for context rows and rows not "
+           "assessed. Text."),
+    Column("recomputed", "Recomputed opportunity £", GBP_PENCE, description="A live Excel "
+           "formula applying Formula to this row's Metric, Benchmark, Volume and Unit value, in "
+           "pounds. Blank where the row carries no opportunity (nothing to recompute)."),
+    Column("check", "Check: recomputed minus opportunity £", GBP_PENCE, description="Recomputed "
+           "opportunity £ minus Opportunity £, rounded to the penny, in pounds: 0 means the "
+           "figures agree. Blank where nothing is recomputed."),
 )
+# The Formula text of rows that carry no opportunity by rule (the engine's formula ids).
+NO_OPPORTUNITY_TEXT = {
+    "context": "No opportunity: a context measure, shown for comparison (not in the total)",
+    "not_assessed": "No opportunity: not assessed (see Reason not assessed)",
+}
 _ACUTE_ONLY = {"department", "service", "pod_group"}
 
 PEER_COLUMNS = (
-    Column("rank", "Rank", COUNT, description="1 = best performance among the peers."),
-    Column("code", "Provider code"),
-    Column("name", "Provider name"),
-    Column("value", "Value", DECIMAL),
-    Column("quartile", "Quartile", COUNT, description="1 = best quarter of performance."),
-    Column("is_provider", "This provider", description="Yes for the provider of this pack."),
+    Column("rank", "Rank", COUNT, description="The peer's position on the charted measure, "
+           "1 = best performance (a count)."),
+    Column("code", "Provider code", description="ODS code of the peer provider. Text."),
+    Column("name", "Provider name", description="The peer provider's name. Text."),
+    Column("value", "Value", DECIMAL, description="The peer's value of the charted measure, in "
+           "the unit stated above the table (e.g. days, % shown as a percentage, or an index as "
+           "a ratio where 1.000 = national average)."),
+    Column("quartile", "Quartile", COUNT, description="Quarter of the peers the value falls in: "
+           "1 = best quarter of performance, 4 = worst."),
+    Column("is_provider", "This provider", description="Yes for the provider of this pack, No "
+           "for the other peers."),
 )
 
 HRG_COLUMNS = (
-    Column("pod_group", "POD group"),
-    Column("department", "Department"),
-    Column("service_code", "Service code"),
-    Column("service_name", "Service name"),
-    Column("currency", "Currency (HRG)"),
-    Column("activity", "Activity", COUNT),
-    Column("actual_cost", "Actual cost £", GBP_PENCE),
+    Column("pod_group", "POD group", description="Point-of-delivery group of the department. "
+           "Text."),
+    Column("department", "Department", description="NCC department code, e.g. EL = elective "
+           "inpatients. Text."),
+    Column("service_code", "Service code", description="Treatment function code. Text."),
+    Column("service_name", "Service name", description="Treatment function name. Text."),
+    Column("currency", "Currency (HRG)", description="The HRG (currency) code of the NCC row. "
+           "Text."),
+    Column("activity", "Activity", COUNT, description="Activity of the HRG in the NCC return: "
+           "episodes, attendances or bed days as the department counts them."),
+    Column("actual_cost", "Actual cost £", GBP_PENCE, description="The provider's reported cost "
+           "of the HRG, in pounds."),
     Column("adjusted_cost", "MFF-adjusted cost £", GBP_PENCE,
            description="Actual cost / the provider's market forces factor (stated above the "
-           "table): the cost the index compares with expected cost."),
+           "table), in pounds at national prices: the cost the index compares with expected "
+           "cost."),
     Column("expected_cost", "Expected cost £", GBP_PENCE,
-           description="Activity x national mean unit cost (MFF-adjusted prices)."),
+           description="Activity x national mean unit cost, in pounds at national prices "
+           "(MFF-adjusted)."),
     Column("cell_index", "Cell index", INDEX,
            description="MFF-adjusted cost / expected cost of the department x service cell, as a "
            "ratio (1.000 = national average; the PDF shows it x100)."),
-    Column("benchmark_index", "Benchmark index", INDEX),
+    Column("benchmark_index", "Benchmark index", INDEX, description="The cell's benchmark cost "
+           "index, a ratio (1.000 = national average); blank where the cell was not assessed."),
     Column("excess", "Excess £", GBP_PENCE,
            description="max(0, MFF-adjusted cost - benchmark index x expected cost), in "
            "MFF-adjusted pounds: recomputable from the row."),
     Column("opportunity_gbp", "Opportunity £", GBP_PENCE,
-           description="This HRG's share of its cell's opportunity, in the provider's cash."),
+           description="This HRG's share of its cell's opportunity, in the provider's pounds "
+           "(cash), to the penny."),
 )
 
 # The HrgRow field behind each drill-down column, looked up by key so the two cannot drift apart.
@@ -122,11 +180,14 @@ _HRG_FIELDS = {"pod_group": "pod_group", "department": "department_code",
 _HRG_VALUES = attrgetter(*(_HRG_FIELDS[c.key] for c in HRG_COLUMNS))
 
 NOT_ASSESSED_COLUMNS = (
-    Column("category", "Category"),
-    Column("component", "Component"),
-    Column("sub_unit", "Sub-unit"),
-    Column("label", "Sub-unit name"),
-    Column("reason", "Reason not assessed"),
+    Column("category", "Category", description="The category of the cell not assessed. Text."),
+    Column("component", "Component", description="The measure within the category. Text."),
+    Column("sub_unit", "Sub-unit", description="Code of the sub-unit not assessed. Text."),
+    Column("label", "Sub-unit name", width=36, wrap=True,
+           description="The sub-unit in words. Text."),
+    Column("reason", "Reason not assessed", width=40, wrap=True,
+           description="Why no benchmark or opportunity was "
+           "computed (e.g. fewer than 5 peers). Text."),
 )
 
 
@@ -166,13 +227,32 @@ def write_category_sheet(ws: Worksheet, section: CategorySection, table_name: st
             "opportunity_native": r.opportunity_native, "native_unit": r.native_unit,
             "opportunity_gbp": r.opportunity_gbp, "in_total": r.in_total, "formula": r.formula,
         }
-        template = excel_template(r.formula) if r.assessed else None
-        if template is not None and None not in (r.metric, r.benchmark, r.volume, r.unit_value):
+        template, no_opportunity = _recomputation(r.assessed, r.in_total, r.formula)
+        if no_opportunity is not None:
+            row["formula"] = no_opportunity
+        elif template is not None and None not in (r.metric, r.benchmark, r.volume,
+                                                   r.unit_value):
             row["recomputed"] = RowFormula(template)
             row["check"] = RowFormula("=ROUND({recomputed}-{opportunity_gbp},2)")
         rows.append(row)
     return write_table(ws, name=table_name, columns=columns, rows=rows, header_row=header_row,
                        empty_text="No result rows for this category")
+
+
+def _recomputation(assessed: bool, in_total: bool,
+                   formula_text: str) -> tuple[str | None, str | None]:
+    """(Excel template or None, Formula text to show instead or None) for a result row.
+
+    A row that carries no opportunity by rule (context, not assessed) gets no template and says
+    so; a formula outside the engine's forms is parsed, and gets no template if it cannot be.
+    Until `ResultRow` carries the engine's `formula_id`, the id is derived from the row.
+    """
+    formula_id = formula_id_of(assessed, in_total, formula_text)
+    if formula_id in NO_OPPORTUNITY:
+        return None, NO_OPPORTUNITY_TEXT[formula_id]
+    if formula_id is not None:
+        return template_for(formula_id), None
+    return excel_template(formula_text), None
 
 
 def write_peer_sheet(ws: Worksheet, section: CategorySection, chart: Component,

@@ -10,6 +10,7 @@ Excel's quote-prefix flag, the file-format form of typing a leading apostrophe.
 from __future__ import annotations
 
 import re
+import textwrap
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, field
 
@@ -18,6 +19,8 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.utils import get_column_letter
 from openpyxl.worksheet.filters import AutoFilter
 from openpyxl.worksheet.hyperlink import Hyperlink
+from openpyxl.worksheet.page import PageMargins
+from openpyxl.worksheet.properties import PageSetupProperties
 from openpyxl.worksheet.table import Table, TableColumn, TableStyleInfo
 from openpyxl.worksheet.worksheet import Worksheet
 
@@ -37,7 +40,14 @@ FORMULA_TRIGGERS = ("=", "+", "-", "@", "\t", "\r")
 _MAX_CELL_TEXT = 32_767
 _TITLE_FONT = Font(bold=True, size=14)
 _HEADER_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+_WRAP_ALIGNMENT = Alignment(wrap_text=True, vertical="top")
+_TOP_ALIGNMENT = Alignment(vertical="top")  # the other cells of a row that wraps
 _MIN_WIDTH, _MAX_WIDTH = 8, 60
+LINE_HEIGHT = 15.0  # points: one line of 11-point text
+# Longer notes above a table are split over several rows: a note overflows into the cells to its
+# right, and a spreadsheet prints the whole overflow, so one long line would shrink the printed
+# page to a fraction of its width.
+NOTE_WIDTH = 130
 
 
 class Formula(str):
@@ -60,7 +70,7 @@ class Link:
 class Styled:
     """A value with its own number format, overriding the column's (e.g. a metric in %)."""
 
-    value: float | int | None
+    value: float | int | Formula | RowFormula | None
     number_format: str
 
 
@@ -71,6 +81,7 @@ class Column:
     number_format: str | None = None  # None: text or General
     width: float | None = None  # None: fit to the content
     description: str = ""  # shown in the workbook's notes
+    wrap: bool = False  # wrap text within `width` (give one); the row grows to fit
 
 
 @dataclass(frozen=True)
@@ -157,13 +168,78 @@ def set_value(cell: Cell, value: object, number_format: str | None = None) -> No
         cell.number_format = number_format
 
 
+def column_letters(columns: Sequence[Column]) -> dict[str, str]:
+    """Column key -> letter, for a table whose first column is A."""
+    return {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
+
+
+def planned_location(sheet_title: str, columns: Sequence[Column], header_row: int,
+                     row_count: int) -> TableLocation:
+    """Where `write_table` will put a table of `row_count` rows: for formulas written before it
+    (a table with no rows gets one row of text)."""
+    return TableLocation(sheet_title, header_row, header_row + 1,
+                         header_row + max(1, row_count), column_letters(columns))
+
+
+# Print layout: A4 landscape, one page wide, margins in inches (0.4" sides, 0.6" top/bottom).
+_MARGINS = dict(left=0.4, right=0.4, top=0.6, bottom=0.6, header=0.3, footer=0.3)
+
+
+# Widths (in Excel's units, about a digit each) that an A4 page holds at about 100%, between
+# the margins below: a table no wider than a portrait page prints portrait, so more rows fit on
+# a page; any other prints landscape. Either way it is fitted to one page wide.
+PORTRAIT_WIDTH = 110
+
+
+def set_print_layout(ws: Worksheet, title_row: int | None = None, *, one_page: bool = False,
+                     width: float | None = None) -> None:
+    """Print on A4, fitted to one page wide (and one page tall if `one_page`), with `title_row`
+    (a table's header) repeated on every page and the sheet name and page number in the footer.
+    Landscape, unless `width` (the columns' total) fits a portrait page."""
+    portrait = width is not None and width <= PORTRAIT_WIDTH
+    ws.page_setup.orientation = (ws.ORIENTATION_PORTRAIT if portrait
+                                 else ws.ORIENTATION_LANDSCAPE)
+    ws.page_setup.paperSize = ws.PAPERSIZE_A4
+    ws.sheet_properties.pageSetUpPr = PageSetupProperties(fitToPage=True)
+    ws.page_setup.fitToWidth = 1
+    ws.page_setup.fitToHeight = 1 if one_page else 0  # 0: as many pages tall as needed
+    ws.page_margins = PageMargins(**_MARGINS)
+    if title_row is not None:
+        ws.print_title_rows = f"{title_row}:{title_row}"
+    ws.oddFooter.center.text = "&A: page &P of &N"
+
+
 def write_title(ws: Worksheet, title: str, notes: Sequence[object] = ()) -> int:
-    """Title in A1 and one note per row below it; returns the next free row."""
+    """Title in A1 and the notes below it, a row each (a note longer than NOTE_WIDTH characters
+    goes on as many rows as it needs, split between words); returns the next free row."""
     set_value(ws.cell(row=1, column=1), title)
     ws.cell(row=1, column=1).font = _TITLE_FONT
-    for offset, note in enumerate(notes, start=2):
-        set_value(ws.cell(row=offset, column=1), note)
-    return 2 + len(notes)
+    row = 2
+    for note in notes:
+        lines = (textwrap.wrap(note, NOTE_WIDTH, break_long_words=False)
+                 if isinstance(note, str) and len(note) > NOTE_WIDTH else [note])
+        for line in lines:
+            set_value(ws.cell(row=row, column=1), line)
+            row += 1
+    return row
+
+
+def text_lines(value: object, width: float) -> int:
+    """Lines a wrapped cell needs at `width`, generously: 1.1 characters per unit of width,
+    where the average character of 11-point text is some 1.2 (a unit is the digit 0's width)."""
+    text = value.text if isinstance(value, Link) else value
+    if not isinstance(text, str):
+        return 1
+    per_line = max(1, int(width * 1.1))
+    return sum(max(1, len(textwrap.wrap(part, per_line))) for part in text.split("\n"))
+
+
+def fit_row_height(ws: Worksheet, row: int, lines: int) -> None:
+    """Set the row tall enough for `lines` lines of wrapped text (spreadsheets do not always
+    grow rows by themselves when they print)."""
+    if lines > 1:
+        current = ws.row_dimensions[row].height or LINE_HEIGHT
+        ws.row_dimensions[row].height = max(current, LINE_HEIGHT * lines)
 
 
 def write_table(
@@ -181,11 +257,12 @@ def write_table(
     Rows are mappings keyed by column key; a missing key is an empty cell. A table with no rows
     gets one row saying `empty_text`, because Excel rejects a table without a data row.
     """
-    letters = {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
+    letters = column_letters(columns)
     widths = write_header(ws, columns, header_row)
     row_number = header_row
     for row_number, row in enumerate(rows, start=header_row + 1):
         refs = None
+        lines = 1
         # Widths are fitted to the first rows: measuring every cell of a drill-down of
         # thousands of rows costs more than writing it.
         measure = row_number - header_row <= WIDTH_SAMPLE_ROWS
@@ -193,12 +270,22 @@ def write_table(
             value = row.get(column.key)
             if value is None:
                 continue
-            if isinstance(value, RowFormula):
+            if column.wrap:
+                ws.cell(row=row_number, column=i).alignment = _WRAP_ALIGNMENT
+                lines = max(lines, text_lines(value, column.width or _MAX_WIDTH))
+            template = value.value if isinstance(value, Styled) else value
+            if isinstance(template, RowFormula):
                 refs = refs or {key: f"{letter}{row_number}" for key, letter in letters.items()}
-                value = Formula(value.format_map(refs))
+                formula = Formula(template.format_map(refs))
+                value = Styled(formula, value.number_format) if value is not template else formula
             set_value(ws.cell(row=row_number, column=i), value, column.number_format)
             if measure:
                 widths[i - 1] = max(widths[i - 1], _display_width(value))
+        if lines > 1:
+            fit_row_height(ws, row_number, lines)
+            for i, column in enumerate(columns, start=1):
+                if not column.wrap and row.get(column.key) is not None:
+                    ws.cell(row=row_number, column=i).alignment = _TOP_ALIGNMENT
     if row_number == header_row:
         row_number += 1
         set_text(ws.cell(row=row_number, column=1), empty_text)
@@ -239,11 +326,15 @@ def finish_table(ws: Worksheet, name: str, columns: Sequence[Column], header_row
     table.tableStyleInfo = TableStyleInfo(name=style, showRowStripes=True)
     ws.add_table(table)
     ws.freeze_panes = f"A{header_row + 1}"
+    header_lines, total_width = 1, 0.0
     for i, column in enumerate(columns, start=1):
         width = column.width or min(_MAX_WIDTH, max(_MIN_WIDTH, widths[i - 1] + 2))
         ws.column_dimensions[get_column_letter(i)].width = width
-    letters = {c.key: get_column_letter(i) for i, c in enumerate(columns, start=1)}
-    return TableLocation(ws.title, header_row, header_row + 1, last_row, letters)
+        header_lines = max(header_lines, text_lines(column.header, width - 1))  # bold: wider
+        total_width += width
+    fit_row_height(ws, header_row, header_lines)
+    set_print_layout(ws, header_row, width=total_width)
+    return TableLocation(ws.title, header_row, header_row + 1, last_row, column_letters(columns))
 
 
 def write_label_values(
@@ -265,6 +356,31 @@ def write_label_values(
         set_value(ws.cell(row=row, column=label_column + 1), value, number_format)
         where[label] = f"${value_letter}${row}"
     return where
+
+
+class LabelBlock:
+    """Label/value rows (a key-figures or checks block) planned before they are written, so
+    formulas elsewhere (a table above them, say) can refer to their cells first."""
+
+    def __init__(self, start_row: int, label_column: int = 1) -> None:
+        self.start_row = start_row
+        self.label_column = label_column
+        self.items: list[tuple[str, object, str | None]] = []
+
+    def add(self, label: str, value: object, number_format: str | None = None) -> str:
+        """Plan a row; returns the absolute reference of its value cell, e.g. `$C$17`."""
+        self.items.append((label, value, number_format))
+        row = self.start_row + len(self.items) - 1
+        return f"${get_column_letter(self.label_column + 1)}${row}"
+
+    @property
+    def next_row(self) -> int:
+        return self.start_row + len(self.items)
+
+    def write(self, ws: Worksheet) -> int:
+        """Write the rows; returns the next free row."""
+        write_label_values(ws, self.start_row, self.items, self.label_column)
+        return self.next_row
 
 
 def _display_width(value: object) -> float:

@@ -22,7 +22,8 @@ from packgen.errors import RUN_STOPPING_ERRNOS, PackgenError
 from packgen.fileio import inside, sha256_file
 from packgen.pack.build import PackSource, build_pack, load_hrg, load_source
 from packgen.pack.model import Pack
-from packgen.run import national, regional, signals, totals, workers
+from packgen.render import national, regional
+from packgen.run import signals, totals, workers
 from packgen.run.lock import run_lock
 from packgen.run.manifest import (
     MANIFEST_NAME,

@@ -13,15 +13,18 @@ from packgen.fileio import write_bytes_atomically
 from packgen.pack.model import Pack, RunInfo
 from packgen.render import charts, pdf
 from packgen.render.html import TEMPLATES_DIR, environment
-from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT
-from packgen.run import totals
-from packgen.run.national import (
+from packgen.render.national import (
     CATEGORY_COLUMNS,
     GROUP_COLUMNS,
     PROVIDER_CATEGORY_COLUMNS,
     PROVIDER_COLUMNS,
+    live_shares,
+    opportunity_totals,
+    provider_category_rows,
 )
-from packgen.run.workbook import Sheet, write_summary_workbook
+from packgen.render.summary_workbook import Sheet, write_summary_workbook
+from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT
+from packgen.run import totals
 
 TEMPLATE = "regional.html.j2"
 CHART_PROVIDERS = 15  # bars in the chart; the table below it lists every provider
@@ -90,19 +93,25 @@ def write_regional_workbook(path: Path, region_code: str, packs: Sequence[Pack],
     sheets = [
         Sheet("Providers", f"Providers of {region.name} ranked by total opportunity",
               "The region's providers side by side.", REGION_PROVIDER_COLUMNS,
-              _provider_rows(packs, quality), "providers"),
+              live_shares(_provider_rows(packs, quality)), "providers"),
         Sheet("Provider categories", "Every provider x category",
               "Each provider's opportunity by category.", PROVIDER_CATEGORY_COLUMNS,
-              totals.provider_category_rows(totals.ranked(packs)), "provider_categories"),
+              provider_category_rows(totals.ranked(packs)), "provider_categories"),
         Sheet("Categories", "Totals by category", "The region's total and distribution per "
               "category.", CATEGORY_COLUMNS, totals.category_rows(packs), "categories"),
         Sheet("Sectors", "Totals by sector", "The region's totals by sector.", GROUP_COLUMNS,
-              [g.row() for g in totals.group_totals(packs, totals.by_sector)], "sectors"),
+              live_shares([g.row() for g in totals.group_totals(packs, totals.by_sector)]),
+              "sectors"),
     ]
-    notes = ["Totals are sums of the figures in the provider packs, to the penny.",
-             "Categories can overlap: a provider's total is an upper bound."]
+    notes = ["Totals are sums of the figures in the provider packs, to the penny; the Totals "
+             "and checks sheet adds the tables up with live formulas and checks them against "
+             "these.",
+             "Categories can overlap: a provider's total is an upper bound.",
+             "Percentages of cost base are live formulas in the Providers, Provider categories "
+             "and Sectors tables."]
     return write_summary_workbook(path, title=f"Regional opportunity summary: {region.name}",
-                                  run=run, cover_items=cover, sheets=sheets, notes=notes)
+                                  run=run, cover_items=cover, sheets=sheets, notes=notes,
+                                  totals=opportunity_totals(packs, [s.title for s in sheets]))
 
 
 def write_regional_pack(run_dir: Path, region_code: str, packs: Sequence[Pack], run: RunInfo,

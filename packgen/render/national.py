@@ -1,0 +1,251 @@
+"""The national summary workbook (`RUN/national/national-summary.xlsx`) and results CSV.
+
+Every figure comes from the provider pack models (see `totals`), so the national total is the sum
+of the provider packs' totals and each provider x category cell is that pack's category figure.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping, Sequence
+from pathlib import Path
+
+from packgen import reference
+from packgen.pack.build import GROUP_NAMES
+from packgen.pack.model import Pack, RunInfo
+from packgen.render.summary_workbook import (
+    Sheet,
+    Total,
+    with_live_share,
+    write_summary_workbook,
+)
+from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT, Column
+from packgen.run import totals
+
+WORKBOOK_NAME = "national-summary.xlsx"
+RESULTS_CSV_NAME = "results.csv"
+
+_GBP = dict(number_format=GBP_PENCE)
+_CODE = Column("provider_code", "ODS code", description="The provider's ODS code. Text.")
+_NAME = Column("provider_name", "Provider", description="The provider's name. Text.")
+_SECTOR = Column("sector", "Sector", description="The provider's sector (acute, specialist, "
+                 "community, mental health, ambulance). Text.")
+_REGION = Column("region_code", "Region code", description="ODS code of the provider's NHS "
+                 "England region. Text.")
+_CATEGORY = Column("category", "Category id", description="The category's identifier, e.g. "
+                   "acute_cost. Text.")
+_CATEGORY_TITLE = Column("category_title", "Category", description="The category's title. Text.")
+_COST_BASE = Column("cost_base_gbp", "Cost base (£)", **_GBP, description="Operating cost in "
+                    "pounds: the base of the productivity requirement and of the shares.")
+_SHARE = ("A live formula: Total opportunity (£) / Cost base (£), as a percentage; blank where "
+          "there is no cost base.")
+_REQUIREMENT = Column("requirement_gbp", "2% requirement (£)", **_GBP, description="The "
+                      "productivity requirement in pounds: the requirement rate (see Parameters) "
+                      "x Cost base, to the penny.")
+PROVIDER_COLUMNS = (
+    Column("rank", "Rank", COUNT, description="Position by total opportunity, 1 = largest "
+           "(nationally on the national summary, within the region on a regional pack)."),
+    _CODE, _NAME, _SECTOR,
+    Column("peer_group", "Peer group", description="The provider's benchmarking peer group. "
+           "Text."),
+    _REGION,
+    Column("region_name", "Region", description="The provider's NHS England region. Text."),
+    _COST_BASE,
+    Column("total_gbp", "Total opportunity (£)", **_GBP,
+           description="Sum of the pack's category opportunities in pounds (an upper bound: "
+                       "categories overlap)."),
+    Column("pct_of_cost_base", "Opportunity % of cost base", PERCENT, description=_SHARE),
+    _REQUIREMENT,
+    Column("covers_requirement", "Opportunity covers requirement", description="Yes if Total "
+           "opportunity (£) is at least the requirement, else No."),
+    Column("top_category", "Largest category", description="The category with the largest "
+           "opportunity in the pack; blank if none has any. Text."),
+    Column("productivity_growth", "Productivity growth", PERCENT, description="(1 + "
+           "cost-weighted activity growth) / (1 + real-terms input growth) - 1, year on year, "
+           "as a percentage; blank where not computed."),
+    Column("data_quality", "Data quality",
+           description="OK, or what was not assessed and how many NCC rows were left out. Text."),
+)
+PROVIDER_CATEGORY_COLUMNS = (
+    _CODE, _NAME, _SECTOR, _REGION, _CATEGORY, _CATEGORY_TITLE,
+    Column("opportunity_gbp", "Opportunity (£)", **_GBP,
+           description="The category's figure in the provider's pack, in pounds."),
+    _COST_BASE,
+    Column("pct_of_cost_base", "% of cost base", PERCENT, description="A live formula: "
+           "Opportunity (£) / Cost base (£), as a percentage; blank where there is no cost "
+           "base."),
+    Column("not_assessed", "Rows not assessed", COUNT, description="Number of the category's "
+           "result rows in the pack that were not assessed (a count)."),
+)
+CATEGORY_COLUMNS = (
+    _CATEGORY, _CATEGORY_TITLE,
+    Column("providers", "Providers", COUNT,
+           description="Number of providers of the sectors the category applies to."),
+    Column("with_opportunity", "Providers with opportunity", COUNT, description="Number of "
+           "those providers whose opportunity in the category is above £0."),
+    Column("total_gbp", "Total (£)", **_GBP, description="Sum of those providers' opportunity "
+           "in the category, in pounds."),
+    Column("pct_of_cost_base", "% of those providers' cost base", PERCENT, description="Total "
+           "(£) / the sum of those providers' cost base, as a percentage."),
+    Column("min_gbp", "Minimum (£)", **_GBP, description="The smallest provider figure, in "
+           "pounds."),
+    Column("q1_gbp", "Lower quartile (£)", **_GBP, description="The lower quartile of the "
+           "provider figures, in pounds; quartiles are linearly interpolated (Excel "
+           "QUARTILE.INC)."),
+    Column("median_gbp", "Median (£)", **_GBP, description="The median provider figure, in "
+           "pounds."),
+    Column("q3_gbp", "Upper quartile (£)", **_GBP, description="The upper quartile of the "
+           "provider figures, in pounds."),
+    Column("max_gbp", "Maximum (£)", **_GBP, description="The largest provider figure, in "
+           "pounds."),
+)
+GROUP_COLUMNS = (
+    Column("key", "Code", description="The sector's or region's code. Text."),
+    Column("name", "Name", description="The sector's or region's name. Text."),
+    Column("providers", "Providers", COUNT, description="Number of providers in the group."),
+    _COST_BASE,
+    Column("total_gbp", "Total opportunity (£)", **_GBP, description="Sum of the group's "
+           "providers' total opportunity, in pounds."),
+    Column("pct_of_cost_base", "Opportunity % of cost base", PERCENT, description=_SHARE),
+    _REQUIREMENT,
+)
+GROUP_CATEGORY_COLUMNS = (
+    Column("group", "Sector", description="The providers' sector (acute, specialist, "
+           "community, mental health, ambulance). Text."), _CATEGORY, _CATEGORY_TITLE,
+    Column("opportunity_gbp", "Opportunity (£)", **_GBP, description="Sum of the sector's "
+           "providers' opportunity in the category, in pounds."),
+)
+PRODUCTIVITY_COLUMNS = (
+    Column("group", "Sector group", description="The benchmarking group the provider is "
+           "ranked in. Text."),
+    Column("rank", "Rank", COUNT, description="Position in the group, 1 = highest "
+           "productivity growth."),
+    Column("rank_of", "Of", COUNT, description="Number of providers ranked in the group."),
+    _CODE, _NAME,
+    Column("activity_growth", "Cost-weighted activity growth", PERCENT, description="Growth "
+           "in activity weighted by national unit costs, year on year, as a percentage."),
+    Column("input_growth", "Real-terms input growth", PERCENT, description="Growth in "
+           "operating cost after inflation, year on year, as a percentage."),
+    Column("productivity_growth", "Productivity growth", PERCENT, description="(1 + "
+           "activity growth) / (1 + input growth) - 1, as a percentage."),
+    Column("meets_requirement", "At least 2%", description="Yes if productivity growth is at "
+           "least the requirement rate, else No."),
+)
+
+
+def productivity_rows(packs: Sequence[Pack]) -> list[dict]:
+    """League tables by sector group, as NHS England publishes them: ranked within the group."""
+    # Ranked within the engine's benchmark groups (acute and specialist trusts together).
+    sector_groups = {r["sector"]: r["benchmark_group"] for r in reference.rows("sectors")}
+    rows = []
+    for pack in packs:
+        growth = pack.productivity
+        if growth is None or growth.productivity_growth is None:
+            continue
+        group = sector_groups[pack.provider.sector]
+        rows.append({
+            "group": GROUP_NAMES.get(group, group).capitalize(), "rank": growth.rank,
+            "rank_of": growth.rank_of, "provider_code": pack.provider.code,
+            "provider_name": pack.provider.name, "activity_growth": growth.activity_growth,
+            "input_growth": growth.input_growth, "productivity_growth": growth.productivity_growth,
+            "meets_requirement": "Yes" if growth.productivity_growth >= pack.requirement_rate
+            else "No"})
+    return sorted(rows, key=lambda r: (r["group"], r["rank"] or 0, r["provider_code"]))
+
+
+def national_sheets(packs: Sequence[Pack], quality: Mapping[str, str]) -> list[Sheet]:
+    ordered = totals.ranked(packs)
+    providers = []
+    for rank, pack in enumerate(ordered, start=1):
+        row = totals.provider_row(pack, rank, quality.get(pack.provider.code, "OK"))
+        growth = pack.productivity
+        row["productivity_growth"] = growth.productivity_growth if growth else None
+        providers.append(row)
+    sectors = totals.group_totals(packs, totals.by_sector)
+    titles = totals.category_titles(packs)
+    return [
+        Sheet("Providers", "Providers ranked by total opportunity",
+              "Every provider: total opportunity, % of cost base, 2% requirement, data quality.",
+              PROVIDER_COLUMNS, live_shares(providers), "providers"),
+        Sheet("Provider categories", "Every provider x category",
+              "Each provider's opportunity by category, in pounds and as % of cost base.",
+              PROVIDER_CATEGORY_COLUMNS, provider_category_rows(ordered),
+              "provider_categories"),
+        Sheet("Categories", "Distribution of each category's opportunity",
+              "National total, providers with opportunity, min, quartiles, median, max.",
+              CATEGORY_COLUMNS, totals.category_rows(packs), "categories"),
+        Sheet("Sectors", "Totals by sector", "Opportunity and requirement by sector.",
+              GROUP_COLUMNS, live_shares([g.row() for g in sectors]), "sectors"),
+        Sheet("Sector categories", "Totals by sector and category",
+              "Each sector's opportunity by category.", GROUP_CATEGORY_COLUMNS,
+              [{"group": g.name, "category": c, "category_title": titles[c],
+                "opportunity_gbp": v} for g in sectors for c, v in g.by_category.items()],
+              "sector_categories"),
+        Sheet("Regions", "Totals by NHS England region", "Opportunity and requirement by region.",
+              GROUP_COLUMNS, live_shares(
+                  [g.row() for g in totals.group_totals(packs, totals.by_region)]), "regions"),
+        Sheet("Productivity", "Productivity growth league tables by sector group",
+              "Activity growth, input growth, productivity growth and rank within the group.",
+              PRODUCTIVITY_COLUMNS, productivity_rows(packs), "productivity"),
+    ]
+
+
+def live_shares(rows: Sequence[Mapping[str, object]]) -> list[dict[str, object]]:
+    """Rows of providers or groups with "Opportunity % of cost base" a live formula."""
+    return with_live_share(rows, "pct_of_cost_base", "total_gbp", "cost_base_gbp")
+
+
+def provider_category_rows(ordered: Sequence[Pack]) -> list[dict[str, object]]:
+    """Every provider x category, with the provider's cost base beside the live share."""
+    cost = {p.provider.code: p.provider.operating_cost_gbp for p in ordered}
+    rows = [{**r, "cost_base_gbp": cost[r["provider_code"]]}
+            for r in totals.provider_category_rows(ordered)]
+    return with_live_share(rows, "pct_of_cost_base", "opportunity_gbp", "cost_base_gbp")
+
+
+def opportunity_totals(packs: Sequence[Pack], sheets: Sequence[str]) -> list[Total]:
+    """Live totals of the opportunity, cost base and requirement columns of `sheets` (titles of
+    the national summary's sheets), each checked against the sum over `packs`."""
+    opportunity = totals.national_total(packs)
+    cost = totals.penny(sum(p.provider.operating_cost_gbp or 0.0 for p in packs))
+    requirement = totals.penny(sum(p.requirement_gbp or 0.0 for p in packs))
+    share = opportunity / cost if cost else None
+    by_group = [("Total opportunity (£)", "total_gbp", opportunity, None),
+                ("Cost base (£)", "cost_base_gbp", cost, None),
+                ("Requirement (£)", "requirement_gbp", requirement, None),
+                ("Opportunity % of cost base", "total_gbp", share, "cost_base_gbp")]
+    plans = {
+        "Providers": by_group,
+        "Provider categories": [("Opportunity (£)", "opportunity_gbp", opportunity, None)],
+        "Categories": [("Total (£)", "total_gbp", opportunity, None)],
+        "Sectors": by_group,
+        "Sector categories": [("Opportunity (£)", "opportunity_gbp", opportunity, None)],
+        "Regions": by_group,
+    }
+    return [Total(f"{sheet}: {label}", sheet, column, expected, per)
+            for sheet in sheets for label, column, expected, per in plans.get(sheet, ())]
+
+
+def write_national_workbook(path: Path, packs: Sequence[Pack], run: RunInfo,
+                            quality: Mapping[str, str]) -> Path:
+    national = totals.national_total(packs)
+    requirement = totals.penny(sum(p.requirement_gbp for p in packs))
+    cover = [
+        ("Providers", len(packs), COUNT),
+        ("Total opportunity (£)", national, GBP_PENCE),
+        ("2% productivity requirement (£)", requirement, GBP_PENCE),
+        ("Providers whose opportunity covers the requirement",
+         sum(1 for p in packs if p.total_opportunity_gbp >= p.requirement_gbp), COUNT),
+    ]
+    notes = [
+        "Totals are sums of the figures in the provider packs, to the penny; the Totals and "
+        "checks sheet adds the tables up with live formulas and checks them against these.",
+        "Categories can overlap (a shorter stay also lowers the acute unit cost): a provider's "
+        "total is an upper bound.",
+        "Percentages of cost base use each provider's operating cost; they are live formulas "
+        "in the Providers, Provider categories, Sectors and Regions tables.",
+    ]
+    sheets = national_sheets(packs, quality)
+    return write_summary_workbook(path, title="National summary of productivity and efficiency "
+                                  "opportunities", run=run, cover_items=cover, sheets=sheets,
+                                  notes=notes,
+                                  totals=opportunity_totals(packs, [s.title for s in sheets]))
