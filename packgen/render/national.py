@@ -206,8 +206,8 @@ def opportunity_totals(packs: Sequence[Pack], sheets: Sequence[str]) -> list[Tot
     """Live totals of the opportunity, cost base and requirement columns of `sheets` (titles of
     the national summary's sheets), each checked against the sum over `packs`."""
     opportunity = totals.national_total(packs)
-    cost = totals.penny(sum(p.provider.operating_cost_gbp or 0.0 for p in packs))
-    requirement = totals.penny(sum(p.requirement_gbp or 0.0 for p in packs))
+    cost = totals.known_sum(p.provider.operating_cost_gbp for p in packs)
+    requirement = totals.known_sum(p.requirement_gbp for p in packs)
     share = opportunity / cost if cost else None
     by_group = [("Total opportunity (£)", "total_gbp", opportunity, None),
                 ("Cost base (£)", "cost_base_gbp", cost, None),
@@ -228,13 +228,17 @@ def opportunity_totals(packs: Sequence[Pack], sheets: Sequence[str]) -> list[Tot
 def write_national_workbook(path: Path, packs: Sequence[Pack], run: RunInfo,
                             quality: Mapping[str, str]) -> Path:
     national = totals.national_total(packs)
-    requirement = totals.penny(sum(p.requirement_gbp for p in packs))
+    requirement = totals.known_sum(p.requirement_gbp for p in packs)
     cover = [
         ("Providers", len(packs), COUNT),
         ("Total opportunity (£)", national, GBP_PENCE),
-        ("2% productivity requirement (£)", requirement, GBP_PENCE),
+        ("2% productivity requirement (£)", requirement if requirement is not None
+         else "Not known: some providers' operating cost is not supplied", GBP_PENCE),
         ("Providers whose opportunity covers the requirement",
-         sum(1 for p in packs if p.total_opportunity_gbp >= p.requirement_gbp), COUNT),
+         sum(1 for p in packs if totals.covers(p.total_opportunity_gbp, p.requirement_gbp)
+             == "Yes"), COUNT),
+        ("Providers whose operating cost is not known",
+         sum(1 for p in packs if p.provider.operating_cost_gbp is None), COUNT),
     ]
     notes = [
         "Totals are sums of the figures in the provider packs, to the penny; the Totals and "

@@ -19,6 +19,22 @@ def penny(value: float) -> float:
     return round(value + 0.0, 2)
 
 
+def known_sum(values: Iterable[float | None]) -> float | None:
+    """The sum to the penny, or None when any part is not known: a total of the providers whose
+    figure is known would read as everyone's (real bundles lack operating costs)."""
+    values = list(values)
+    if any(v is None for v in values):
+        return None
+    return penny(sum(values))
+
+
+def covers(total: float, requirement: float | None) -> str:
+    """Whether an opportunity covers the productivity requirement, in words."""
+    if requirement is None:
+        return "Not known"
+    return "Yes" if total >= requirement else "No"
+
+
 def category_titles(packs: Iterable[Pack]) -> dict[str, str]:
     """Category id -> title, for every category in any pack (first seen order)."""
     titles: dict[str, str] = {}
@@ -55,8 +71,7 @@ def provider_row(pack: Pack, rank: int | None = None, quality: str | None = None
         "peer_group": p.peer_group, "region_code": p.region_code, "region_name": p.region_name,
         "cost_base_gbp": p.operating_cost_gbp, "total_gbp": pack.total_opportunity_gbp,
         "pct_of_cost_base": pack.total_pct_of_cost_base, "requirement_gbp": pack.requirement_gbp,
-        "covers_requirement": "Yes" if pack.total_opportunity_gbp >= pack.requirement_gbp
-        else "No",
+        "covers_requirement": covers(pack.total_opportunity_gbp, pack.requirement_gbp),
         "top_category": next((s.title for s in pack.categories if s.opportunity_gbp > 0), ""),
     }
     if quality is not None:
@@ -74,7 +89,8 @@ def provider_category_rows(packs: Iterable[Pack]) -> list[dict]:
                 "provider_code": p.code, "provider_name": p.name, "sector": p.sector_name,
                 "region_code": p.region_code, "category": section.id,
                 "category_title": section.title, "opportunity_gbp": section.opportunity_gbp,
-                "pct_of_cost_base": section.opportunity_gbp / p.operating_cost_gbp,
+                "pct_of_cost_base": section.opportunity_gbp / p.operating_cost_gbp
+                if p.operating_cost_gbp else None,
                 "not_assessed": section.not_assessed,
             })
     return rows
@@ -85,14 +101,14 @@ class GroupTotal:
     key: str
     name: str
     providers: int
-    cost_base_gbp: float
+    cost_base_gbp: float | None  # None when a member's operating cost is not known
     total_gbp: float
-    requirement_gbp: float
+    requirement_gbp: float | None
     by_category: dict[str, float]
 
     @property
-    def pct_of_cost_base(self) -> float:
-        return self.total_gbp / self.cost_base_gbp if self.cost_base_gbp else 0.0
+    def pct_of_cost_base(self) -> float | None:
+        return self.total_gbp / self.cost_base_gbp if self.cost_base_gbp else None
 
     def row(self) -> dict:
         return {"key": self.key, "name": self.name, "providers": self.providers,
@@ -114,15 +130,16 @@ def group_totals(packs: Sequence[Pack],
             for section in pack.categories:
                 by_category[section.id] += section.opportunity_gbp
         totals.append(GroupTotal(
-            code, name, len(members), penny(sum(p.provider.operating_cost_gbp for p in members)),
+            code, name, len(members), known_sum(p.provider.operating_cost_gbp for p in members),
             penny(sum(p.total_opportunity_gbp for p in members)),
-            penny(sum(p.requirement_gbp for p in members)),
+            known_sum(p.requirement_gbp for p in members),
             {k: penny(v) for k, v in by_category.items()}))
     return sorted(totals, key=lambda g: (-g.total_gbp, g.key))
 
 
 def by_sector(pack: Pack) -> tuple[str, str]:
-    return pack.provider.sector, pack.provider.sector_name
+    # a provider with no sector (not benchmarked) is grouped, never dropped
+    return pack.provider.sector or "not_known", pack.provider.sector_name
 
 
 def by_region(pack: Pack) -> tuple[str, str]:
@@ -139,21 +156,21 @@ def category_rows(packs: Sequence[Pack]) -> list[dict]:
     quartiles linearly interpolated as Excel's QUARTILE.INC)."""
     titles = category_titles(packs)
     values: dict[str, list[float]] = defaultdict(list)
-    cost_base: dict[str, float] = defaultdict(float)
+    cost_base: dict[str, list[float | None]] = defaultdict(list)
     for pack in packs:
         for section in pack.categories:
             values[section.id].append(section.opportunity_gbp)
-            cost_base[section.id] += pack.provider.operating_cost_gbp
+            cost_base[section.id].append(pack.provider.operating_cost_gbp)
     rows = []
     for category, amounts in values.items():
         ordered = sorted(amounts)
         q1, median, q3 = _quartiles(ordered)
         total = penny(sum(ordered))
+        base = known_sum(cost_base[category])
         rows.append({
             "category": category, "category_title": titles[category],
             "providers": len(ordered), "with_opportunity": sum(1 for v in ordered if v > 0),
-            "total_gbp": total, "pct_of_cost_base": total / cost_base[category]
-            if cost_base[category] else 0.0,
+            "total_gbp": total, "pct_of_cost_base": total / base if base else None,
             "min_gbp": ordered[0], "q1_gbp": q1, "median_gbp": median, "q3_gbp": q3,
             "max_gbp": ordered[-1],
         })
