@@ -10,8 +10,8 @@ import lxml.etree
 import pytest
 
 from packgen.pack.model import Component, PeerValue
-from packgen.pack.sample import sample_pack
 from packgen.render import charts
+from tests.sample_pack import sample_pack
 
 
 def _component(values: list[float], own_index: int, direction: str = "lower",

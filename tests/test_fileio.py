@@ -9,9 +9,9 @@ import pytest
 
 from packgen.fileio import atomic_path, sha256_file
 from packgen.importers import bundle
-from packgen.pack.sample import sample_pack
 from packgen.render.excel import write_workbook
 from packgen.render.pdf import write_html
+from tests.sample_pack import sample_pack
 
 
 @pytest.fixture

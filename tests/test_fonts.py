@@ -13,10 +13,10 @@ import pytest
 from fontTools.ttLib import TTFont
 
 from packgen.categories.definition import load_definitions
-from packgen.pack.sample import sample_pack
 from packgen.render import fonts
 from packgen.render.html import render_html
 from packgen.render.pdf import render_pdf_bytes
+from tests.sample_pack import sample_pack
 from tests.test_render_pdf import edge_pack
 
 

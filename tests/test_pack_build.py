@@ -36,6 +36,17 @@ def packs(source):
     return {code: build_pack(source, code) for code in source.providers}
 
 
+def _drill(pack):
+    """The acute cost section's HRG drill-down (None for a pack without acute cost)."""
+    acute = next((c for c in pack.categories if c.id == "acute_cost"), None)
+    return acute.drilldown if acute else None
+
+
+def _hrg_rows(pack):
+    drill = _drill(pack)
+    return drill.rows if drill else ()
+
+
 def _rows(store, code):
     rows = defaultdict(float)
     for category, gbp in store.execute(
@@ -78,15 +89,17 @@ def test_hrg_drilldown_sums_to_cells_specialties_and_the_acute_total(packs):
     assert acute_packs
     for pack in acute_packs:
         acute = next(c for c in pack.categories if c.id == "acute_cost")
-        assert round(sum(h.opportunity_gbp for h in pack.hrg_rows), 2) == acute.opportunity_gbp
+        assert acute.drilldown.kind == "hrg"  # the category's own extension, from its TOML
+        hrg_rows = _hrg_rows(pack)
+        assert round(sum(h.opportunity_gbp for h in hrg_rows), 2) == acute.opportunity_gbp
         cells = {(r.department_code, r.service_code): r.opportunity_gbp
                  for r in acute.rows if r.component == "cost_index"}
         by_cell = defaultdict(float)
-        for h in pack.hrg_rows:
+        for h in hrg_rows:
             by_cell[(h.department_code, h.service_code)] += h.opportunity_gbp
         for cell, gbp in by_cell.items():
             assert round(gbp, 2) == cells[cell]
-        for drill in pack.specialties:
+        for drill in acute.drilldown.specialties:
             assert drill.opportunity_gbp == round(sum(
                 r.opportunity_gbp for r in acute.rows
                 if r.component == "cost_index" and r.service_code == drill.service_code), 2)
@@ -94,15 +107,21 @@ def test_hrg_drilldown_sums_to_cells_specialties_and_the_acute_total(packs):
 
 
 def test_acute_rank_matches_the_peer_chart(packs):
+    ranked = 0
     for pack in packs.values():
-        if pack.acute_rank is None:
+        drill = _drill(pack)
+        if drill is None or not drill.facts or drill.facts[0].kind != "index":
             continue
+        index, rank, rank_of = (f.value for f in drill.facts[:3])
         acute = next(c for c in pack.categories if c.id == "acute_cost")
         me = [p for p in acute.chart.peer_values if p.is_provider]
-        assert len(me) == 1 and me[0].rank == pack.acute_rank
-        assert me[0].value * 100 == pytest.approx(pack.acute_overall_index)
+        assert len(me) == 1 and me[0].rank == rank == acute.rank
+        assert rank_of == len(acute.chart.peer_values) == acute.rank_of
+        assert me[0].value * 100 == pytest.approx(index)
+        ranked += 1
         values = [p.value for p in acute.chart.peer_values]
         assert values == sorted(values)  # lower is better: rank 1 is the lowest index
+    assert ranked
 
 
 def test_the_acute_sentence_reads_as_the_method_says(packs):
@@ -167,12 +186,13 @@ def test_run_identity_is_stable_and_synthetic_is_marked(source, store):
 def test_acute_opportunity_by_point_of_delivery_sums_to_the_category(packs):
     for pack in packs.values():
         if pack.provider.sector not in ("acute", "specialist"):
-            assert pack.acute_by_pod_group == ()
+            assert _drill(pack) is None and not pack.drilldowns
             continue
         acute = next(c for c in pack.categories if c.id == "acute_cost")
-        assert [g for g, _name, _gbp in pack.acute_by_pod_group] == [
+        by_pod = acute.drilldown.by_pod_group
+        assert [g for g, _name, _gbp in by_pod] == [
             "nel_long_stay", "ae_nel_short_stay", "electives", "outpatients", "other_acute"]
-        assert round(sum(gbp for *_, gbp in pack.acute_by_pod_group), 2) == acute.opportunity_gbp
+        assert round(sum(gbp for *_, gbp in by_pod), 2) == acute.opportunity_gbp
 
 
 def test_components_sharing_a_target_share_one_clause():
@@ -194,22 +214,22 @@ def test_components_sharing_a_target_share_one_clause():
 
 def test_hrg_rows_can_be_loaded_for_some_providers_only(store, source, packs):
     """A national run's workers load the HRG rows of their own providers only."""
-    with_hrgs = sorted(code for code, pack in packs.items() if pack.hrg_rows)
+    with_hrgs = sorted(code for code, pack in packs.items() if _hrg_rows(pack))
     assert len(with_hrgs) >= 2
     mine, other = with_hrgs[0], with_hrgs[1]
     partial = load_source(store, produced_on=source.run.produced_on, hrg_providers=[mine])
-    assert build_pack(partial, mine).hrg_rows == packs[mine].hrg_rows
-    with pytest.raises(LookupError, match=f"HRG rows of {other} were not loaded"):
+    assert _hrg_rows(build_pack(partial, mine)) == _hrg_rows(packs[mine])
+    with pytest.raises(LookupError, match=f"drill-down rows of {other} were not loaded"):
         build_pack(partial, other)  # never a pack silently without its drill-down
-    assert build_pack(partial, other, detail=False).hrg_rows == ()
-    assert partial.hrg.frame.height == len(packs[mine].hrg_rows)
+    assert _hrg_rows(build_pack(partial, other, detail=False)) == ()
+    assert partial.drill_rows["hrg"].frame.height == len(_hrg_rows(packs[mine]))
 
 
 def test_each_hrg_rows_excess_recomputes_from_its_own_columns(packs):
     """The workbook's drill-down states how a row is computed; its columns must bear it out."""
     checked = 0
     for pack in packs.values():
-        for h in pack.hrg_rows:
+        for h in _hrg_rows(pack):
             assert h.adjusted_cost_gbp * pack.provider.mff == pytest.approx(h.actual_cost_gbp)
             assert h.excess_gbp == pytest.approx(
                 max(0.0, h.adjusted_cost_gbp - h.benchmark_index * h.expected_cost_gbp),
@@ -226,8 +246,9 @@ def test_the_specialty_drilldown_counts_every_specialty_with_opportunity(packs):
             continue
         with_opportunity = {r.service_code for r in acute.rows
                             if r.component == "cost_index" and r.opportunity_gbp > 0}
-        assert {s.service_code for s in pack.specialties} == with_opportunity
-        amounts = [s.opportunity_gbp for s in pack.specialties]
+        specialties = acute.drilldown.specialties
+        assert {s.service_code for s in specialties} == with_opportunity
+        amounts = [s.opportunity_gbp for s in specialties]
         assert amounts == sorted(amounts, reverse=True)
 
 

@@ -20,11 +20,11 @@ from packgen.pack.model import (
     PeerValue,
     ResultRow,
 )
-from packgen.pack.sample import sample_pack
 from packgen.render import html
 from packgen.render.formatting import gbp, gbp_full
 from packgen.render.html import render_html
 from packgen.render.pdf import render_pdf_bytes, write_html, write_pdf
+from tests.sample_pack import sample_pack
 
 
 def _peers(n: int, own_rank: int, lower_better: bool = True) -> tuple[PeerValue, ...]:
@@ -89,8 +89,7 @@ def edge_pack() -> Pack:
         total_pct_of_cost_base=total / provider.operating_cost_gbp,
         headlines=tuple(Headline(c.id, c.title, c.opportunity_gbp, c.sentence)
                         for c in categories[:3]),
-        productivity=None, acute_overall_index=None, acute_rank=None, acute_rank_of=None,
-        specialties=(), hrg_rows=(), data_notes=(),
+        productivity=None, data_notes=(),
         not_assessed=tuple(NotAssessedRow("mh_los", "los", f"w{i}", f"Ward {i}",
                                           "fewer than 5 peers" if i % 2 else "activity under 10")
                            for i in range(20)))
@@ -176,7 +175,7 @@ def test_contents_links_to_every_section(sample, sample_doc):
     targets = [a.get("href") for toc in _select(sample_doc, "ol.toc") for a in toc.iter("a")]
     ids = set(sample_doc.xpath("//@id"))
     assert all(t.startswith("#") and t[1:] in ids for t in targets)
-    expected = {"#summary", "#drilldown", "#notes", "#method"}
+    expected = {"#summary", "#drilldown-cat-acute_cost", "#notes", "#method"}
     expected |= {f"#cat-{c.id}" for c in sample.categories}
     assert set(targets) == expected
 
@@ -211,13 +210,14 @@ def test_zero_opportunity_category_shows_its_positive_sentence(sample, sample_do
 
 
 def test_drilldown_lists_specialties_and_points_to_excel(sample, sample_doc):
-    drill = _text(sample_doc.get_element_by_id("drilldown"))
+    drill = _text(sample_doc.get_element_by_id("drilldown-cat-acute_cost"))
     assert "Excel pack" in drill
-    shown = sample.specialties[:html.MAX_SPECIALTIES]
-    assert len(sample.specialties) > len(shown)  # the sample exercises the cap
+    specialties = sample.drilldowns[0].drilldown.specialties
+    shown = specialties[:html.MAX_SPECIALTIES]
+    assert len(specialties) > len(shown)  # the sample exercises the cap
     for specialty in shown:
         assert specialty.service_name in drill
-    assert f"Showing the top {len(shown)} of {len(sample.specialties)} specialties" in drill
+    assert f"Showing the top {len(shown)} of {len(specialties)} specialties" in drill
 
 
 def test_method_page_identifies_the_run(sample, sample_doc):
@@ -269,9 +269,10 @@ def test_writers_replace_files_atomically(tmp_path):
 
 
 def test_drilldown_shows_the_acute_opportunity_by_point_of_delivery(sample, sample_doc):
-    table = _select(sample_doc.get_element_by_id("drilldown"), "table.pod-groups")[0]
+    table = _select(sample_doc.get_element_by_id("drilldown-cat-acute_cost"),
+                    "table.pod-groups")[0]
     text = _text(table)
-    for _code, name, amount in sample.acute_by_pod_group:
+    for _code, name, amount in sample.drilldowns[0].drilldown.by_pod_group:
         assert f"{name} {gbp_full(amount)}" in text
     acute = next(c for c in sample.categories if c.id == "acute_cost")
     assert f"Acute cost total {gbp_full(acute.opportunity_gbp)}" in text
@@ -284,7 +285,7 @@ def test_every_part_of_the_sample_pack_fits_one_page(sample):
     # follow the previous section on its page.
     full = [c for c in sample.categories if c.opportunity_gbp > 0 or c.chart or c.top_rows]
     assert 0 < len(full) < len(sample.categories)
-    parts = 1 + 1 + len(full) + (1 if sample.specialties else 0) + 1 + 1
+    parts = 1 + 1 + len(full) + len(sample.drilldowns) + 1 + 1
     assert _pdf_page_count(render_pdf_bytes(sample)) == parts
 
 

@@ -242,13 +242,13 @@ def test_in_process_rendering_loads_the_hrg_rows_of_its_providers_only(bundle, t
     """The parent loads no HRG rows for the national totals; it loads the drill-down rows of
     the packs it renders itself (a pool's workers load their own)."""
     calls = []
-    original = run_build_module.load_hrg
+    original = run_build_module.load_drill_rows
 
-    def spy(con, providers=None):
+    def spy(con, providers=None, defs=None):
         calls.append(None if providers is None else sorted(providers))
-        return original(con, providers)
+        return original(con, providers, defs)
 
-    monkeypatch.setattr(run_build_module, "load_hrg", spy)
+    monkeypatch.setattr(run_build_module, "load_drill_rows", spy)
     _build(bundle, tmp_path / "run", providers=["RAA"])
     assert calls == [["RAA"]]
 

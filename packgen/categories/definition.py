@@ -95,6 +95,7 @@ class CategoryDef:
     path: Path
     requires: tuple[str, ...] = ()  # inputs every component needs (see ComponentDef.requires)
     drilldown: str | None = None  # the pack's drill-down extension (packgen.pack.drilldowns)
+    sheet_title: str = ""  # the workbook's tab name (short_title when it fits)
 
     def component(self, component_id: str) -> ComponentDef:
         return next(c for c in self.components if c.id == component_id)
@@ -108,10 +109,12 @@ _CATEGORY_FIELDS = {
     "sub_unit_name": str, "what_it_measures": str, "why_it_matters": str,
     "how_calculated": str, "overlaps_with": list, "sources": list, "sql": str,
     "drilldown_sql": str, "chart_component": str, "components": list, "requires": list,
-    "drilldown": str,
+    "drilldown": str, "sheet_title": str,
 }
 _OPTIONAL_CATEGORY = {"drilldown_sql", "chart_component", "overlaps_with", "short_title",
-                      "requires", "drilldown"}
+                      "requires", "drilldown", "sheet_title"}
+# A workbook tab name holds 31 characters and the peers tab adds " - peers".
+SHEET_TITLE_LENGTH = 22
 _COMPONENT_FIELDS = {
     "id": str, "title": str, "role": str, "direction": str, "target": str,
     "metric_label": str, "metric_unit": str, "numerator": str, "denominator": str,
@@ -258,6 +261,11 @@ def parse_definition(path: Path, errors: list[str]) -> CategoryDef | None:
             errors.append(f"{where} component {c.id}: pooled_from '{c.pooled_from}' is not "
                           "another component of the category")
     _check_requires(data.get("requires", ()), where, errors)
+    sheet_title = data.get("sheet_title", data.get("short_title", data.get("title", "")))
+    if len(sheet_title) > SHEET_TITLE_LENGTH:
+        errors.append(f"{where}: sheet_title '{sheet_title}' is longer than "
+                      f"{SHEET_TITLE_LENGTH} characters (a workbook tab holds 31, with ' - peers'"
+                      "); give a shorter sheet_title")
     drilldown = data.get("drilldown")
     if drilldown and drilldown not in DRILLDOWNS:
         errors.append(f"{where}: drilldown '{drilldown}' is not one of "
@@ -275,6 +283,7 @@ def parse_definition(path: Path, errors: list[str]) -> CategoryDef | None:
         drilldown_sql=SQL_DIR / data["drilldown_sql"] if data.get("drilldown_sql") else None,
         chart_component=chart, components=tuple(components), path=path,
         requires=tuple(data.get("requires", ())), drilldown=drilldown,
+        sheet_title=sheet_title,
     )
 
 

@@ -12,21 +12,20 @@ import hashlib
 import os
 from collections import Counter, defaultdict
 from collections.abc import Collection
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, field, replace
 
 import duckdb
-import polars as pl
 
 from packgen import __version__, reference
 from packgen.categories import CategoryDef, load_definitions
 from packgen.contract import TABLES
 from packgen.engine.params import RunParameters
-from packgen.pack import provenance, text
+from packgen.pack import drilldowns, provenance, text
+from packgen.pack.drilldowns import DrillRows
 from packgen.pack.model import (
     CategorySection,
     Component,
     Headline,
-    HrgRow,
     NotAssessedRow,
     Pack,
     PeerValue,
@@ -35,54 +34,14 @@ from packgen.pack.model import (
     ResultRow,
     RunInfo,
     Source,
-    SpecialtyDrill,
 )
 
 TOP_ROWS = 8
-TOP_HRGS = 3
 # Tables every pack draws on, whatever its categories (who the provider is, the bundle itself,
 # productivity growth).
 COMMON_SOURCES = ("bundle_info", "providers", "ncc_costs", "ncc_costs_prior",
                   "productivity_inputs")
-HRG_COLUMNS = [f.name for f in fields(HrgRow)]
 GROUP_NAMES = reference.benchmark_group_names()
-
-
-@dataclass
-class HrgTable:
-    """All providers' HRG rows in one frame sorted by provider, with each provider's span.
-
-    A provider's rows are a zero-copy slice: splitting the frame into one frame per provider
-    doubled its memory in every process of the national run.
-    """
-
-    frame: pl.DataFrame
-    spans: dict[str, tuple[int, int]]  # provider -> (offset, length)
-    # The providers whose rows were loaded (None: every provider). A provider outside it has
-    # rows this table does not hold, which is not the same as having none.
-    loaded: frozenset[str] | None = None
-
-    @classmethod
-    def from_frame(cls, frame: pl.DataFrame,
-                   loaded: Collection[str] | None = None) -> HrgTable:
-        counts = frame.group_by("provider_code", maintain_order=True).len()
-        spans, offset = {}, 0
-        for code, length in counts.iter_rows():
-            spans[code] = (offset, length)
-            offset += length
-        return cls(frame, spans, None if loaded is None else frozenset(loaded))
-
-    @classmethod
-    def empty(cls) -> HrgTable:
-        """A table loaded for no provider: asking it for a provider's rows is an error."""
-        return cls(pl.DataFrame(), {}, frozenset())
-
-    def of(self, provider_code: str) -> pl.DataFrame | None:
-        """The provider's rows (None if it has none); LookupError if they were not loaded."""
-        if self.loaded is not None and provider_code not in self.loaded:
-            raise LookupError(f"the HRG rows of {provider_code} were not loaded in this process")
-        span = self.spans.get(provider_code)
-        return self.frame.slice(*span) if span else None
 
 
 @dataclass
@@ -96,15 +55,14 @@ class PackSource:
     peer_sets: dict[str, tuple[str, str]]  # provider -> (peer set, benchmark group)
     results: dict[str, list[dict]]  # provider -> result rows
     peer_values: dict[tuple[str, str, str, str], list[dict]]  # (cat, comp, sub, set) -> peers
-    # Acute HRG rows that carry opportunity, columnar, one frame per provider: at national scale
-    # there are over a million, and Python objects for all of them would cost gigabytes in
-    # every process. They become HrgRow objects only for the pack being built.
-    hrg: HrgTable
+    # Drill-down rows by drill-down kind (acute HRG rows: over a million at national scale),
+    # columnar, sliced per provider: Python objects for all of them would cost gigabytes in
+    # every process. They become model objects only for the pack being built.
+    drill_rows: dict[str, DrillRows]
     productivity: dict[str, dict]
     ncc_excluded: dict[str, int]
-    # Acute and specialist trusts' community, mental health and ambulance NCC rows, which acute
-    # cost leaves out (pod group non_acute): provider -> (rows, actual cost).
-    ncc_outside_acute: dict[str, tuple[int, float]] = field(default_factory=dict)
+    # Light per-provider facts of each drill-down kind, for every provider (data notes).
+    drill_facts: dict[str, dict] = field(default_factory=dict)
 
 
 def _frame_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
@@ -171,18 +129,17 @@ def run_info(con: duckdb.DuckDBPyConnection, params: RunParameters,
         period_warning=provenance.period_warning(sources))
 
 
-def load_hrg(con: duckdb.DuckDBPyConnection,
-             providers: Collection[str] | None = None) -> HrgTable:
-    """The acute HRG rows with opportunity, of every provider or of `providers` only."""
-    if providers is not None and not providers:
-        return HrgTable.empty()
-    only = "" if providers is None else "and provider_code in (select unnest($codes))"
-    frame = con.sql(
-        f"select provider_code, {', '.join(HRG_COLUMNS)} from acute_hrg_rows "
-        f"where opportunity_gbp > 0 {only} order by provider_code, opportunity_gbp desc, "
-        "department_code, service_code, currency_code",
-        params=None if providers is None else {"codes": sorted(providers)}).pl()
-    return HrgTable.from_frame(frame, providers)
+def _drilldown_kinds(defs: tuple[CategoryDef, ...]) -> list[str]:
+    return sorted({d.drilldown for d in defs if d.drilldown})
+
+
+def load_drill_rows(con: duckdb.DuckDBPyConnection,
+                    providers: Collection[str] | None = None,
+                    defs: tuple[CategoryDef, ...] | None = None) -> dict[str, DrillRows]:
+    """Every drill-down's rows, of every provider or of `providers` only."""
+    defs = defs if defs is not None else load_definitions()
+    return {kind: drilldowns.module(kind).load_rows(con, providers)
+            for kind in _drilldown_kinds(defs)}
 
 
 def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = None,
@@ -190,8 +147,9 @@ def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = N
                 hrg_providers: Collection[str] | None = None) -> PackSource:
     """Fetch every provider's pack data in a few set-based queries (after `engine.compute`).
 
-    `hrg_providers` limits the acute HRG rows (a million at national scale) to the providers
-    whose packs this process will build; other providers' packs then have no HRG drill-down.
+    `hrg_providers` limits the drill-down rows (a million acute HRG rows at national scale) to
+    the providers whose packs this process will build; building another provider's full pack
+    is then an error (`DrillRows.of`), never a pack silently without its drill-down.
     """
     params = params or RunParameters()
     defs = load_definitions()
@@ -207,18 +165,17 @@ def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = N
                            "order by category, component, sub_unit, peer_set, rank"):
         key = (row["category"], row["component"], row["sub_unit"], row["peer_set"])
         peer_values[key].append(row)
-    hrg = load_hrg(con, hrg_providers)
+    drill_rows = load_drill_rows(con, hrg_providers, defs)
+    drill_facts = {kind: drilldowns.module(kind).load_facts(con)
+                   for kind in _drilldown_kinds(defs)}
     productivity = {r["provider_code"]: r
                     for r in _frame_rows(con, "select * from productivity_growth")}
     excluded = dict(con.execute(
         "select provider_code, count(*) from ncc_costs where activity is null or activity <= 0 "
         "or actual_cost_gbp is null group by 1").fetchall())
-    outside = {code: (rows, cost) for code, rows, cost in con.execute(
-        "select provider_code, count(*), sum(actual_cost_gbp) from stg_ncc_rows "
-        "where pod_group = 'non_acute' and sector in ('acute', 'specialist') group by 1"
-    ).fetchall()}
     return PackSource(run_info(con, params, produced_on), params, defs, providers, peer_sets,
-                      results, dict(peer_values), hrg, productivity, excluded, outside)
+                      results, dict(peer_values), drill_rows, productivity, excluded,
+                      drill_facts)
 
 
 def _provider_info(row: dict) -> ProviderInfo:
@@ -329,6 +286,7 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
     assessed = any(r.assessed for r in counted)
     status_reason = None if assessed else _common_reason(counted)
     chart = _chart(source, d, rows, info.code)
+    rank, rank_of = _rank(chart)
     if total > 0:
         sentence = text.opportunity_sentence(info.name, d, contributing, total, native,
                                              source.params.performance_percentile)
@@ -342,46 +300,22 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
         d.id, d.code, d.title, *(source.params.prose(t) for t in (
             d.what_it_measures, d.why_it_matters, d.how_calculated)),
         d.overlaps_with, d.sub_unit_name, tuple(components),
-        chart, tuple(rows), tuple(top), total, native,
-        not_assessed, sentence, assessed, status_reason, *_rank(chart))
+        chart, tuple(rows), tuple(top), total, native, not_assessed, sentence,
+        assessed=assessed, status_reason=status_reason, rank=rank, rank_of=rank_of,
+        short_title=d.short_title, sheet_title=d.sheet_title)
 
 
-def _hrg_rows(frame: pl.DataFrame | None) -> list[HrgRow]:
-    """HrgRow objects, largest opportunity first, from a provider's HRG frame."""
-    if frame is None:
-        return []
-    return [HrgRow(*row) for row in frame.select(HRG_COLUMNS).iter_rows()]
-
-
-def _specialties(section: CategorySection, hrgs: list[HrgRow]) -> tuple[SpecialtyDrill, ...]:
-    names = reference.names("treatment_functions")
-    totals: dict[str, dict[str, float]] = defaultdict(lambda: defaultdict(float))
-    for r in section.rows:
-        if r.component == "cost_index" and r.opportunity_gbp > 0:
-            totals[r.service_code][r.pod_group] += r.opportunity_gbp
-    top_hrgs: dict[str, list[HrgRow]] = defaultdict(list)
-    for h in hrgs:  # already largest first
-        if len(top_hrgs[h.service_code]) < TOP_HRGS:
-            top_hrgs[h.service_code].append(h)
-    drills = [SpecialtyDrill(code, names.get(code, code), round(sum(pods.values()), 2),
-                             {k: round(v, 2) for k, v in sorted(pods.items(),
-                                                                key=lambda kv: -kv[1])},
-                             tuple(top_hrgs.get(code, ())))
-              for code, pods in totals.items()]
-    drills.sort(key=lambda s: (-s.opportunity_gbp, s.service_code))
-    return tuple(drills)  # every specialty with opportunity; the PDF shows the first few
-
-
-def _by_pod_group(section: CategorySection) -> tuple[tuple[str, str, float], ...]:
-    """The acute opportunity of each of the five point-of-delivery groups, in report order."""
-    totals: dict[str, float] = defaultdict(float)
-    for r in section.rows:
-        if r.component == "cost_index" and r.in_total:
-            totals[r.pod_group] += r.opportunity_gbp
-    groups = sorted((g for g in reference.rows("pod_groups") if g["pod_group"] != "non_acute"),
-                    key=lambda g: int(g["sort_order"]))
-    return tuple((g["pod_group"], g["pod_group_name"], round(totals.get(g["pod_group"], 0.0), 2))
-                 for g in groups)
+def _with_drilldown(source: PackSource, section: CategorySection, info: ProviderInfo,
+                    detail: bool, notes: list[str]) -> CategorySection:
+    """The section with its category's drill-down (if it has one), adding its data notes."""
+    kind = next(d.drilldown for d in source.defs if d.id == section.id)
+    if not kind:
+        return section
+    extension = drilldowns.module(kind)
+    facts = source.drill_facts.get(kind, {})
+    notes += extension.notes(section, facts, info.code)
+    return replace(section, drilldown=extension.build(
+        section, source.drill_rows[kind], facts, info.code, info.mff, detail))
 
 
 def _productivity(source: PackSource, info: ProviderInfo) -> ProductivityGrowth | None:
@@ -417,11 +351,11 @@ def _overlaps(source: PackSource, present: set[str]) -> dict[str, list[str]]:
 def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> Pack:
     """One provider's pack from the fetched source (pure: no queries).
 
-    With `detail=False` the HRG rows are neither read nor kept (`hrg_rows` is empty and the
-    specialties have no top HRGs; their totals stay): enough for national and regional totals,
-    and light when every provider's model is held at once. With `detail=True` the provider's
-    HRG rows must have been loaded (`HrgTable.of` raises otherwise), so a pack never silently
-    lacks its drill-down.
+    With `detail=False` drill-down rows are neither read nor kept (the acute drill-down keeps
+    its totals, not its HRG rows): enough for national and regional totals, and light when
+    every provider's model is held at once. With `detail=True` the provider's drill-down rows
+    must have been loaded (`DrillRows.of` raises otherwise), so a pack never silently lacks its
+    drill-down.
     """
     info = _provider_info(source.providers[provider_code])
     pods = {r["department_code"]: r["pod_group"] for r in reference.rows("departments")}
@@ -456,25 +390,13 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
     if excluded:
         notes.insert(0, f"{excluded:,} National Cost Collection rows had suppressed, blank or "
                      "zero activity or a missing cost; they were left out, never counted as zero.")
-    if any(s.id == "acute_cost" for s in sections) and provider_code in source.ncc_outside_acute:
-        rows, cost = source.ncc_outside_acute[provider_code]
-        notes.append(f"{rows:,} National Cost Collection rows (£{cost:,.0f} of actual cost) are "
-                     "community, mental health or ambulance services; acute cost compares acute "
-                     "departments only, so they are outside it.")
+    sections = [_with_drilldown(source, s, info, detail, notes) for s in sections]
     present = {s.id for s in sections}
     # A category can only overlap, in this pack, with categories the pack has (a mental health
     # trust has no acute cost to double count).
     sections = [replace(s, overlaps_with=tuple(o for o in s.overlaps_with if o in present))
                 for s in sections]
     overlaps = _overlaps(source, present)
-    hrgs = _hrg_rows(source.hrg.of(provider_code)) if detail else []
-    acute = next((s for s in sections if s.id == "acute_cost"), None)
-    overall = next((r for r in acute.rows if r.component == "overall_cost_index"), None) \
-        if acute else None
-    rank = rank_of = None
-    if overall and overall.assessed and acute.chart:
-        me = next((p for p in acute.chart.peer_values if p.is_provider), None)
-        rank, rank_of = (me.rank, len(acute.chart.peer_values)) if me else (None, None)
     used = set(COMMON_SOURCES).union(*(d.sources for d in source.defs if d.id in present))
     run = replace(source.run, sources=tuple(s for s in source.run.sources if s.table in used))
     group = source.peer_sets.get(provider_code, (None, None))[1]
@@ -491,10 +413,5 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
         overlap_note=text.overlap_note(overlaps),
         headlines=tuple(Headline(s.id, s.title, s.opportunity_gbp, s.sentence)
                         for s in sections[:3] if s.opportunity_gbp > 0),
-        productivity=_productivity(source, info),
-        acute_overall_index=overall.metric * 100 if overall and overall.metric else None,
-        acute_rank=rank, acute_rank_of=rank_of,
-        specialties=_specialties(acute, hrgs) if acute else (),
-        acute_by_pod_group=_by_pod_group(acute) if acute else (),
-        hrg_rows=tuple(hrgs) if detail else (), not_assessed=tuple(not_assessed),
+        productivity=_productivity(source, info), not_assessed=tuple(not_assessed),
         data_notes=tuple(notes), benchmarked=info.sector is not None, left_out=left_out)

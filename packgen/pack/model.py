@@ -143,7 +143,7 @@ class Component:
 
 @dataclass(frozen=True)
 class CategorySection:
-    id: str  # e.g. "acute_cost"
+    id: str  # the definition's id
     code: str  # stable code, e.g. "PG-AC-01"
     title: str
     what_it_measures: str
@@ -159,6 +159,9 @@ class CategorySection:
     opportunity_native: dict[str, float]  # native unit -> amount
     not_assessed: int
     sentence: str  # "If X matched ... it would release £X a year (N bed days)." or a positive one
+    drilldown: Drilldown | None = None  # the category's own drill-down, if it has one
+    short_title: str = ""  # e.g. "Acute cost", for prose and lists
+    sheet_title: str = ""  # the workbook tab name, at most 22 characters
     # False when no measure of the category could be assessed for the provider (then the pack
     # says "Not assessed" with `status_reason`, never £0 or "at the benchmark").
     assessed: bool = True
@@ -195,6 +198,39 @@ class SpecialtyDrill:
     opportunity_gbp: float
     by_pod_group: dict[str, float]  # pod_group -> GBP
     top_hrgs: tuple[HrgRow, ...]
+
+
+@dataclass(frozen=True)
+class Fact:
+    """A figure a drill-down adds to the summary (PDF context block, workbook Summary)."""
+
+    label: str  # e.g. "Overall cost index (100 = national average)"
+    value: float | int | None
+    kind: str  # how it is shown: "index" (x100 already), "count", "gbp"
+
+
+@dataclass(frozen=True)
+class Drilldown:
+    """A category's drill-down below its result rows (packgen.pack.drilldowns). Renderers show
+    it by `kind` (template drilldown_<kind>.html.j2, a workbook sheet of that kind)."""
+
+    kind: str
+    title: str  # e.g. "Acute cost: specialty drill-down"
+    facts: tuple[Fact, ...]
+
+
+@dataclass(frozen=True)
+class HrgDrilldown(Drilldown):
+    """Acute cost below its department x specialty cells: specialties, points of delivery and
+    every HRG row with its share of the cell's opportunity."""
+
+    # every specialty with opportunity, largest first (the PDF shows the first few)
+    specialties: tuple[SpecialtyDrill, ...] = ()
+    # the opportunity by point-of-delivery group, as NHS England's Table 2 lists it, as
+    # (pod_group, name, GBP) in report order; sums to the category
+    by_pod_group: tuple[tuple[str, str, float], ...] = ()
+    rows: tuple[HrgRow, ...] = ()  # every HRG row with opportunity (empty without detail)
+    mff: float | None = None  # the provider's market forces factor, which the rows divide by
 
 
 @dataclass(frozen=True)
@@ -242,12 +278,6 @@ class Pack:
     overlap_note: str
     headlines: tuple[Headline, ...]  # three biggest opportunities
     productivity: ProductivityGrowth | None
-    acute_overall_index: float | None  # provider's overall cost index (all rows), x100 scale
-    acute_rank: int | None  # 1 = lowest cost index among peers
-    acute_rank_of: int | None
-    # Acute only: every specialty with opportunity, largest first (the PDF shows the first few).
-    specialties: tuple[SpecialtyDrill, ...]
-    hrg_rows: tuple[HrgRow, ...]  # acute only: every HRG row with opportunity (Excel)
     not_assessed: tuple[NotAssessedRow, ...]
     data_notes: tuple[str, ...]
     extras: dict[str, str] = field(default_factory=dict)
@@ -257,6 +287,8 @@ class Pack:
     # Figures left out and why, e.g. "Share of cost base and the 2% requirement: the trust's
     # operating cost is not in providers.csv."
     left_out: tuple[str, ...] = ()
-    # Acute only: the acute cost opportunity by point-of-delivery group (as NHS England's Table 2
-    # lists it), as (pod_group, name, GBP) in report order; sums to the acute category.
-    acute_by_pod_group: tuple[tuple[str, str, float], ...] = ()
+
+    @property
+    def drilldowns(self) -> tuple[CategorySection, ...]:
+        """The categories that carry a drill-down, in pack order."""
+        return tuple(s for s in self.categories if s.drilldown is not None)

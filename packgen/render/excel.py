@@ -22,7 +22,7 @@ from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
 from packgen.fileio import atomic_path
-from packgen.pack.model import Pack
+from packgen.pack.model import CategorySection, Pack
 from packgen.render import excel_sheets as sheets
 from packgen.render.xlsx_bulk import save_workbook
 from packgen.render.xlsx_tables import (
@@ -45,7 +45,6 @@ from packgen.render.xlsx_tables import (
     write_title,
 )
 
-DRILLDOWN_SHEET = "Acute drill-down"
 NOT_ASSESSED_SHEET = "Not assessed"
 FIXED_SHEETS = ("Cover", "Contents", "Notes", "Summary")
 CHECK_LABEL_TOTAL = "Check: total difference £ (0 = agrees)"
@@ -65,10 +64,10 @@ class CategorySheets:
 
 def plan_category_sheets(pack: Pack) -> dict[str, CategorySheets]:
     """Tab names for each category's results and peer sheets: short, legal and unique."""
-    taken = [*FIXED_SHEETS, DRILLDOWN_SHEET, NOT_ASSESSED_SHEET]
+    taken = [*FIXED_SHEETS, NOT_ASSESSED_SHEET]
     plan = {}
     for section in pack.categories:
-        short = sheets.SHORT_TITLES.get(section.id) or section.title
+        short = section.sheet_title or section.title
         results = safe_sheet_title(short[: sheets.SHORT_TITLE_LENGTH], taken)
         taken.append(results)
         peers = None
@@ -98,14 +97,18 @@ def build_workbook(pack: Pack) -> Workbook:
             sheets.write_peer_sheet(wb.create_sheet(where.peers), section, section.chart,
                                     _table_name("Peers", section.id), where.results)
             described.append((where.peers, f"{section.title}: {section.chart.title}, each peer."))
-    drilldown = None
-    if pack.hrg_rows:
-        drilldown = sheets.write_drilldown_sheet(wb.create_sheet(DRILLDOWN_SHEET), pack,
-                                                 "HRG_drilldown")
-        described.append((DRILLDOWN_SHEET, "Acute cost opportunity for every HRG, with filters."))
+    drilldowns = []  # (section, its drill-down table)
+    for section in pack.drilldowns:
+        writer = sheets.DRILLDOWN_SHEETS.get(section.drilldown.kind)
+        if writer is None or not writer.has_rows(section.drilldown):
+            continue
+        title = drilldown_sheet_title(section)
+        drilldowns.append((section, writer.write(wb.create_sheet(title), section,
+                                                 _table_name("Drilldown", section.id))))
+        described.append((title, writer.description(section)))
     sheets.write_not_assessed_sheet(wb.create_sheet(NOT_ASSESSED_SHEET), pack, "Not_assessed")
     described.append((NOT_ASSESSED_SHEET, "Every cell not assessed, and why."))
-    _write_summary(summary, pack, plan, drilldown)
+    _write_summary(summary, pack, plan, drilldowns)
     _write_notes(notes, pack)
     _write_contents(contents, described)
     _write_cover(cover, pack)
@@ -122,6 +125,11 @@ def write_workbook(pack: Pack, path: str | os.PathLike[str]) -> Path:
     with atomic_path(target) as temporary:
         save_workbook(workbook, temporary)
     return target
+
+
+def drilldown_sheet_title(section: CategorySection) -> str:
+    """'Acute cost drill-down': the tab of a category's drill-down."""
+    return f"{section.sheet_title or section.short_title} drill-down"[:31]
 
 
 def _table_name(prefix: str, category_id: str) -> str:
@@ -210,7 +218,8 @@ def _write_notes(ws: Worksheet, pack: Pack) -> None:
     for sheet_kind, columns in (("Summary", _summary_columns(pack)),
                                 ("Category sheets", sheets.RESULT_COLUMNS),
                                 ("Peer sheets", sheets.PEER_COLUMNS),
-                                (DRILLDOWN_SHEET, sheets.HRG_COLUMNS),
+                                *((f"{writer.kind} drill-down sheets", writer.columns)
+                                  for writer in sheets.DRILLDOWN_SHEETS.values()),
                                 (NOT_ASSESSED_SHEET, sheets.NOT_ASSESSED_COLUMNS)):
         rows += [{"section": "Column", "item": f"{sheet_kind}: {c.header}",
                   "detail": c.description} for c in columns]
@@ -258,7 +267,7 @@ def _summary_columns(pack: Pack) -> list[Column]:
 
 
 def _write_summary(ws: Worksheet, pack: Pack, plan: dict[str, sheets.CategorySheets],
-                   drilldown: TableLocation | None) -> None:
+                   drilldowns: list[tuple[CategorySection, TableLocation]]) -> None:
     titles = {c.id: c.title for c in pack.categories}
     columns = _summary_columns(pack)
     notes: list[object] = [f"{pack.provider.name} ({pack.provider.code}), {pack.run.period}.",
@@ -290,17 +299,19 @@ def _write_summary(ws: Worksheet, pack: Pack, plan: dict[str, sheets.CategoryShe
     set_value(ws.cell(row=table.last_row + 2, column=2), "Totals and checks")
     ws.cell(row=table.last_row + 2, column=2).font = Font(bold=True)
     next_row = block.write(ws)
-    acute_row = next((i for i, c in enumerate(pack.categories) if c.id == "acute_cost"), None)
-    if drilldown is not None and acute_row is not None:
-        acute_cell = f"${table.letters['opportunity_gbp']}${table.first_row + acute_row}"
+    # each drill-down adds up to its category's row of the table above
+    for section, drilldown in drilldowns:
+        index = pack.categories.index(section)
+        category_cell = f"${table.letters['opportunity_gbp']}${table.first_row + index}"
         drill = LabelBlock(next_row, label_column=2)
-        drill_sum = drill.add("Acute drill-down: sum of HRG opportunity £",
+        drill_sum = drill.add(f"{section.drilldown.title}: sum of its rows' opportunity £",
                               Formula(f"=SUM({drilldown.qualified_range('opportunity_gbp')})"),
                               GBP_PENCE)
-        acute = drill.add("Acute cost opportunity £ (table above)", Formula(f"={acute_cell}"),
-                          GBP_PENCE)
-        drill.add(CHECK_LABEL_DRILLDOWN, Formula(f"=ROUND({drill_sum}-{acute},2)"), GBP_PENCE)
-        drill.write(ws)
+        category = drill.add(f"{section.short_title} opportunity £ (table above)",
+                             Formula(f"={category_cell}"), GBP_PENCE)
+        drill.add(CHECK_LABEL_DRILLDOWN, Formula(f"=ROUND({drill_sum}-{category},2)"),
+                  GBP_PENCE)
+        next_row = drill.write(ws)
     ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width or 0, 56)
 
 
@@ -346,13 +357,11 @@ def _summary_totals(block: LabelBlock, pack: Pack, table: TableLocation) -> dict
                 ("Rank in sector (1 = highest growth)", growth.rank, COUNT),
                 ("Providers ranked in sector", growth.rank_of, COUNT)):
             block.add(label, NOT_AVAILABLE if value is None else value, number_format)
-    if pack.acute_overall_index is not None:
-        block.add("Acute overall cost index (100 = national average)", pack.acute_overall_index,
-                  "0.0")
-        block.add("Acute cost index rank among peers (1 = lowest)", pack.acute_rank, COUNT)
-        block.add("Peers ranked on acute cost index", pack.acute_rank_of, COUNT)
-    for _code, name, amount in pack.acute_by_pod_group:
-        block.add(f"Acute cost opportunity £: {name}", amount, GBP_PENCE)
+    formats = {"index": "0.0", "count": COUNT, "gbp": GBP_PENCE}
+    for section in pack.drilldowns:
+        for fact in section.drilldown.facts:
+            block.add(f"{section.short_title}: {fact.label}",
+                      NOT_AVAILABLE if fact.value is None else fact.value, formats[fact.kind])
     return bases
 
 

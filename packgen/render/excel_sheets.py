@@ -3,17 +3,15 @@ drill-down and the cells not assessed. Each sheet holds one Excel table (GSS gui
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from operator import attrgetter
 
 from openpyxl.worksheet.worksheet import Worksheet
 
+from packgen.categories.definition import SHEET_TITLE_LENGTH
 from packgen.pack.model import CategorySection, Component, Pack
-from packgen.render.excel_formulas import (
-    NO_OPPORTUNITY,
-    excel_template,
-    formula_id_of,
-    template_for,
-)
+from packgen.render.excel_formulas import EXCEL_TEMPLATES, NO_OPPORTUNITY, template_for
 from packgen.render.formatting import with_unit
 from packgen.render.xlsx_bulk import write_bulk_table
 from packgen.render.xlsx_tables import (
@@ -33,21 +31,7 @@ from packgen.render.xlsx_tables import (
 )
 
 # Tab names: short enough that "<name> - peers" stays under 31 characters.
-SHORT_TITLES = {
-    "acute_cost": "Acute cost",
-    "temporary_staffing": "Temporary staffing",
-    "corporate_services": "Corporate services",
-    "estates_procurement": "Estates & procurement",
-    "medicines": "Medicines",
-    "community_los": "Community LOS",
-    "community_dna": "Community DNAs",
-    "mh_los": "MH length of stay",
-    "talking_therapies": "Talking Therapies",
-    "ambulance_handover": "Handover delays",
-    "ambulance_conveyance": "Conveyance to ED",
-    "ambulance_incidents": "Incidents per WTE",
-}
-SHORT_TITLE_LENGTH = 22
+SHORT_TITLE_LENGTH = SHEET_TITLE_LENGTH  # the definitions check their sheet_title against it
 
 # Rates and shares keep two decimals: a corporate function at 0.47% against 0.41% must not
 # read "0.5%" against "0.4%" (or the same) beside real pounds.
@@ -227,7 +211,7 @@ def write_category_sheet(ws: Worksheet, section: CategorySection, table_name: st
             "opportunity_native": r.opportunity_native, "native_unit": r.native_unit,
             "opportunity_gbp": r.opportunity_gbp, "in_total": r.in_total, "formula": r.formula,
         }
-        template, no_opportunity = _recomputation(r.assessed, r.in_total, r.formula)
+        template, no_opportunity = _recomputation(r.formula_id)
         if no_opportunity is not None:
             row["formula"] = no_opportunity
         elif template is not None and None not in (r.metric, r.benchmark, r.volume,
@@ -239,20 +223,15 @@ def write_category_sheet(ws: Worksheet, section: CategorySection, table_name: st
                        empty_text="No result rows for this category")
 
 
-def _recomputation(assessed: bool, in_total: bool,
-                   formula_text: str) -> tuple[str | None, str | None]:
-    """(Excel template or None, Formula text to show instead or None) for a result row.
-
-    A row that carries no opportunity by rule (context, not assessed) gets no template and says
-    so; a formula outside the engine's forms is parsed, and gets no template if it cannot be.
-    Until `ResultRow` carries the engine's `formula_id`, the id is derived from the row.
-    """
-    formula_id = formula_id_of(assessed, in_total, formula_text)
+def _recomputation(formula_id: str) -> tuple[str | None, str | None]:
+    """(Excel template or None, Formula text to show instead or None) for a result row: a row
+    that carries no opportunity by rule (context, not assessed) gets no template and says so; a
+    row without a known formula id keeps its formula text and gets no check."""
     if formula_id in NO_OPPORTUNITY:
         return None, NO_OPPORTUNITY_TEXT[formula_id]
-    if formula_id is not None:
-        return template_for(formula_id), None
-    return excel_template(formula_text), None
+    if formula_id not in EXCEL_TEMPLATES:
+        return None, None
+    return template_for(formula_id), None
 
 
 def write_peer_sheet(ws: Worksheet, section: CategorySection, chart: Component,
@@ -274,26 +253,48 @@ def write_peer_sheet(ws: Worksheet, section: CategorySection, chart: Component,
                        header_row=header_row)
 
 
-def write_drilldown_sheet(ws: Worksheet, pack: Pack, table_name: str) -> TableLocation:
-    """Every acute HRG row with its share of the opportunity, filterable down to one HRG."""
+def write_hrg_drilldown_sheet(ws: Worksheet, section: CategorySection,
+                              table_name: str) -> TableLocation:
+    """Every HRG row of the category with its share of the opportunity, filterable down to one
+    HRG."""
+    drill = section.drilldown
+    mff = f"{drill.mff:.4f}" if drill.mff is not None else "not known"
     notes: list[object] = [
         "Each row is one HRG (currency) of a department x service cell; its opportunity is the "
         "cell's opportunity shared in proportion to the row's positive excess, so rows add up "
-        "to cells, specialties, point-of-delivery groups and the acute cost total. HRGs with "
-        "no excess over the benchmark carry no opportunity and are not listed.",
+        f"to cells, specialties, point-of-delivery groups and the {section.short_title.lower()} "
+        "total. HRGs with no excess over the benchmark carry no opportunity and are not listed.",
         f"How a row is computed: MFF-adjusted cost = actual cost / the market forces factor "
-        f"({pack.provider.mff:.4f}); Excess = max(0, MFF-adjusted cost - benchmark index x "
-        "expected cost); Opportunity = the cell's opportunity (Acute cost sheet) x the row's "
-        "Excess / the cell's total Excess, in pennies that add up to the cell.",
+        f"({mff}); Excess = max(0, MFF-adjusted cost - benchmark index x expected cost); "
+        f"Opportunity = the cell's opportunity ({section.sheet_title} sheet) x the row's Excess "
+        "/ the cell's total Excess, in pennies that add up to the cell.",
         "Filter the table to any point of delivery, specialty or HRG; the Summary checks that "
-        "this table adds up to the acute cost opportunity.",
+        f"this table adds up to the {section.short_title.lower()} opportunity.",
         sheet_link("Contents", "Back to Contents"),
     ]
-    header_row = write_title(ws, "Acute cost drill-down by HRG", notes)
+    header_row = write_title(ws, f"{section.short_title} drill-down by HRG", notes)
     # Thousands of rows: written by xlsx_bulk as tuples in HRG_COLUMNS order, not cell by cell.
-    rows = [_HRG_VALUES(h) for h in pack.hrg_rows]
+    rows = [_HRG_VALUES(h) for h in drill.rows]
     return write_bulk_table(ws, name=table_name, columns=HRG_COLUMNS, rows=rows,
                             header_row=header_row)
+
+
+@dataclass(frozen=True)
+class DrilldownSheet:
+    """How the workbook shows a drill-down kind: its columns, its writer, a contents line."""
+
+    kind: str
+    columns: tuple[Column, ...]
+    write: Callable[[Worksheet, CategorySection, str], TableLocation]
+    has_rows: Callable[[object], bool]
+    description: Callable[[CategorySection], str]
+
+
+DRILLDOWN_SHEETS = {
+    "hrg": DrilldownSheet(
+        "HRG", HRG_COLUMNS, write_hrg_drilldown_sheet, lambda drill: bool(drill.rows),
+        lambda section: f"{section.short_title} opportunity for every HRG, with filters."),
+}
 
 
 def write_not_assessed_sheet(ws: Worksheet, pack: Pack, table_name: str) -> TableLocation:

@@ -149,6 +149,17 @@ def short_hash(checksum: str, length: int = 12) -> str:
     return checksum if len(checksum) <= length else f"{checksum[:length]}…"
 
 
+def fact_value(fact) -> str:
+    """A drill-down fact as the summary shows it (index to a whole number, counts as such)."""
+    if fact.value is None:
+        return MISSING
+    if fact.kind == "gbp":
+        return gbp_full(fact.value)
+    if fact.kind == "index":
+        return number(fact.value, 0)
+    return f"{fact.value:,}"
+
+
 FILTERS = {
     "gbp": gbp,
     "gbp_full": gbp_full,
@@ -163,4 +174,5 @@ FILTERS = {
     "short_hash": short_hash,
     "with_unit": with_unit,
     "lower_first": params.lower_first,
+    "fact_value": fact_value,
 }

@@ -13,7 +13,7 @@ from functools import cache
 import jinja2
 
 from packgen import reference
-from packgen.pack.model import CategorySection, Pack, ResultRow
+from packgen.pack.model import CategorySection, HrgDrilldown, Pack, ResultRow
 from packgen.render import charts
 from packgen.render.formatting import FILTERS
 from packgen.resources import templates_dir
@@ -45,6 +45,7 @@ def environment() -> jinja2.Environment:
         category_bars_svg=charts.category_bars_svg,
         row_unit=row_metric_unit,
         pod_group_name=pod_group_name,
+        pod_group_order=pod_group_order,
         MAX_TOP_ROWS=MAX_TOP_ROWS,
         MAX_SPECIALTIES=MAX_SPECIALTIES,
         MAX_HRGS=MAX_HRGS,
@@ -70,9 +71,9 @@ def pod_group_name(pod_group: str) -> str:
     return reference.names("pod_groups").get(pod_group, pod_group.replace("_", " ").capitalize())
 
 
-def pod_group_order(pack: Pack) -> list[str]:
+def pod_group_order(drill: HrgDrilldown) -> list[str]:
     """The point-of-delivery groups of the specialties the drill-down shows, in reference order."""
-    present = {g for s in pack.specialties[:MAX_SPECIALTIES] for g in s.by_pod_group}
+    present = {g for s in drill.specialties[:MAX_SPECIALTIES] for g in s.by_pod_group}
     order = {r["pod_group"]: int(r["sort_order"]) for r in reference.rows("pod_groups")}
     return sorted(present, key=lambda g: (order.get(g, 99), g))
 
@@ -103,7 +104,5 @@ def render_html(pack: Pack, inline_css: bool = True) -> str:
         css=stylesheet_text() if inline_css else None,
         category_titles=titles,
         anchor=section_anchor,
-        pod_groups=pod_group_order(pack),
         not_assessed_counts=not_assessed_counts(pack),
-        has_drilldown=bool(pack.specialties),
     )

@@ -31,8 +31,8 @@ _SECTOR = Column("sector", "Sector", description="The provider's sector (acute, 
                  "community, mental health, ambulance). Text.")
 _REGION = Column("region_code", "Region code", description="ODS code of the provider's NHS "
                  "England region. Text.")
-_CATEGORY = Column("category", "Category id", description="The category's identifier, e.g. "
-                   "acute_cost. Text.")
+_CATEGORY = Column("category", "Category id", description="The category's identifier, as "
+                   "`packgen categories` lists them and results.csv uses them. Text.")
 _CATEGORY_TITLE = Column("category_title", "Category", description="The category's title. Text.")
 _COST_BASE = Column("cost_base_gbp", "Cost base (£)", **_GBP, description="Operating cost in "
                     "pounds: the base of the productivity requirement and of the shares.")

@@ -20,7 +20,7 @@ from packgen.engine import RunParameters
 from packgen.engine.summary import export_csv
 from packgen.errors import RUN_STOPPING_ERRNOS, PackgenError
 from packgen.fileio import inside, sha256_file
-from packgen.pack.build import PackSource, build_pack, load_hrg, load_source
+from packgen.pack.build import PackSource, build_pack, load_drill_rows, load_source
 from packgen.pack.model import Pack
 from packgen.render import national, regional
 from packgen.run import signals, totals, workers
@@ -294,7 +294,7 @@ class _Build:
         if not workers.uses_pool(worker_count, len(to_render)) and to_render:
             con = open_store(self.db_path, read_only=True)
             try:
-                source = replace(source, hrg=load_hrg(con, to_render))
+                source = replace(source, drill_rows=load_drill_rows(con, to_render))
             finally:
                 con.close()
         self.writing = True

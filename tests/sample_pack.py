@@ -8,11 +8,14 @@ from `packgen.pack.build`.
 from __future__ import annotations
 
 import random
+from dataclasses import replace
 
 from packgen.pack.model import (
     CategorySection,
     Component,
+    Fact,
     Headline,
+    HrgDrilldown,
     HrgRow,
     NotAssessedRow,
     Pack,
@@ -76,7 +79,8 @@ def sample_pack(seed: int = 1) -> Pack:
                 "acute_cost", "cost_index", f"{dept}/{svc}", f"{dept_name} - {svc_name}", True,
                 None, index, bench, rng.randint(40, 120), round(expected, 2),
                 provider.mff, native, "GBP (national prices)", gbp,
-                "MAX(0, metric - benchmark) x volume x unit_value", dept, svc, pod))
+                "MAX(0, metric - benchmark) x volume x unit_value", dept, svc, pod,
+                formula_id="lower_is_better"))
             if gbp > 0:
                 parts = [rng.random() for _ in range(3)]
                 left = gbp
@@ -92,7 +96,8 @@ def sample_pack(seed: int = 1) -> Pack:
     rows.append(ResultRow("acute_cost", "cost_index", "CC/192", "Adult critical care - Critical "
                           "Care Medicine", False, "fewer than 5 peers (3)", 1.02, None, 3, 9000.0,
                           provider.mff, 0.0, "GBP (national prices)", 0.0, "not assessed", "CC",
-                          "192", "other_acute"))
+                          "192", "other_acute", formula_id="not_assessed",
+                          reason_code="too_few_peers"))
     acute_total = round(sum(r.opportunity_gbp for r in rows), 2)
     acute_chart = Component(
         "overall_cost_index", "Overall cost index", "context", "lower",
@@ -122,10 +127,12 @@ def sample_pack(seed: int = 1) -> Pack:
     staff_rows = (
         ResultRow("temporary_staffing", "agency", "agency", "Agency spend", True, None,
                   21_400_000.0, 14_980_000.0, None, 1.0, 0.5, 6_420_000.0, "GBP", 3_210_000.0,
-                  "MAX(0, metric - benchmark) x volume x unit_value"),
+                  "MAX(0, metric - benchmark) x volume x unit_value",
+                  formula_id="lower_is_better"),
         ResultRow("temporary_staffing", "bank", "bank", "Bank spend", True, None, 30_100_000.0,
                   27_090_000.0, None, 1.0, 0.5, 3_010_000.0, "GBP", 1_505_000.0,
-                  "MAX(0, metric - benchmark) x volume x unit_value"),
+                  "MAX(0, metric - benchmark) x volume x unit_value",
+                  formula_id="lower_is_better"),
     )
     staff_chart = Component(
         "agency_share", "Agency spend as % of pay bill", "context", "lower",
@@ -151,8 +158,6 @@ def sample_pack(seed: int = 1) -> Pack:
         None, (), (), 0.0, {"units": 0.0}, 0,
         "The trust is already at or better than the 75th percentile of its peers on every "
         "molecule.")
-    cats = (acute, staffing, medicines)
-    total = round(sum(c.opportunity_gbp for c in cats), 2)
     specialties = []
     for svc, name in _SPECIALTIES[:5]:
         by_pod: dict[str, float] = {}
@@ -163,6 +168,28 @@ def sample_pack(seed: int = 1) -> Pack:
                            key=lambda h: -h.opportunity_gbp)[:5])
         specialties.append(SpecialtyDrill(svc, name, round(sum(by_pod.values()), 2), by_pod, top))
     specialties.sort(key=lambda s: -s.opportunity_gbp)
+    by_pod_group = tuple(
+        (pod, name, round(sum(r.opportunity_gbp for r in rows if r.pod_group == pod), 2))
+        for pod, name in (("nel_long_stay", "Non-elective long stay"),
+                          ("ae_nel_short_stay", "A&E and non-elective short stay"),
+                          ("electives", "Electives"), ("outpatients", "Outpatients"),
+                          ("other_acute", "Other acute")))
+    acute = replace(
+        acute, short_title="Acute cost", sheet_title="Acute cost", rank=49, rank_of=64,
+        drilldown=HrgDrilldown(
+            "hrg", "Acute cost: specialty drill-down",
+            (Fact("Overall cost index (100 = the national average cost of the same casemix, "
+                  "after the market forces factor; lower is better)", 108.0, "index"),
+             Fact("Rank among peers on the overall cost index (1 = lowest cost)", 49, "count"),
+             Fact("Peers ranked on the overall cost index", 64, "count"),
+             *(Fact(f"Opportunity: {name}", amount, "gbp") for _p, name, amount in by_pod_group)),
+            specialties=tuple(specialties), by_pod_group=by_pod_group, rows=tuple(hrgs),
+            mff=provider.mff))
+    staffing = replace(staffing, short_title="Temporary staffing",
+                       sheet_title="Temporary staffing")
+    medicines = replace(medicines, short_title="Medicines", sheet_title="Medicines")
+    cats = (acute, staffing, medicines)
+    total = round(sum(c.opportunity_gbp for c in cats), 2)
     return Pack(
         run=run, provider=provider, categories=cats, total_opportunity_gbp=total,
         total_pct_of_cost_base=total / provider.operating_cost_gbp,
@@ -173,14 +200,6 @@ def sample_pack(seed: int = 1) -> Pack:
         productivity=ProductivityGrowth(0.031, 0.012, 0.0188, 41, 120, 0.021, 0.024,
                                         "Productivity grew 1.9%, below the 2% requirement; "
                                         "41st of 120 acute and specialist trusts."),
-        acute_overall_index=108.0, acute_rank=49, acute_rank_of=64,
-        specialties=tuple(specialties), hrg_rows=tuple(hrgs),
-        acute_by_pod_group=tuple(
-            (pod, name, round(sum(r.opportunity_gbp for r in rows if r.pod_group == pod), 2))
-            for pod, name in (("nel_long_stay", "Non-elective long stay"),
-                              ("ae_nel_short_stay", "A&E and non-elective short stay"),
-                              ("electives", "Electives"), ("outpatients", "Outpatients"),
-                              ("other_acute", "Other acute"))),
         not_assessed=(NotAssessedRow("acute_cost", "cost_index", "CC/192", "Adult critical care "
                                      "- Critical Care Medicine", "fewer than 5 peers (3)"),),
         data_notes=("1 acute cell was not assessed (fewer than 5 peers).",),
