@@ -109,6 +109,7 @@ def test_compute_defaults_the_store_into_the_data_folder(tmp_path):
     assert (data / "packgen.duckdb").is_file()
 
 
+@pytest.mark.slow
 def test_compute_csv_adds_up_to_the_summary_on_generated_data(tmp_path):
     from packgen.generate import generate_bundle
 

@@ -23,16 +23,14 @@ from packgen.render.excel import write_workbook
 from packgen.render.xlsx_tables import Column, Formula, write_label_values, write_table
 from packgen.run import plans
 from tests import recalc
-from tests.generated import generated_source
 
 pytestmark = pytest.mark.slow
 SECTORS = ("acute", "community", "mental_health", "ambulance", "specialist")
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory):
-    data = tmp_path_factory.mktemp("bundle")
-    return data, generated_source(data, seed=5)
+def source(computed_national):
+    return computed_national
 
 
 def _first_of_each_sector(source) -> dict[str, str]:

@@ -250,6 +250,7 @@ def test_engine_matches_the_oracle_to_the_penny(seed, params):
                for w in oracle.values())
 
 
+@pytest.mark.slow
 def test_engine_matches_the_oracle_on_the_generated_bundle(tmp_path):
     """End to end: the built-in generator's data, through validation and the file store."""
     generate = pytest.importorskip("packgen.generate")

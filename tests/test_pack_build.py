@@ -7,28 +7,21 @@ from collections import defaultdict
 
 import pytest
 
-from packgen.engine import compute
-from packgen.generate import generate_bundle
 from packgen.pack import text
 from packgen.pack.build import build_pack, load_source
-from packgen.store import load_bundle, open_store
+from packgen.store import open_store
 
 
 @pytest.fixture(scope="module")
-def store(tmp_path_factory):
-    data = tmp_path_factory.mktemp("bundle")
-    generate_bundle(data, seed=11, scale=0.05, progress=lambda _m: None)
-    db = data / "packgen.duckdb"
-    load_bundle(data, db)
-    con = open_store(db, read_only=False)
-    compute(con)
+def store(computed_national):
+    con = open_store(computed_national[0] / "packgen.duckdb", read_only=True)
     yield con
     con.close()
 
 
 @pytest.fixture(scope="module")
-def source(store):
-    return load_source(store, produced_on="2026-12-01")
+def source(computed_national):
+    return computed_national[1]
 
 
 @pytest.fixture(scope="module")

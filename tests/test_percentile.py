@@ -127,6 +127,7 @@ def direction_category(tmp_path_factory) -> CategoryDef:
        performance=st.sampled_from([0.75, 0.8, 0.9, 0.5]))
 @settings(max_examples=30, deadline=None,
           suppress_health_check=[HealthCheck.function_scoped_fixture])
+@pytest.mark.slow
 def test_engine_benchmark_is_the_percentile_in_the_right_direction(
         direction_category, values, performance):
     codes = [f"R{i:02d}" for i in range(len(values))]

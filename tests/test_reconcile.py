@@ -7,25 +7,16 @@ import lxml.html
 import openpyxl
 import pytest
 
-from packgen.engine import compute
-from packgen.generate import generate_bundle
-from packgen.pack.build import build_pack, load_source
+from packgen.pack.build import build_pack
 from packgen.render import national
 from packgen.render.excel import write_workbook
 from packgen.render.formatting import gbp_full
 from packgen.render.html import render_html
-from packgen.store import load_bundle, open_store
 
 
 @pytest.fixture(scope="module")
-def source(tmp_path_factory):
-    data = tmp_path_factory.mktemp("bundle")
-    generate_bundle(data, seed=5, scale=0.03, progress=lambda _m: None)
-    load_bundle(data, data / "packgen.duckdb")
-    con = open_store(data / "packgen.duckdb", read_only=False)
-    compute(con)
-    yield load_source(con, produced_on="2026-12-01")
-    con.close()
+def source(computed_national):
+    return computed_national[1]
 
 
 def _one_per_sector(source):

@@ -11,14 +11,12 @@ from packgen.pack.build import build_pack
 from packgen.render import national, plan_checks, regional
 from packgen.render.summary_workbook import CHECK_HEADER, CHECKS_SHEET
 from packgen.run import plans, totals
-from tests.generated import generated_source
 from tests.test_render_excel import assert_column_defined, assert_prints_sensibly, excel_eval
 
 
 @pytest.fixture(scope="module")
-def books(tmp_path_factory):
-    data = tmp_path_factory.mktemp("bundle")
-    source = generated_source(data, seed=7)
+def books(tmp_path_factory, computed_national):
+    data, source = computed_national
     packs = [build_pack(source, code, detail=False) for code in sorted(source.providers)]
     quality = {p.provider.code: "OK" for p in packs}
     out = tmp_path_factory.mktemp("books")

@@ -356,6 +356,7 @@ def test_printing_is_limited_but_all_counted(tmp_path):
     assert any("... and 16 more of this kind in this file" in line for line in lines)
 
 
+@pytest.mark.slow
 def test_validates_300k_rows_and_counts_every_suppressed_cell(tmp_path):
     # Speed is measured in benchmarks/ (make bench), not asserted here.
     tables = minimal_tables()
