@@ -8,9 +8,10 @@ package: the percentile is written out by hand.
 `compute_oracle(tables, params)` takes the same rows a store is built from ({table: [row dicts]})
 and returns {(provider_code, category, component, sub_unit): result} where result has `assessed`,
 `reason_kind` (None, "no_data_supplied", "no_data", "activity", "peers", "unit_value",
-"zero_benchmark"), `metric`, `benchmark`, `peers`, `volume`, `unit_value`, `opportunity_native`
-and `opportunity_gbp`. Peers are the default peer definition: the same sector, acute and
-specialist together.
+"zero_benchmark"), `metric`, `benchmark`, `benchmark_median`, `peers`, `volume`, `unit_value`,
+`opportunity_native`, `opportunity_gbp` and `opportunity_median_gbp` (the range's cautious end:
+the same rules against the peers' median; a fixed target's one figure). Peers are the default peer
+definition: the same sector, acute and specialist together.
 
 Partial data (METHOD.md, "Partial data"): every provider of a category's sectors gets a result for
 each component; one that sent no rows for it, or whose own value of a figure the component needs
@@ -355,6 +356,16 @@ CATEGORY_CELLS = (
 # ------------------------------------------------------------------ the method, for every cell
 
 
+def _released(rule: Rule, cell: dict, benchmark: float) -> float:
+    """Native units released by moving the cell to `benchmark`, never negative."""
+    if rule.formula == "resource_released":
+        return max(0.0, cell["volume"] * (1 - cell["metric"] / benchmark)) if benchmark > 0 \
+            else 0.0
+    if rule.direction == "lower":
+        return max(0.0, cell["metric"] - benchmark) * cell["volume"]
+    return max(0.0, benchmark - cell["metric"]) * cell["volume"]
+
+
 def compute_oracle(tables: dict[str, list[dict]], params: dict | None = None) -> dict:
     params = {**DEFAULT_PARAMS, **(params or {})}
     params["unit_values"] = {r["key"]: r["value"] for r in tables.get("unit_values", [])}
@@ -432,6 +443,10 @@ def compute_oracle(tables: dict[str, list[dict]], params: dict | None = None) ->
         else:
             target = percentile(values, performance)
 
+        # the range's cautious end: the peers' median; a fixed target has one figure
+        target_median = target if rule.target in ("fixed_rate", "standard") else (
+            percentile(values, 0.5) if values else None)
+
         reason = c["own_reason"]
         if reason is None and uses_peers and len(values) < params["min_peers"]:
             reason = "peers"
@@ -440,25 +455,24 @@ def compute_oracle(tables: dict[str, list[dict]], params: dict | None = None) ->
         if reason is None and rule.formula == "resource_released" and not target > 0:
             reason = "zero_benchmark"
 
-        native = 0.0
+        native = native_median = 0.0
         if reason in (None, "unit_value") and not rule.context:
-            if rule.formula == "resource_released":
-                native = max(0.0, c["volume"] * (1 - c["metric"] / target))
-            elif rule.direction == "lower":
-                native = max(0.0, c["metric"] - target) * c["volume"]
-            else:
-                native = max(0.0, target - c["metric"]) * c["volume"]
+            native = _released(rule, c, target)
+            native_median = _released(rule, c, target_median)
         pounds = native * (c["unit_value"] or 0.0)
+        pounds_median = native_median * (c["unit_value"] or 0.0)
+        shown = reason in (None, "unit_value") or rule.target == "fixed_rate"
         results[(c["provider_code"], c["category"], c["component"], c["sub_unit"])] = {
             "assessed": reason is None,
             "reason_kind": reason,
             "metric": c["metric"],
-            "benchmark": target if reason in (None, "unit_value") or rule.target == "fixed_rate"
-            else None,
+            "benchmark": target if shown else None,
+            "benchmark_median": target_median if shown else None,
             "peers": len(values) if uses_peers else None,
             "volume": c["volume"],
             "unit_value": c["unit_value"],
             "opportunity_native": native,
             "opportunity_gbp": math.floor(pounds * 100 + 0.5) / 100,  # to the penny, half up
+            "opportunity_median_gbp": math.floor(pounds_median * 100 + 0.5) / 100,
         }
     return results

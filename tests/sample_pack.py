@@ -10,6 +10,7 @@ from __future__ import annotations
 import random
 from dataclasses import replace
 
+from packgen.pack import overlaps
 from packgen.pack.model import (
     CategorySection,
     Component,
@@ -190,8 +191,15 @@ def sample_pack(seed: int = 1) -> Pack:
     medicines = replace(medicines, short_title="Medicines", sheet_title="Medicines")
     cats = (acute, staffing, medicines)
     total = round(sum(c.opportunity_gbp for c in cats), 2)
+    pairs = overlaps.overlap_pairs({c.id: c.overlaps_with for c in cats})
+    groups = overlaps.counted_groups(cats, pairs, lambda s: s.opportunity_gbp)
     return Pack(
         run=run, provider=provider, categories=cats, total_opportunity_gbp=total,
+        total_median_gbp=total, overlap_groups=tuple(groups),
+        total_overlaps_removed_gbp=overlaps.total_counted(cats, groups,
+                                                          lambda s: s.opportunity_gbp),
+        total_overlaps_removed_median_gbp=overlaps.total_counted(
+            cats, groups, lambda s: s.opportunity_median_gbp),
         total_pct_of_cost_base=total / provider.operating_cost_gbp,
         requirement_gbp=round(0.02 * provider.operating_cost_gbp, 2), requirement_rate=0.02,
         overlap_note="Categories overlap (a shorter stay also lowers unit cost), so the total is "

@@ -192,37 +192,47 @@ def oracle(providers: list[dict], ncc: list[dict], mode: str = "sector",
             cell["reason"] = cell["threshold"]
             if cell["reason"] is None and len(values) < 5:
                 cell["reason"] = f"fewer than 5 peers with valid data ({len(values)})"
-            cell["benchmark"] = None
-            cell["opportunity_gbp"] = 0.0
+            cell["benchmark"] = cell["benchmark_median"] = None
+            cell["opportunity_gbp"] = cell["opportunity_median_gbp"] = 0.0
             if cell["reason"] is None:
                 cell["benchmark"] = percentile_inc([v for v, _ in values], 1 - TARGET_PERCENTILE)
+                # the range's cautious end: the median of the same peer cell indices
+                cell["benchmark_median"] = percentile_inc([v for v, _ in values], 0.5)
                 # Step 5: opportunity in the provider's cash.
-                gap = max(0.0, cell["index"] - cell["benchmark"])
-                cell["opportunity_gbp"] = gap * cell["expected"] * by_code[code]["mff"]
+                for suffix, benchmark in (("", cell["benchmark"]),
+                                          ("_median", cell["benchmark_median"])):
+                    gap = max(0.0, cell["index"] - benchmark)
+                    cell[f"opportunity{suffix}_gbp"] = (gap * cell["expected"]
+                                                        * by_code[code]["mff"])
         return table
 
     assess(cells, lambda key: f"{key[1]}/{key[2]}")
     assess(overall, lambda key: "all")
 
-    # Step 7: HRG drill-down, whole pennies, leftover pennies to the largest remainders.
+    # Step 7: HRG drill-down, whole pennies, leftover pennies to the largest remainders; the
+    # median opportunity is shared the same way against the median benchmark.
     hrg: dict[tuple[str, str, str, str], float] = {}
+    hrg_median: dict[tuple[str, str, str, str], float] = {}
     for (code, department, service), cell in cells.items():
         if cell["reason"] is not None:
             continue
-        pennies = round(round(cell["opportunity_gbp"], 2) * 100)
-        excess = {r["currency_code"]: max(0.0, r["adjusted"] - cell["benchmark"] * r["expected"])
-                  for r in cell["rows"]}
-        total_excess = sum(excess.values())
-        exact = {c: pennies * e / total_excess if total_excess > 0 else 0.0
-                 for c, e in excess.items()}
-        shares = {c: math.floor(x) for c, x in exact.items()}
-        leftover = pennies - sum(shares.values())
-        by_remainder = sorted(exact, key=lambda c: (-(exact[c] - math.floor(exact[c])), c))
-        for c in by_remainder[:leftover]:
-            shares[c] += 1
-        for c, share in shares.items():
-            hrg[code, department, service, c] = share / 100
-    return {"cells": cells, "overall": overall, "hrg": hrg, "national_mean": national_mean}
+        for out, suffix in ((hrg, ""), (hrg_median, "_median")):
+            pennies = round(round(cell[f"opportunity{suffix}_gbp"], 2) * 100)
+            excess = {r["currency_code"]: max(0.0, r["adjusted"]
+                                              - cell[f"benchmark{suffix}"] * r["expected"])
+                      for r in cell["rows"]}
+            total_excess = sum(excess.values())
+            exact = {c: pennies * e / total_excess if total_excess > 0 else 0.0
+                     for c, e in excess.items()}
+            shares = {c: math.floor(x) for c, x in exact.items()}
+            leftover = pennies - sum(shares.values())
+            by_remainder = sorted(exact, key=lambda c: (-(exact[c] - math.floor(exact[c])), c))
+            for c in by_remainder[:leftover]:
+                shares[c] += 1
+            for c, share in shares.items():
+                out[code, department, service, c] = share / 100
+    return {"cells": cells, "overall": overall, "hrg": hrg, "hrg_median": hrg_median,
+            "national_mean": national_mean}
 
 
 # --------------------------------------------------------------------------- the comparison
@@ -280,15 +290,20 @@ def test_every_cell_matches_the_oracle(compared):
         (r[0], r[1], r[2]): r[3:]
         for r in con.execute("""
             select provider_code, department_code, service_code, metric, benchmark, peers,
-                   assessed, reason, opportunity_gbp, volume, activity, unit_value
+                   assessed, reason, opportunity_gbp, volume, activity, unit_value,
+                   benchmark_median, opportunity_median_gbp
             from result_rows where category = 'acute_cost' and component = 'cost_index'
         """).fetchall()
     }
     assert set(engine) == set(expected["cells"])
     for key, cell in expected["cells"].items():
-        metric, benchmark, peers, assessed, reason, gbp, volume, activity, unit_value = engine[key]
+        (metric, benchmark, peers, assessed, reason, gbp, volume, activity, unit_value,
+         benchmark_median, gbp_median) = engine[key]
         assert close(metric, cell["index"]), key
         assert close(benchmark, cell["benchmark"]), key
+        assert close(benchmark_median, cell["benchmark_median"]), key
+        assert within_half_penny(gbp_median, cell["opportunity_median_gbp"]), key
+        assert gbp_median <= gbp + 0.01, key  # the median is the cautious end
         assert peers == cell["peers"], key
         assert reason == cell["reason"], key
         assert assessed == (cell["reason"] is None), key
@@ -317,12 +332,17 @@ def test_overall_index_and_rank_match_the_oracle(compared):
 
 def test_hrg_rows_match_the_oracle_and_add_up(compared):
     expected, con, _providers = compared
-    hrg = {tuple(r[:4]): r[4] for r in con.execute("""
-        select provider_code, department_code, service_code, currency_code, opportunity_gbp
+    rows = con.execute("""
+        select provider_code, department_code, service_code, currency_code, opportunity_gbp,
+               opportunity_median_gbp
         from acute_hrg_rows
-    """).fetchall()}
+    """).fetchall()
+    hrg = {tuple(r[:4]): r[4] for r in rows}
+    hrg_median = {tuple(r[:4]): r[5] for r in rows}
     assert set(hrg) == set(expected["hrg"])
     assert all(round(hrg[k] * 100) == round(v * 100) for k, v in expected["hrg"].items())
+    assert all(round(hrg_median[k] * 100) == round(v * 100)
+               for k, v in expected["hrg_median"].items())
     # HRG rows sum exactly to their cell, in pennies.
     cells = {tuple(r[:3]): round(r[3] * 100) for r in con.execute("""
         select provider_code, department_code, service_code, opportunity_gbp

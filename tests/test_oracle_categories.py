@@ -223,6 +223,9 @@ def differences(engine_rows: list[dict], oracle: dict) -> list[str]:
             # after float noise (e.g. 0.5 x 0.10 x 29,521,189.30 = 1,476,059.465)
             "opportunity_gbp": abs(got["opportunity_gbp"] - want["opportunity_gbp"])
             <= 0.01 + 1e-6,
+            "benchmark_median": close(got["benchmark_median"], want["benchmark_median"]),
+            "opportunity_median_gbp": abs(got["opportunity_median_gbp"]
+                                          - want["opportunity_median_gbp"]) <= 0.01 + 1e-6,
         }
         problems += [f"{key} {name}: engine {got.get(name)!r} oracle {want.get(name)!r}"
                      for name, ok in checks.items() if not ok]
@@ -248,6 +251,11 @@ def test_engine_matches_the_oracle_to_the_penny(seed, params):
     assert sum(w["opportunity_gbp"] > 0 for w in oracle.values()) > 200
     assert any(w["assessed"] and w["opportunity_gbp"] == 0 and w["metric"] is not None
                for w in oracle.values())
+    # the median is the cautious end: never more than the run's percentile (>= 50th) gives, and
+    # for some rows strictly less
+    assert all(w["opportunity_median_gbp"] <= w["opportunity_gbp"] + 0.01
+               for w in oracle.values())
+    assert any(0 < w["opportunity_median_gbp"] < w["opportunity_gbp"] for w in oracle.values())
 
 
 @pytest.mark.slow

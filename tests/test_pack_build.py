@@ -285,3 +285,37 @@ def test_a_category_names_overlaps_only_with_categories_in_its_pack(packs):
     mental_health = next(p for p in packs.values() if p.provider.sector == "mental_health")
     corporate = next(c for c in mental_health.categories if c.id == "corporate_services")
     assert "acute_cost" not in corporate.overlaps_with and checked
+
+
+def test_the_range_and_the_totals_with_overlaps_removed(packs, source):
+    """Issue 16: for every provider, the total with overlaps removed is at most the upper bound,
+    the median end at most the run's percentile, and the categories that count never overlap
+    one another while every other category overlaps the one that counts for it."""
+    declared = {d.id: set(d.overlaps_with) for d in source.defs}
+
+    def overlap(a: str, b: str) -> bool:
+        return b in declared[a] or a in declared[b]
+
+    for pack in packs.values():
+        by_id = {c.id: c for c in pack.categories}
+        assert pack.total_overlaps_removed_median_gbp <= pack.total_overlaps_removed_gbp + 0.01
+        assert pack.total_overlaps_removed_gbp <= pack.total_opportunity_gbp + 0.01
+        assert pack.total_median_gbp <= pack.total_opportunity_gbp + 0.01
+        assert pack.total_median_gbp == round(
+            sum(r.opportunity_median_gbp for c in pack.categories for r in c.rows
+                if r.in_total), 2)
+        leaders = [g[0] for g in pack.overlap_groups]
+        assert sorted(m for g in pack.overlap_groups for m in g) == sorted(by_id)
+        assert not any(overlap(a, b) for a in leaders for b in leaders if a != b)
+        for group in pack.overlap_groups:
+            for member in group[1:]:
+                assert overlap(group[0], member)
+                assert by_id[member].opportunity_gbp <= by_id[group[0]].opportunity_gbp
+        assert pack.total_overlaps_removed_gbp == round(
+            sum(by_id[c].opportunity_gbp for c in leaders), 2)
+        for section in pack.categories:
+            fixed = all(c.target != "percentile" for c in section.components
+                        if c.role == "opportunity")
+            if fixed:  # one figure: a fixed target or the median itself
+                assert section.opportunity_median_gbp == section.opportunity_gbp
+            assert section.opportunity_median_gbp <= section.opportunity_gbp + 0.01

@@ -23,7 +23,7 @@ CSV_REQUIRED_COLUMNS = (
 CSV_EXTRA_COLUMNS = (
     "component", "role", "department_code", "service_code", "sub_unit_label", "unit_value",
     "numerator", "denominator", "activity", "gap", "peer_set", "formula", "in_total",
-    "reason_code",
+    "reason_code", "benchmark_median", "opportunity_median_gbp",
 )
 CSV_COLUMNS = CSV_REQUIRED_COLUMNS + CSV_EXTRA_COLUMNS
 

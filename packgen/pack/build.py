@@ -20,7 +20,7 @@ from packgen import __version__, reference
 from packgen.categories import CategoryDef, load_definitions
 from packgen.contract import TABLES
 from packgen.engine.params import RunParameters
-from packgen.pack import drilldowns, provenance, text
+from packgen.pack import drilldowns, overlaps, provenance, text
 from packgen.pack.drilldowns import DrillRows
 from packgen.pack.model import (
     CategorySection,
@@ -200,7 +200,9 @@ def _result_row(r: dict, pods: dict[str, str]) -> ResultRow:
         opportunity_gbp=r["opportunity_gbp"], formula=r["formula"],
         department_code=r["department_code"], service_code=r["service_code"],
         pod_group=pods.get(r["department_code"]) if r["department_code"] else None,
-        in_total=r["in_total"], formula_id=r["formula_id"], reason_code=r["reason_code"])
+        in_total=r["in_total"], formula_id=r["formula_id"], reason_code=r["reason_code"],
+        benchmark_median=r["benchmark_median"],
+        opportunity_median_gbp=r["opportunity_median_gbp"], has_range=r["has_range"])
 
 
 def _peer_values(source: PackSource, key: tuple[str, str, str, str],
@@ -267,6 +269,7 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
         mine = [r for r in rows if r.component == comp.id]
         single = mine[0] if len(mine) == 1 and mine[0].sub_unit in ("all", comp.id) else None
         gbp = round(sum(r.opportunity_gbp for r in mine if r.in_total), 2)
+        median_gbp = round(sum(r.opportunity_median_gbp for r in mine if r.in_total), 2)
         native = sum(r.opportunity_native for r in mine if r.in_total)
         assessed = any(r.assessed for r in mine)
         components.append(Component(
@@ -274,7 +277,9 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
             comp.metric_label, comp.metric_unit, comp.native_unit,
             single.metric if single else None, single.benchmark if single else None,
             single.peers if single else None, native, gbp, assessed=assessed,
-            reason=None if assessed else _common_reason(mine), target=comp.target))
+            reason=None if assessed else _common_reason(mine), target=comp.target,
+            benchmark_median=single.benchmark_median if single else None,
+            opportunity_median_gbp=median_gbp))
         if gbp > 0:
             contributing.append(text.Contribution(comp, gbp, native, *_fixed_rate(source, comp)))
     counted = [r for r in rows if r.in_total]
@@ -302,7 +307,10 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
         d.overlaps_with, d.sub_unit_name, tuple(components),
         chart, tuple(rows), tuple(top), total, native, not_assessed, sentence,
         assessed=assessed, status_reason=status_reason, rank=rank, rank_of=rank_of,
-        short_title=d.short_title, sheet_title=d.sheet_title)
+        short_title=d.short_title, sheet_title=d.sheet_title,
+        opportunity_median_gbp=round(sum(r.opportunity_median_gbp for r in counted), 2),
+        has_range=any(c.target == "percentile" and c.role == "opportunity"
+                      for c in d.components))
 
 
 def _with_drilldown(source: PackSource, section: CategorySection, info: ProviderInfo,
@@ -396,21 +404,29 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
     # trust has no acute cost to double count).
     sections = [replace(s, overlaps_with=tuple(o for o in s.overlaps_with if o in present))
                 for s in sections]
-    overlaps = _overlaps(source, present)
+    named_overlaps = _overlaps(source, present)
     used = set(COMMON_SOURCES).union(*(d.sources for d in source.defs if d.id in present))
     run = replace(source.run, sources=tuple(s for s in source.run.sources if s.table in used))
     group = source.peer_sets.get(provider_code, (None, None))[1]
     peers = (source.params.peers_for(GROUP_NAMES.get(group, group), info.peer_group,
                                      info.region_name)
              if group else "None: the trust is not benchmarked (no sector)")
+    pairs = overlaps.overlap_pairs({d.id: d.overlaps_with for d in source.defs})
+    groups = overlaps.counted_groups(sections, pairs, lambda s: s.opportunity_gbp)
     return Pack(
         run=run, provider=info, categories=tuple(sections), peers=peers,
+        total_median_gbp=round(sum(s.opportunity_median_gbp for s in sections), 2),
+        total_overlaps_removed_gbp=overlaps.total_counted(
+            sections, groups, lambda s: s.opportunity_gbp),
+        total_overlaps_removed_median_gbp=overlaps.total_counted(
+            sections, groups, lambda s: s.opportunity_median_gbp),
+        overlap_groups=tuple(groups),
         total_opportunity_gbp=total,
         total_pct_of_cost_base=total / cost_base if cost_base else None,
         requirement_gbp=round(source.params.requirement_rate * cost_base, 2) if cost_base
         else None,
         requirement_rate=source.params.requirement_rate,
-        overlap_note=text.overlap_note(overlaps),
+        overlap_note=text.overlap_note(named_overlaps),
         headlines=tuple(Headline(s.id, s.title, s.opportunity_gbp, s.sentence)
                         for s in sections[:3] if s.opportunity_gbp > 0),
         productivity=_productivity(source, info), not_assessed=tuple(not_assessed),

@@ -114,6 +114,11 @@ class ResultRow:
     # benchmark_zero).
     formula_id: str = ""
     reason_code: str | None = None
+    # The range's cautious end: the benchmark and opportunity at the peers' median (the same as
+    # the run's figures for a fixed target, where `has_range` is False).
+    benchmark_median: float | None = None
+    opportunity_median_gbp: float = 0.0
+    has_range: bool = False
 
 
 @dataclass(frozen=True)
@@ -139,6 +144,8 @@ class Component:
     assessed: bool = True
     reason: str | None = None
     target: str = "percentile"  # percentile, median, fixed_rate (a cut of its own), standard
+    benchmark_median: float | None = None
+    opportunity_median_gbp: float = 0.0  # at the peers' median (= opportunity_gbp if no range)
 
 
 @dataclass(frozen=True)
@@ -155,13 +162,17 @@ class CategorySection:
     chart: Component | None  # the component charted against peers (with peer_values)
     rows: tuple[ResultRow, ...]  # all finest-level rows (Excel); PDF shows top_rows
     top_rows: tuple[ResultRow, ...]  # largest sub-units by opportunity (short table)
-    opportunity_gbp: float  # sum of rows with in_total
+    opportunity_gbp: float  # sum of rows with in_total, at the run's percentile
     opportunity_native: dict[str, float]  # native unit -> amount
     not_assessed: int
     sentence: str  # "If X matched ... it would release £X a year (N bed days)." or a positive one
     drilldown: Drilldown | None = None  # the category's own drill-down, if it has one
     short_title: str = ""  # e.g. "Acute cost", for prose and lists
     sheet_title: str = ""  # the workbook tab name, at most 22 characters
+    # The range's cautious end: the opportunity at the peers' median (METHOD.md, "The range");
+    # fixed targets count at their one figure. `has_range` when any measure has two figures.
+    opportunity_median_gbp: float = 0.0
+    has_range: bool = False
     # False when no measure of the category could be assessed for the provider (then the pack
     # says "Not assessed" with `status_reason`, never £0 or "at the benchmark").
     assessed: bool = True
@@ -189,6 +200,9 @@ class HrgRow:
     benchmark_index: float | None
     excess_gbp: float  # max(0, adjusted cost - benchmark x expected cost), in MFF-adjusted pounds
     opportunity_gbp: float  # share of the cell's opportunity, in the provider's cash
+    # share of the cell's opportunity at the peers' median, shared the same way against the
+    # median benchmark
+    opportunity_median_gbp: float = 0.0
 
 
 @dataclass(frozen=True)
@@ -287,6 +301,16 @@ class Pack:
     # Figures left out and why, e.g. "Share of cost base and the 2% requirement: the trust's
     # operating cost is not in providers.csv."
     left_out: tuple[str, ...] = ()
+    # The range (METHOD.md, "Adding up"): the upper bound at the peers' median, and the totals
+    # with overlaps removed (within each group of categories that overlap one another, only the
+    # largest counts) at the run's percentile and at the median. The range to plan against runs
+    # from `total_overlaps_removed_median_gbp` to `total_opportunity_gbp`.
+    total_median_gbp: float = 0.0
+    total_overlaps_removed_gbp: float = 0.0
+    total_overlaps_removed_median_gbp: float = 0.0
+    # The overlap groups behind it: each group's categories (ids), largest first, the first
+    # being the one that counts.
+    overlap_groups: tuple[tuple[str, ...], ...] = ()
 
     @property
     def drilldowns(self) -> tuple[CategorySection, ...]:

@@ -238,8 +238,15 @@ def _summary_columns(pack: Pack) -> list[Column]:
         Column("category", "Category", width=30, wrap=True,
                description="The category's title. Text."),
         Column("opportunity_gbp", "Opportunity £", GBP_PENCE, description="The category's "
-               "opportunity in pounds: the sum of its result rows that are in the total, to the "
-               "penny."),
+               "opportunity in pounds at the run's percentile: the sum of its result rows that "
+               "are in the total, to the penny."),
+        Column("opportunity_median_gbp", "Opportunity at the median £", GBP_PENCE,
+               description="The category's opportunity in pounds at the peers' median, the "
+               "cautious end of the range: the sum of its result rows' Opportunity at the median "
+               "£. Fixed targets count at their one figure."),
+        Column("counts", "Counts when overlaps are removed", description="Yes for a category "
+               "that counts in the total with overlaps removed; otherwise the larger category it "
+               "overlaps, which counts instead. Text."),
         Column("pct_cost_base", "% of cost base", PERCENT, description="Opportunity £ / the "
                "provider's cost base (operating cost, below the table), as a percentage: a live "
                "formula. Blank where no operating cost was supplied."),
@@ -279,12 +286,18 @@ def _write_summary(ws: Worksheet, pack: Pack, plan: dict[str, sheets.CategoryShe
     table = planned_location(ws.title, columns, header_row, len(pack.categories))
     # The block below the table is planned first: the table's percentages refer to its cells.
     block = LabelBlock(table.last_row + 3, label_column=2)
-    bases = _summary_totals(block, pack, table)
+    leader_of = {member: group[0] for group in pack.overlap_groups for member in group}
+    leaders = {c.id for c in pack.categories if leader_of.get(c.id, c.id) == c.id}
+    rows_of = {c.id: table.first_row + i for i, c in enumerate(pack.categories)}
+    bases = _summary_totals(block, pack, table, [rows_of[c] for c in sorted(leaders)])
     rows = []
     for section in pack.categories:
         row: dict[str, object] = {
             "code": section.code, "category": section.title,
             "opportunity_gbp": section.opportunity_gbp,
+            "opportunity_median_gbp": section.opportunity_median_gbp,
+            "counts": "Yes" if leader_of.get(section.id, section.id) == section.id
+            else f"No: overlaps {titles.get(leader_of[section.id], leader_of[section.id])}",
             "not_assessed": section.not_assessed,
             "overlaps": ", ".join(titles.get(o, o) for o in section.overlaps_with) or "none",
             "details": sheet_link(plan[section.id].results)}
@@ -315,15 +328,33 @@ def _write_summary(ws: Worksheet, pack: Pack, plan: dict[str, sheets.CategoryShe
     ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width or 0, 56)
 
 
-def _summary_totals(block: LabelBlock, pack: Pack, table: TableLocation) -> dict[str, str]:
-    """Plan the totals and checks below the Summary table. Returns the cells the table's
-    percentage columns divide by (column key -> cell); none without an operating cost."""
+def _summary_totals(block: LabelBlock, pack: Pack, table: TableLocation,
+                    counted_rows: list[int]) -> dict[str, str]:
+    """Plan the totals and checks below the Summary table: the upper bound and the total with
+    overlaps removed (the counted categories' rows), each at the run's percentile and at the
+    median, each checked against packgen's figure. Returns the cells the table's percentage
+    columns divide by (column key -> cell); none without an operating cost."""
     rate = f"{pack.requirement_rate:.0%}"
     total_sum = block.add("Total opportunity £ (sum of the table; an upper bound)",
                           Formula(f"=SUM({table.column_range('opportunity_gbp')})"), GBP_PENCE)
     total_value = block.add("Total opportunity £ computed by packgen",
                             pack.total_opportunity_gbp, GBP_PENCE)
     block.add(CHECK_LABEL_TOTAL, Formula(f"=ROUND({total_sum}-{total_value},2)"), GBP_PENCE)
+    for name, column, counted_only, figure in (
+            ("Total at the median (upper bound at the median)", "opportunity_median_gbp",
+             False, pack.total_median_gbp),
+            ("Total with overlaps removed (the categories that count)", "opportunity_gbp", True,
+             pack.total_overlaps_removed_gbp),
+            ("Total with overlaps removed at the median (the cautious end of the range)",
+             "opportunity_median_gbp", True, pack.total_overlaps_removed_median_gbp)):
+        letter = table.letters[column]
+        cells = ",".join(f"${letter}${row}" for row in counted_rows) or "0"
+        summed = block.add(f"{name} £", Formula(
+            f"=SUM({cells})" if counted_only else f"=SUM({table.column_range(column)})"),
+            GBP_PENCE)
+        value = block.add(f"{name} £ computed by packgen", figure, GBP_PENCE)
+        block.add(f"Check: {name.split(' (')[0].lower()} minus packgen's figure £",
+                  Formula(f"=ROUND({summed}-{value},2)"), GBP_PENCE)
     cost_base = pack.provider.operating_cost_gbp
     rate_cell = block.add("Productivity requirement rate (of the cost base)",
                           pack.requirement_rate, "0.0%")

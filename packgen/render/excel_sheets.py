@@ -98,6 +98,21 @@ RESULT_COLUMNS = (
     Column("check", "Check: recomputed minus opportunity £", GBP_PENCE, description="Recomputed "
            "opportunity £ minus Opportunity £, rounded to the penny, in pounds: 0 means the "
            "figures agree. Blank where nothing is recomputed."),
+    Column("benchmark_median", "Benchmark at the median", DECIMAL, description="The cautious "
+           "end of the range: the median of the same peers' values, in the Metric unit. For a "
+           "fixed target (a cut of the trust's own spend, a national standard) the same value as "
+           "Benchmark: such a measure has one figure."),
+    Column("opportunity_median_gbp", "Opportunity at the median £", GBP_PENCE, description="The "
+           "opportunity in pounds against Benchmark at the median, by the same rules (never "
+           "negative, 0 for rows not assessed and context rows); the same as Opportunity £ for "
+           "a fixed target."),
+    Column("recomputed_median", "Recomputed at the median £", GBP_PENCE, description="A live "
+           "Excel formula applying Formula to this row's cells with Benchmark at the median, in "
+           "pounds. Blank where the row carries no opportunity."),
+    Column("check_median", "Check: recomputed minus opportunity at the median £", GBP_PENCE,
+           description="Recomputed at the median £ minus Opportunity at the median £, rounded "
+           "to the penny, in pounds: 0 means the figures agree. Blank where nothing is "
+           "recomputed."),
 )
 # The Formula text of rows that carry no opportunity by rule (the engine's formula ids).
 NO_OPPORTUNITY_TEXT = {
@@ -210,6 +225,8 @@ def write_category_sheet(ws: Worksheet, section: CategorySection, table_name: st
             "volume": r.volume, "unit_value": r.unit_value,
             "opportunity_native": r.opportunity_native, "native_unit": r.native_unit,
             "opportunity_gbp": r.opportunity_gbp, "in_total": r.in_total, "formula": r.formula,
+            "benchmark_median": Styled(r.benchmark_median, fmt),
+            "opportunity_median_gbp": r.opportunity_median_gbp,
         }
         template, no_opportunity = _recomputation(r.formula_id)
         if no_opportunity is not None:
@@ -218,6 +235,11 @@ def write_category_sheet(ws: Worksheet, section: CategorySection, table_name: st
                                                    r.unit_value):
             row["recomputed"] = RowFormula(template)
             row["check"] = RowFormula("=ROUND({recomputed}-{opportunity_gbp},2)")
+            if r.benchmark_median is not None:
+                row["recomputed_median"] = RowFormula(
+                    template.replace("{benchmark}", "{benchmark_median}"))
+                row["check_median"] = RowFormula(
+                    "=ROUND({recomputed_median}-{opportunity_median_gbp},2)")
         rows.append(row)
     return write_table(ws, name=table_name, columns=columns, rows=rows, header_row=header_row,
                        empty_text="No result rows for this category")

@@ -38,6 +38,18 @@ _COST_BASE = Column("cost_base_gbp", "Cost base (£)", **_GBP, description="Oper
                     "pounds: the base of the productivity requirement and of the shares.")
 _SHARE = ("A live formula: Total opportunity (£) / Cost base (£), as a percentage; blank where "
           "there is no cost base.")
+# The range (packgen/pack/overlaps.py): plan against the total with overlaps removed.
+_RANGE = (
+    Column("total_overlaps_removed_gbp", "Total with overlaps removed (£)", **_GBP,
+           description="Within each set of categories that overlap one another only the "
+           "largest counts: the total to plan against, in pounds, at the run's percentile."),
+    Column("total_median_gbp", "Total at the median (£)", **_GBP, description="Every "
+           "category added at the peers' median (fixed targets at their one figure), in "
+           "pounds: the upper bound at the cautious end."),
+    Column("total_overlaps_removed_median_gbp", "Total with overlaps removed at the median (£)",
+           **_GBP, description="The total with overlaps removed at the peers' median, in "
+           "pounds: the low end of the range."),
+)
 _REQUIREMENT = Column("requirement_gbp", "2% requirement (£)", **_GBP, description="The "
                       "productivity requirement in pounds: the requirement rate (see Parameters) "
                       "x Cost base, to the penny.")
@@ -53,6 +65,7 @@ PROVIDER_COLUMNS = (
     Column("total_gbp", "Total opportunity (£)", **_GBP,
            description="Sum of the pack's category opportunities in pounds (an upper bound: "
                        "categories overlap)."),
+    *_RANGE,
     Column("pct_of_cost_base", "Opportunity % of cost base", PERCENT, description=_SHARE),
     _REQUIREMENT,
     Column("covers_requirement", "Opportunity covers requirement", description="Yes if Total "
@@ -105,6 +118,7 @@ GROUP_COLUMNS = (
     _COST_BASE,
     Column("total_gbp", "Total opportunity (£)", **_GBP, description="Sum of the group's "
            "providers' total opportunity, in pounds."),
+    *_RANGE,
     Column("pct_of_cost_base", "Opportunity % of cost base", PERCENT, description=_SHARE),
     _REQUIREMENT,
 )
@@ -210,6 +224,9 @@ def opportunity_totals(packs: Sequence[Pack], sheets: Sequence[str]) -> list[Tot
     requirement = totals.known_sum(p.requirement_gbp for p in packs)
     share = opportunity / cost if cost else None
     by_group = [("Total opportunity (£)", "total_gbp", opportunity, None),
+                *((column.header, column.key,
+                   totals.penny(sum(getattr(p, column.key) for p in packs)), None)
+                  for column in _RANGE),
                 ("Cost base (£)", "cost_base_gbp", cost, None),
                 ("Requirement (£)", "requirement_gbp", requirement, None),
                 ("Opportunity % of cost base", "total_gbp", share, "cost_base_gbp")]

@@ -70,6 +70,9 @@ def provider_row(pack: Pack, rank: int | None = None, quality: str | None = None
         "rank": rank, "provider_code": p.code, "provider_name": p.name, "sector": p.sector_name,
         "peer_group": p.peer_group, "region_code": p.region_code, "region_name": p.region_name,
         "cost_base_gbp": p.operating_cost_gbp, "total_gbp": pack.total_opportunity_gbp,
+        "total_overlaps_removed_gbp": pack.total_overlaps_removed_gbp,
+        "total_median_gbp": pack.total_median_gbp,
+        "total_overlaps_removed_median_gbp": pack.total_overlaps_removed_median_gbp,
         "pct_of_cost_base": pack.total_pct_of_cost_base, "requirement_gbp": pack.requirement_gbp,
         "covers_requirement": covers(pack.total_opportunity_gbp, pack.requirement_gbp),
         "top_category": next((s.title for s in pack.categories if s.opportunity_gbp > 0), ""),
@@ -105,6 +108,10 @@ class GroupTotal:
     total_gbp: float
     requirement_gbp: float | None
     by_category: dict[str, float]
+    # the range (see Pack): overlaps removed, and both totals at the peers' median
+    total_overlaps_removed_gbp: float = 0.0
+    total_median_gbp: float = 0.0
+    total_overlaps_removed_median_gbp: float = 0.0
 
     @property
     def pct_of_cost_base(self) -> float | None:
@@ -114,7 +121,10 @@ class GroupTotal:
         return {"key": self.key, "name": self.name, "providers": self.providers,
                 "cost_base_gbp": self.cost_base_gbp, "total_gbp": self.total_gbp,
                 "pct_of_cost_base": self.pct_of_cost_base,
-                "requirement_gbp": self.requirement_gbp}
+                "requirement_gbp": self.requirement_gbp,
+                "total_overlaps_removed_gbp": self.total_overlaps_removed_gbp,
+                "total_median_gbp": self.total_median_gbp,
+                "total_overlaps_removed_median_gbp": self.total_overlaps_removed_median_gbp}
 
 
 def group_totals(packs: Sequence[Pack],
@@ -133,8 +143,14 @@ def group_totals(packs: Sequence[Pack],
             code, name, len(members), known_sum(p.provider.operating_cost_gbp for p in members),
             penny(sum(p.total_opportunity_gbp for p in members)),
             known_sum(p.requirement_gbp for p in members),
-            {k: penny(v) for k, v in by_category.items()}))
+            {k: penny(v) for k, v in by_category.items()},
+            *(penny(sum(getattr(p, f) for p in members)) for f in RANGE_TOTALS)))
     return sorted(totals, key=lambda g: (-g.total_gbp, g.key))
+
+
+# The pack's other totals of the range, in GroupTotal's order.
+RANGE_TOTALS = ("total_overlaps_removed_gbp", "total_median_gbp",
+                "total_overlaps_removed_median_gbp")
 
 
 def by_sector(pack: Pack) -> tuple[str, str]:

@@ -1,6 +1,22 @@
 -- Result rows in the schema shared by every category: metric, benchmark, peers, thresholds,
 -- and the opportunity in native units and in pounds (METHOD.md, "Opportunity"). Never negative;
 -- context rows are benchmarked but carry no opportunity.
+-- Every peer-based component is benchmarked twice (METHOD.md, "The range"): at the run's
+-- percentile of performance and at the peers' median, the cautious end; a fixed target (a cut of
+-- the trust's own spend, a national standard) has one figure, given in both columns.
+
+-- max(0, gap) x volume, or the resource released at the target rate; 0 when the target cannot
+-- divide (a zero benchmark is a reason of its own for the run's target).
+create or replace macro opportunity_in_units(formula, direction, metric, target, volume) as
+    case
+        when formula = 'resource_released'
+            then case when target > 0 then greatest(0.0, volume * (1 - metric / target)) end
+        else greatest(0.0, case
+            when direction = 'lower' then metric - target
+            else target - metric
+        end) * volume
+    end;
+
 create or replace table result_rows as
 with joined as (
     select
@@ -11,7 +27,12 @@ with joined as (
             when 'fixed_rate' then m.metric * (1 - m.rate)
             when 'standard' then m.standard
             else b.benchmark
-        end as target_value
+        end as target_value,
+        case m.target
+            when 'fixed_rate' then m.metric * (1 - m.rate)
+            when 'standard' then m.standard
+            else b.benchmark_median
+        end as target_value_median
     from engine_metrics as m
     inner join engine_peer_sets as ps using (provider_code)
     left join engine_benchmarks as b using (category, component, sub_unit, peer_set)
@@ -54,19 +75,26 @@ gapped as (
         *,
         case when direction = 'lower' then metric - target_value else target_value - metric end
             as gap,
-        case
-            -- a row that cannot be priced still shows its excess in native units (kWh, bed
-            -- days): it is not assessed in pounds only
-            when (reason is not null and reason_code <> 'unit_value_missing')
-                or role = 'context' then 0.0
-            when formula = 'resource_released'
-                then greatest(0.0, volume * (1 - metric / target_value))
-            else greatest(0.0, case
-                when direction = 'lower' then metric - target_value
-                else target_value - metric
-            end) * volume
-        end as opportunity_native
+        -- a row that cannot be priced still shows its excess in native units (kWh, bed days):
+        -- it is not assessed in pounds only
+        (reason is not null and reason_code <> 'unit_value_missing') or role = 'context'
+            as carries_none
     from screened
+),
+
+sized as (
+    select
+        *,
+        case
+            when carries_none then 0.0
+            else opportunity_in_units(formula, direction, metric, target_value, volume)
+        end as opportunity_native,
+        case
+            when carries_none then 0.0
+            else coalesce(opportunity_in_units(
+                formula, direction, metric, target_value_median, volume), 0.0)
+        end as opportunity_median_native
+    from gapped
 )
 
 select
@@ -90,6 +118,10 @@ select
         when reason is null or reason_code = 'unit_value_missing' or target = 'fixed_rate'
             then target_value
     end as benchmark,
+    case
+        when reason is null or reason_code = 'unit_value_missing' or target = 'fixed_rate'
+            then target_value_median
+    end as benchmark_median,
     -- 0, not blank, when no peer has valid data: the reason quotes the same count
     case when target in ('percentile', 'median') then coalesce(peer_count, 0) end as peers,
     volume,
@@ -98,6 +130,9 @@ select
     opportunity_native,
     native_unit,
     round(opportunity_native * coalesce(unit_value, 0), 2) as opportunity_gbp,
+    opportunity_median_native,
+    round(opportunity_median_native * coalesce(unit_value, 0), 2) as opportunity_median_gbp,
+    target in ('percentile') as has_range,
     case
         when formula = 'resource_released'
             then 'MAX(0, volume x (1 - metric / benchmark)) x unit_value'
@@ -114,4 +149,4 @@ select
         else 'higher_is_better'
     end as formula_id,
     role = 'opportunity' as in_total
-from gapped;
+from sized;
