@@ -248,15 +248,18 @@ def test_unknown_department_and_service_codes(tmp_path):
     tables["ncc_costs"][2]["service_code"] = "1234"
     errors = check(tmp_path, tables).errors
     found = {(p.row, p.column): p for p in errors if p.kind == "unknown_code"}
-    assert set(found) == {(2, "department_code"), (3, "service_code"), (4, "service_code")}
+    assert set(found) == {(2, "department_code"), (4, "service_code")}
     assert "use 'EL'" in found[2, "department_code"].hint
-    assert "did you mean '110'" in found[3, "service_code"].hint
     assert "treatment_functions.csv" in found[4, "service_code"].message
+    # '110.0' is not even shaped like a service code: one error, with the likely fix
+    problem = only(errors, "bad_code")
+    assert (problem.row, problem.column) == (3, "service_code")
+    assert "did you mean '110'" in problem.hint
 
 
 def test_unknown_vmp_and_category(tmp_path):
     tables = minimal_tables()
-    tables["medicines_use"][0]["vmp_code"] = "999"
+    tables["medicines_use"][0]["vmp_code"] = "999999999"  # shaped like a code, but unknown
     tables["plans"][0]["category"] = "agency"
     errors = [p for p in check(tmp_path, tables).errors if p.kind == "unknown_code"]
     assert {(p.file, p.row, p.column) for p in errors} == {
@@ -300,7 +303,7 @@ def test_quoted_newline_keeps_line_numbers(tmp_path):
     tables = minimal_tables()
     tables["providers"][0]["provider_name"] = "Alpha\nHospitals"
     tables["providers"][2]["mff"] = "-1"
-    problem = only(check(tmp_path, tables).errors, "not_positive")
+    problem = only(check(tmp_path, tables).errors, "out_of_range")
     assert problem.row == 5  # the quoted name takes two lines
 
 

@@ -17,7 +17,7 @@ from packgen.categories import load_definitions
 from packgen.categories.coverage import coverage_lines
 from packgen.contract.columns import DTYPES, parse_column, value_problems
 from packgen.contract.read import LINE, RawTable, find_files, read_table
-from packgen.contract.report import FileSummary, Problem, ValidationReport
+from packgen.contract.report import FileSummary, Problem, ValidationReport, clip
 from packgen.contract.successors import apply_successors
 from packgen.contract.tables import SECTORS, TABLES, Table
 from packgen.errors import InputError
@@ -75,17 +75,18 @@ def check_table(raw: RawTable, report: ValidationReport) -> pl.DataFrame:
     summary = report.summaries[table.name] = FileSummary(table.name, file, raw.frame.height)
     for name in found:
         if "_duplicated_" in name:
-            report.error(Problem(file, 1, name.split("_duplicated_")[0],
+            report.error(Problem(file, 1, clip(name.split("_duplicated_")[0]),
                                  "this column name appears more than once in the header.",
                                  "keep one column of each name.", "duplicate_column"))
         elif name != LINE and name not in table.column_names:
-            report.warn(Problem(file, 1, name, "is not a column of the contract; it is ignored.",
+            report.warn(Problem(file, 1, clip(name),
+                                "is not a column of the contract; it is ignored.",
                                 f"{table.name} has the columns {', '.join(table.column_names)}.",
                                 "unknown_column"))
     missing = [c.name for c in table.columns if c.required and c.name not in found]
     if missing:
         lower = {c.lower(): c for c in found}
-        near = [f"'{lower[m]}'" for m in missing if m in lower]
+        near = [f"'{clip(lower[m])}'" for m in missing if m in lower]
         report.error(Problem(
             file, 1, None, f"missing required column{'s' * (len(missing) > 1)}: "
             f"{', '.join(missing)}.",
