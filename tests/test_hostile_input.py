@@ -1,5 +1,5 @@
-"""Hostile and faulty input (issue 15): codes out of pattern, numbers out of range, huge cells
-and short rows.
+"""Hostile and faulty input (issue 15): codes out of pattern, numbers out of range, huge cells,
+short rows, costs without activity and currencies of one provider.
 
 Each case corrupts one cell of the hand-made bundle (tests/bundles.py) and names the problem it
 must give: error or warning, its kind, file, line, column and a phrase of its message. Every
@@ -135,10 +135,19 @@ CASES = [
          ERROR, "not_number", f"'{'x' * 60}... ({BIG:,} characters)' is not a number"),
     Case("negative activity", "ncc_costs", 15, "activity", "-3", ERROR, "negative",
          "'-3' is negative."),
-    # 3. silent acceptance becomes an error
+    # 3. silent acceptance becomes a warning or an error, with counts
+    Case("zero activity with a cost", "ncc_costs", 4, "activity", "0", WARNING,
+         "cost_without_activity", "1 row with a cost but no activity (0, blank or suppressed) "
+         "left out of the national mean unit costs and the cost indices: £"),
+    Case("blank activity with a cost", "ncc_costs", 4, "activity", "", WARNING,
+         "cost_without_activity", "1 row with a cost but no activity"),
     Case("a short row", "ncc_costs", 5, "actual_cost_gbp", SHORT, ERROR, "ragged_line",
          "has 5 cells but the header has 6; the missing cells are read as blank",
          at_column=None),
+    Case("a currency no other provider has", "ncc_costs", 6, "currency_code", "HN99X",
+         WARNING, "own_currency", "1 row of 1 department x currency pair that only one "
+         "provider has and national_unit_costs does not give: each is benchmarked against the "
+         "provider's own unit cost"),
     # text in numbers (errors before issue 15: kept)
     *(Case(f"text {text!r} in a number", "ncc_costs", 8, "actual_cost_gbp", text, ERROR,
            "not_number", f"'{text}' is not a number")
@@ -267,6 +276,46 @@ def test_a_huge_quoted_cell_is_read_not_a_crash(tmp_path):
     assert (problem.file, problem.row, problem.column) == ("providers.csv", 3, "provider_name")
 
 
+def test_cost_without_activity_counts_rows_and_pounds_per_file(tmp_path):
+    tables = minimal_tables()
+    for i, (activity, cost) in enumerate((("0", "34476"), ("", "1000.4"), ("*", "500"),
+                                          ("0", "0"), ("", ""))):
+        tables["ncc_costs"][10 + i].update(activity=activity, actual_cost_gbp=cost)
+    tables["ncc_costs_prior"][3].update(activity="0", actual_cost_gbp="95000")
+    report = validate_bundle(write_bundle(tmp_path, tables))
+    assert report.ok
+    found = {p.file: p for p in report.warnings if p.kind == "cost_without_activity"}
+    assert set(found) == {"ncc_costs.csv", "ncc_costs_prior.csv"}
+    assert found["ncc_costs.csv"].row == line_of(10)
+    assert found["ncc_costs.csv"].message == (
+        "3 rows with a cost but no activity (0, blank or suppressed) left out of the national "
+        "mean unit costs and the cost indices: £35,976 of cost (also on lines 13, 14).")
+    assert "£95,000 of cost" in found["ncc_costs_prior.csv"].message
+    assert "productivity growth" in found["ncc_costs_prior.csv"].message
+
+
+def test_currencies_of_one_provider_are_counted_and_named(tmp_path):
+    tables = minimal_tables()
+    for i in (0, 1, 13):  # RAA: EL HN12X twice (two services); RAB: EL FD99Z
+        tables["ncc_costs"][i]["currency_code"] = "FD99Z" if i == 13 else "HN12X"
+    write_bundle(tmp_path, tables)
+    problem = next(p for p in validate_bundle(tmp_path).warnings if p.kind == "own_currency")
+    assert (problem.file, problem.row, problem.column) == ("ncc_costs.csv", 2, "currency_code")
+    assert problem.message.startswith("3 rows of 2 department x currency pairs that only one "
+                                      "provider has")
+    assert problem.message.endswith(": EL HN12X (RAA), EL FD99Z (RAB).")
+    # given in national_unit_costs, a currency of one provider has a benchmark: no warning
+    tables["national_unit_costs"] += [
+        {"department_code": d, "currency_code": c, "activity": "", "unit_cost_gbp": "900"}
+        for d, c in (("EL", "HN12X"), ("EL", "FD99Z"))]
+    write_bundle(tmp_path, tables)
+    assert not [p for p in validate_bundle(tmp_path).warnings if p.kind == "own_currency"]
+    # without national_unit_costs every pair needs a second provider
+    (tmp_path / "national_unit_costs.csv").unlink()
+    problem = next(p for p in validate_bundle(tmp_path).warnings if p.kind == "own_currency")
+    assert "only one provider has and no national_unit_costs table gives" in problem.message
+
+
 def _extremes(folder: Path) -> None:
     """Push the bundle to the edges of what validation admits, with the most spread between
     providers (opportunities come from spread): on every 7th row each number at its maximum
@@ -350,4 +399,5 @@ def test_every_synthetic_bundle_passes_the_patterns_and_ranges(tmp_path, seed):
     generate_bundle(tmp_path, seed=seed, scale=0.2, progress=lambda message: None)
     report = validate_bundle(tmp_path)
     assert report.errors == [], [str(p) for p in report.errors[:10]]
-    assert report.warnings == []
+    # the generator models suppressed activity: its cost is left out, and now said so
+    assert [p.kind for p in report.warnings] == ["cost_without_activity"]

@@ -135,7 +135,8 @@ def test_suppressed_is_missing_not_zero(tmp_path):
     tables = minimal_tables()
     tables["ncc_costs"][7]["activity"] = "*"
     report = check(tmp_path, tables)
-    assert report.ok and not report.warnings
+    # the row's cost cannot be used without its activity: a warning says so, with the £
+    assert report.ok and [p.kind for p in report.warnings] == ["cost_without_activity"]
     assert report.tables["ncc_costs"]["activity"][7] is None
     assert report.tables["ncc_costs"]["activity"].drop_nulls().min() > 0
     assert report.summaries["ncc_costs"].suppressed == 1

@@ -58,7 +58,10 @@ CONVENTIONS = f"""\
   left out, with one warning per file naming the codes.
 - **Cross-table rules.** Each molecule in `medicines_reference` has exactly one best-value
   product; `unit_values` has a row for every key of `reference_data/unit_value_keys.csv`; tables
-  of one sector should mention providers of that sector only (a warning otherwise).
+  of one sector should mention providers of that sector only (a warning otherwise). A warning
+  counts, per file, the NCC rows with a cost but no activity (left out of unit costs, with the
+  cost left out in £), and the department x currency pairs that only one provider has and
+  `national_unit_costs` does not give (each is benchmarked against its own unit cost).
 - **Line numbers.** Problems name the file, the line a text editor shows (the header is line 1;
   a quoted cell spanning lines is counted as such) or, for Parquet, the 1-based row, and the
   column. `packgen validate DATA_DIR` lists them all; blank lines are skipped.
