@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from pathlib import Path
 
 from click.testing import CliRunner
@@ -42,6 +43,47 @@ def test_every_ref_resolves():
             elif column.ref:
                 assert column.ref in BUNDLE_REFS, (table.name, column.name, column.ref)
                 assert column.ref == "categories" or column.ref in table_names
+
+
+def test_every_number_has_a_plausible_range_and_every_code_a_pattern():
+    """Issue 15: nothing unbounded reaches the engine, and no code is free text."""
+    for table in TABLES:
+        for column in table.columns:
+            where = (table.name, column.name)
+            if column.type in ("int", "float"):
+                assert column.max_value is not None, where
+                assert column.positive or column.min_value is not None, where
+                assert (column.min_value or 0) < column.max_value, where
+            if column.type == "str":
+                assert column.pattern or column.choices or column.length_limit, where
+            if column.name.endswith("_code") or column.unit == "ODS code" or (
+                    column.ref and column.ref != "peer_groups"):
+                assert column.pattern, where
+            if column.pattern:
+                re.compile(column.pattern.anchored)
+                assert column.length_limit is None, where
+
+
+def test_reference_codes_fit_their_columns_patterns():
+    """Every code of reference_data/ (and each legacy department code, which gets its hint)
+    matches the pattern of the columns that refer to it, and every category id is a code."""
+    for table in TABLES:
+        for column in table.columns:
+            if not column.pattern:
+                continue
+            if column.ref in reference.REFERENCE_SETS:
+                codes = set(reference.codes(column.ref))
+                if column.ref == "departments":
+                    codes |= {old for r in reference.rows("departments")
+                              for old in r["legacy_codes"].split(";") if old}
+            elif column.ref == "categories":
+                codes = set(CATEGORY_IDS)
+            elif column.name == "table":
+                codes = {t.name for t in TABLES}
+            else:
+                continue
+            bad = {c for c in codes if not re.fullmatch(column.pattern.regex, c)}
+            assert not bad, (table.name, column.name, bad)
 
 
 def test_stable_interface_columns():

@@ -4,17 +4,22 @@ Numbers: `*` (suppressed), blank and NA-like markers are *missing*, never zero: 
 nullable column, an error in a non-nullable one. Any other text (`1,234`, `£12`, `twelve`) is an
 error naming the cell, in every column: read as missing it would silently lower a figure.
 Every number comes out as Float64 (an `int` column is checked for whole values but keeps
-Float64, so all numbers have one type downstream).
+Float64, so all numbers have one type downstream), and must lie in its column's plausible range.
+
+Codes must match their column's pattern and text must fit its length limit; a cell that does not
+is an error and comes out missing, so that no later check (or message) repeats it. A message
+echoes at most 60 characters of a cell.
 """
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable
 
 import polars as pl
 
 from packgen.contract.read import LINE, RawTable
-from packgen.contract.report import FileSummary, Problem
+from packgen.contract.report import FileSummary, Problem, clip, quoted
 from packgen.contract.tables import Column
 
 # Markers that mean "no value" in published NHS files (AmbSYS uses `.`, R writes NA).
@@ -42,7 +47,7 @@ def parse_column(raw: RawTable, column: Column, summary: FileSummary) -> Found:
 def cell_problems(file: str, bad: pl.DataFrame, column: str, message: Callable[[str], str],
                   hint: str, kind: str) -> list[Problem]:
     """One problem per bad cell; `bad` has LINE and `raw`."""
-    return [Problem(file, line, column, message(_show(raw)), hint, kind)
+    return [Problem(file, line, column, message(quoted(raw)), hint, kind)
             for line, raw in bad.select(LINE, "raw").iter_rows()]
 
 
@@ -51,11 +56,12 @@ def value_problems(file: str, bad: pl.DataFrame, value: str, column: str,
                    kind: str) -> list[Problem]:
     """One problem per distinct bad value, at its first line, naming the other lines.
 
-    `message(value)` is a sentence without its full stop (the other lines are added after it).
+    `message(value)` is a sentence without its full stop (the other lines are added after it);
+    it is given the value clipped to 60 characters, `hint` the value itself.
     """
     groups = bad.group_by(value, maintain_order=True).agg(
         pl.col(LINE).head(4).alias("lines"), pl.len().alias("n"))
-    return [Problem(file, lines[0], column, f"{message(str(code))}{also_on(lines, n)}.",
+    return [Problem(file, lines[0], column, f"{message(clip(str(code)))}{also_on(lines, n)}.",
                     hint(code), kind)
             for code, lines, n in groups.select(value, "lines", "n").iter_rows()]
 
@@ -70,23 +76,51 @@ def also_on(lines: list[int], count: int) -> str:
     return f" (also on line{'s' if count > 2 else ''} {rest}{tail})"
 
 
-def _show(raw: str | None) -> str:
-    return "blank" if raw is None or not raw.strip() else repr(raw)
-
-
 def _parse_codes(file: str, cells: pl.DataFrame, column: Column) -> Found:
+    """Text: required, one of the choices, a code of the pattern, not too long. A cell that
+    breaks a rule comes out missing (after its error), so no later check sees it."""
     errors = []
+    name, text = column.name, pl.col("text")
     if not column.nullable:
-        errors += cell_problems(file, cells.filter(pl.col("text").is_null()), column.name,
-                                lambda _: f"is blank, but {column.name} is required on every row.",
-                                f"fill in the {column.name} of this row, or remove the row.",
+        errors += cell_problems(file, cells.filter(text.is_null()), name,
+                                lambda _: f"is blank, but {name} is required on every row.",
+                                f"fill in the {name} of this row, or remove the row.",
                                 "blank")
-    if column.choices:
-        bad = cells.filter(pl.col("text").is_not_null() & ~pl.col("text").is_in(column.choices))
+    checks = cells.with_columns(
+        bad_choice=text.is_not_null() & ~text.is_in(column.choices) if column.choices
+        else pl.lit(False),
+        bad_code=text.is_not_null() & ~text.str.contains(column.pattern.anchored)
+        if column.pattern else pl.lit(False),
+        too_long=text.str.len_chars() > column.length_limit if column.length_limit
+        else pl.lit(False),
+    )
+    errors += value_problems(
+        file, checks.filter("bad_choice"), "text", name,
+        lambda v: f"'{v}' is not an allowed {name}",
+        lambda v: f"use one of: {', '.join(column.choices)}.", "choice")
+    if column.pattern:
         errors += value_problems(
-            file, bad, "text", column.name, lambda v: f"'{v}' is not an allowed {column.name}",
-            lambda v: f"use one of: {', '.join(column.choices)}.", "choice")
-    return cells.get_column("text").alias(column.name), errors, []
+            file, checks.filter("bad_code"), "text", name,
+            lambda v: f"'{v}' is not a valid {name}: it must be {column.pattern.words}",
+            lambda v: _code_hint(v, column), "bad_code")
+    errors += cell_problems(
+        file, checks.filter("too_long"), name,
+        lambda v: f"{v} is too long: {name} holds at most {column.length_limit:,} characters.",
+        "shorten the text; a cell this long is usually several cells run together (a missing "
+        "quote or delimiter).", "too_long")
+    bad = pl.col("bad_choice") | pl.col("bad_code") | pl.col("too_long")
+    return (checks.select(pl.when(~bad).then(text).alias(name)).get_column(name),
+            errors, [])
+
+
+def _code_hint(code: str, column: Column) -> str:
+    """'did you mean ...?' when spaces, case or a decimal '.0' are all that is wrong."""
+    assert column.pattern is not None
+    squeezed = re.sub(r"\s+", "", code)
+    for near in (squeezed, squeezed.upper(), code.removesuffix(".0")):
+        if near != code and re.fullmatch(column.pattern.regex, near):
+            return f"did you mean '{near}'? Codes are compared exactly."
+    return f"correct the {column.name}, or remove the row."
 
 
 def _parse_flags(file: str, cells: pl.DataFrame, column: Column) -> Found:
@@ -140,24 +174,62 @@ def _parse_numbers(file: str, cells: pl.DataFrame, column: Column, summary: File
                 lambda v, said=said: said.format(v) + required,
                 f"write the {name} ({column.unit}) as a plain number (no thousands separators, "
                 "£ or units).", "not_number" if state == "text" else "missing_required")
-    value = pl.col("value")
-    if column.min_value is not None:
-        errors += cell_problems(
-            file, cells.filter(value < column.min_value), name,
-            lambda v: f"{v} is negative." if column.min_value == 0
-            else f"{v} is below the minimum {column.min_value:g}.",
-            f"{name} cannot be {'negative' if column.min_value == 0 else 'that low'}; correct "
-            "or remove the row.", "negative")
-    if column.positive:
-        below = value <= 0 if column.min_value is None else value == 0
-        errors += cell_problems(
-            file, cells.filter(below), name, lambda v: f"{v} is zero or less.",
-            f"{name} must be greater than zero" + ("; leave it blank if unknown." if
-                                                   column.nullable else "; correct the value."),
-            "not_positive")
+    errors += _range_problems(file, cells, column)
     if column.type == "int":
         errors += cell_problems(
-            file, cells.filter(value != value.round()), name,
+            file, cells.filter(pl.col("value") != pl.col("value").round()), name,
             lambda v: f"{v} is not a whole number.",
             f"{name} counts whole {column.unit or 'units'}; correct the value.", "fractional")
     return cells.get_column("value").alias(name), errors, warnings
+
+
+def _range_problems(file: str, cells: pl.DataFrame, column: Column) -> list[Problem]:
+    """At most one error per number: negative, zero where positive, or out of the plausible
+    range (which keeps a mistyped 1e17 from overflowing or a 1e20 from printing downstream)."""
+    value, name = pl.col("value"), column.name
+    low, high = column.min_value, column.max_value
+    negative = value < 0 if low == 0 else pl.lit(False)
+    not_positive = (value <= 0) & ~negative if column.positive else pl.lit(False)
+    outside = pl.lit(False)
+    if low is not None and low != 0:
+        outside = outside | (value < low)
+    if high is not None:
+        outside = outside | (value > high)
+    flagged = cells.with_columns(negative=negative, not_positive=not_positive,
+                                 outside=outside & ~negative & ~not_positive)
+    return [
+        *cell_problems(file, flagged.filter("negative"), name, lambda v: f"{v} is negative.",
+                       f"{name} cannot be negative; correct or remove the row.", "negative"),
+        *cell_problems(file, flagged.filter("not_positive"), name,
+                       lambda v: f"{v} is zero or less.",
+                       f"{name} must be greater than zero"
+                       + ("; leave it blank if unknown." if column.nullable
+                          else "; correct the value."), "not_positive"),
+        *cell_problems(file, flagged.filter("outside"), name,
+                       lambda v: f"{v} is outside the plausible range of {name}: "
+                       f"{plausible_range(column)}.",
+                       f"correct the value (is it in {column.unit or 'the right unit'}, not "
+                       "pence or thousands?); if it is right, the contract's range is too "
+                       "narrow: tell the packgen maintainers.", "out_of_range"),
+    ]
+
+
+def plausible_range(column: Column, *, unit: bool = True) -> str:
+    """'0 to 10,000,000,000 GBP', 'at most 1', '0.5 to 2 ratio' (for messages and the doc)."""
+    low, high = column.min_value, column.max_value
+    if column.positive and low in (None, 0):
+        low = None  # said as '> 0' by the doc
+    if low is None and high is None:
+        return "any number"
+    if high is None:
+        text = f"at least {number_words(low)}"
+    elif low is None:
+        text = f"at most {number_words(high)}"
+    else:
+        text = f"{number_words(low)} to {number_words(high)}"
+    return f"{text} {column.unit}" if column.unit and unit else text
+
+
+def number_words(value: float) -> str:
+    """1e10 -> '10,000,000,000'; 0.5 -> '0.5'."""
+    return f"{value:,.12g}"

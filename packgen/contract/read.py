@@ -14,12 +14,13 @@ import csv
 import difflib
 import io
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
 
 import polars as pl
 
-from packgen.contract.report import Problem
+from packgen.contract.report import Problem, clip
 from packgen.contract.tables import TABLES, Table
 
 LINE = "__line__"  # row's line number in the file (CSV) or 1-based row number (Parquet)
@@ -154,22 +155,20 @@ def _read_csv(table: Table, path: Path) -> tuple[RawTable | None, list[Problem],
             path.name, 1, None, "the header looks semicolon-separated (';' between the column "
             "names, no commas).", "save as comma-separated CSV (CSV UTF-8 (Comma delimited)); "
             "spreadsheets set to a European locale write ';'.", "semicolon_delimiter"))
-    try:
-        frame = pl.read_csv(io.BytesIO(data), infer_schema=False)
+    text = data.decode("utf-8")
+    problems = _line_problems(path.name, text)
+    if any(p.kind == "csv_syntax" for p in problems):
+        return None, [*errors, *problems], []
+    errors += problems
+    try:  # a line with too many cells is an error (above); read on to find the others
+        frame = pl.read_csv(io.BytesIO(data), infer_schema=False, truncate_ragged_lines=True)
     except pl.exceptions.ComputeError as exc:
-        errors = _syntax_problems(path.name, data)
-        if any(p.kind == "csv_syntax" for p in errors):
-            return None, errors, []
-        try:  # only too many cells on some lines: read on, ignoring the extra cells
-            frame = pl.read_csv(io.BytesIO(data), infer_schema=False, truncate_ragged_lines=True)
-        except pl.exceptions.ComputeError:
-            first = str(exc).splitlines()[0]
-            return None, [*errors, Problem(path.name, None, None,
-                                           f"cannot be read as CSV ({first}).",
-                                           "save it again as CSV UTF-8 from a spreadsheet.",
-                                           "csv_syntax")], []
+        first = clip(str(exc).splitlines()[0], 200)
+        return None, [*errors, Problem(path.name, None, None, f"cannot be read as CSV ({first}).",
+                                       "save it again as CSV UTF-8 from a spreadsheet.",
+                                       "csv_syntax")], []
     frame = frame.rename({c: c.strip() for c in frame.columns})
-    frame = frame.with_columns(pl.Series(LINE, _line_numbers(data, frame.height)))
+    frame = frame.with_columns(pl.Series(LINE, _line_numbers(text, frame.height)))
     # A blank line (or a row of empty cells) is not a row of missing values: drop it.
     data_columns = [c for c in frame.columns if c != LINE]
     if data_columns:
@@ -178,41 +177,75 @@ def _read_csv(table: Table, path: Path) -> tuple[RawTable | None, list[Problem],
     return RawTable(table, path, frame), errors, []
 
 
-def _line_numbers(data: bytes, height: int) -> list[int]:
+def _line_numbers(text: str, height: int) -> list[int]:
     """Line of each record: index + 2, unless quoted cells span lines (then count them)."""
-    newlines = data.count(b"\n") + (0 if data.endswith(b"\n") else 1)
+    newlines = text.count("\n") + (0 if text.endswith("\n") else 1)
     if newlines <= height + 1:
         return list(range(2, height + 2))
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""))
-    next(reader, None)
-    starts = []
-    while True:
-        start = reader.line_num + 1
-        if next(reader, None) is None:
-            break
-        starts.append(start)
+    starts = [start for start, _ in _records(text)][1:]
     return starts if len(starts) == height else list(range(2, height + 2))
 
 
-def _syntax_problems(file: str, data: bytes) -> list[Problem]:
-    """Lines with more cells than the header, or broken quoting (read with Python's csv)."""
-    reader = csv.reader(io.StringIO(data.decode("utf-8"), newline=""), strict=True)
-    problems = []
+def _records(text: str) -> Iterator[tuple[int, list[str]]]:
+    """(first line, cells) of each record, read by Python's csv module whatever a cell's size.
+
+    Raises _BrokenQuotes (with the line) where the quoting is broken."""
+    limit = csv.field_size_limit()
+    csv.field_size_limit(max(limit, len(text) + 1))  # a 10 MB cell is an error, not a crash
+    reader = csv.reader(io.StringIO(text, newline=""), strict=True)
+    start = 1
     try:
-        width = len(next(reader))
         for record in reader:
-            if len(record) > width:
-                problems.append(Problem(
-                    file, reader.line_num, None,
-                    f"has {len(record)} cells but the header has {width}; the extra cells are "
-                    "ignored.", "quote cells that contain commas (\"Barking, Havering\") or "
-                    "remove the extra cells.", "ragged_line"))
+            yield start, record
+            start = reader.line_num + 1
     except csv.Error as exc:
-        problems.append(Problem(
-            file, reader.line_num, None, f"is not valid CSV here ({exc}).",
-            "check the quotes: a cell that starts with \" must end with \", and a \" inside a "
-            "quoted cell is written twice (\"\").", "csv_syntax"))
-    return problems
+        raise _BrokenQuotes(reader.line_num, str(exc)) from exc
+    finally:
+        csv.field_size_limit(limit)
+
+
+class _BrokenQuotes(Exception):
+    def __init__(self, line: int, reason: str) -> None:
+        super().__init__(reason)
+        self.line = line
+
+
+def _line_problems(file: str, text: str) -> list[Problem]:
+    """Lines with more or fewer cells than the header (both are errors: a short line is not a
+    row of blanks), and broken quoting. Blank lines, and lines of empty cells, are skipped."""
+    if '"' in text:
+        try:
+            counts = pl.DataFrame(
+                [(start, len(cells)) for start, cells in _records(text)
+                 if any(cell.strip() for cell in cells)],
+                schema={"line": pl.Int64, "cells": pl.Int64}, orient="row")
+        except _BrokenQuotes as exc:
+            return [Problem(
+                file, exc.line, None, f"is not valid CSV here ({exc}).",
+                "check the quotes: a cell that starts with \" must end with \", and a \" "
+                "inside a quoted cell is written twice (\"\").", "csv_syntax")]
+    else:  # no quotes: one record a line, counted by polars (a file may have 300,000 lines)
+        lines = pl.Series([text]).str.split("\n").explode()
+        counts = pl.DataFrame({
+            "line": pl.int_range(1, lines.len() + 1, eager=True),
+            "cells": lines.str.count_matches(",", literal=True) + 1,
+        }).filter(lines.str.strip_chars(", \t\r") != "")
+    if not counts.height:
+        return []
+    width = counts.item(0, "cells")
+    ragged = counts.slice(1).filter(pl.col("cells") != width)
+    return [_ragged(file, line, n, width) for line, n in ragged.iter_rows()]
+
+
+def _ragged(file: str, line: int, cells: int, width: int) -> Problem:
+    if cells > width:
+        return Problem(file, line, None, f"has {cells} cells but the header has {width}; the "
+                       "extra cells are ignored.", "quote cells that contain commas (\"Barking, "
+                       "Havering\") or remove the extra cells.", "ragged_line")
+    return Problem(file, line, None, f"has {cells} cell{'s' * (cells != 1)} but the header has "
+                   f"{width}; the missing cells are read as blank.", "add the missing cells (an "
+                   "empty cell is nothing between two commas: a,,c) or remove the line; a row "
+                   "cut short is often a cell with an unquoted line break.", "ragged_line")
 
 
 def _read_parquet(

@@ -11,6 +11,22 @@ import polars as pl
 
 # How many problems of one kind in one file are printed before "... and N more".
 PRINT_LIMIT = 20
+# How many characters of a cell a message echoes: a 10 MB cell is never printed whole.
+SHOWN_CHARACTERS = 60
+
+
+def clip(text: str, limit: int = SHOWN_CHARACTERS) -> str:
+    """`text`, or its first `limit` characters and '... (N characters)' when it is longer."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text):,} characters)"
+
+
+def quoted(text: str | None) -> str:
+    """A cell as a message shows it: 'blank', or the value (clipped) in quotes."""
+    if text is None or not text.strip():
+        return "blank"
+    return repr(clip(text))
 
 
 @dataclass(frozen=True)

@@ -15,9 +15,9 @@ import polars as pl
 from packgen import reference
 from packgen.categories import load_definitions
 from packgen.categories.coverage import coverage_lines
-from packgen.contract.columns import DTYPES, parse_column, value_problems
+from packgen.contract.columns import DTYPES, also_on, parse_column, value_problems
 from packgen.contract.read import LINE, RawTable, find_files, read_table
-from packgen.contract.report import FileSummary, Problem, ValidationReport
+from packgen.contract.report import FileSummary, Problem, ValidationReport, clip
 from packgen.contract.successors import apply_successors
 from packgen.contract.tables import SECTORS, TABLES, Table
 from packgen.errors import InputError
@@ -57,6 +57,8 @@ def validate_bundle(data_dir: Path) -> ValidationReport:
         check_key(TABLES_BY_NAME[name], report.files[name].name, frame, report)
     apply_successors(checked, report)
     _check_references(checked, report)
+    _check_cost_without_activity(checked, report)
+    _check_own_currencies(checked, report)
     _check_best_value(checked, report)
     _check_unit_values(checked, report)
     _check_sectors(checked, report)
@@ -75,17 +77,18 @@ def check_table(raw: RawTable, report: ValidationReport) -> pl.DataFrame:
     summary = report.summaries[table.name] = FileSummary(table.name, file, raw.frame.height)
     for name in found:
         if "_duplicated_" in name:
-            report.error(Problem(file, 1, name.split("_duplicated_")[0],
+            report.error(Problem(file, 1, clip(name.split("_duplicated_")[0]),
                                  "this column name appears more than once in the header.",
                                  "keep one column of each name.", "duplicate_column"))
         elif name != LINE and name not in table.column_names:
-            report.warn(Problem(file, 1, name, "is not a column of the contract; it is ignored.",
+            report.warn(Problem(file, 1, clip(name),
+                                "is not a column of the contract; it is ignored.",
                                 f"{table.name} has the columns {', '.join(table.column_names)}.",
                                 "unknown_column"))
     missing = [c.name for c in table.columns if c.required and c.name not in found]
     if missing:
         lower = {c.lower(): c for c in found}
-        near = [f"'{lower[m]}'" for m in missing if m in lower]
+        near = [f"'{clip(lower[m])}'" for m in missing if m in lower]
         report.error(Problem(
             file, 1, None, f"missing required column{'s' * (len(missing) > 1)}: "
             f"{', '.join(missing)}.",
@@ -191,6 +194,68 @@ def check_key(table: Table, file: str, frame: pl.DataFrame, report: ValidationRe
             f"duplicate row for {shown}: the same key is on lines {where}.",
             f"each {table.name} row must have a unique ({', '.join(key)}); remove or merge "
             "the duplicate rows.", "duplicate_key"))
+
+
+# What NCC rows without activity are left out of, per table (engine/sql/staging/ncc.sql and
+# productivity.sql use only rows with activity > 0).
+LEFT_OUT_OF = {"ncc_costs": "the national mean unit costs and the cost indices",
+               "ncc_costs_prior": "the prior period's unit costs (productivity growth)"}
+
+
+def _check_cost_without_activity(checked: dict[str, pl.DataFrame],
+                                 report: ValidationReport) -> None:
+    """Rows with a cost but activity 0 or missing: the method cannot use them; say so, with £."""
+    for name, used in LEFT_OUT_OF.items():
+        if name not in checked:
+            continue
+        rows = checked[name].filter(
+            (pl.col("activity").is_null() | (pl.col("activity") == 0))
+            & (pl.col("actual_cost_gbp") > 0)).sort(LINE)
+        if not rows.height:
+            continue
+        lines = rows.get_column(LINE).head(4).to_list()
+        total = rows.get_column("actual_cost_gbp").sum()
+        report.warn(Problem(
+            report.files[name].name, lines[0], "activity",
+            f"{rows.height:,} row{'s' * (rows.height != 1)} with a cost but no activity (0, "
+            f"blank or suppressed) left out of {used}: £{total:,.0f} of cost"
+            f"{also_on(lines, rows.height)}.",
+            "give the activity of these rows where it is known: a cost without activity has no "
+            "unit cost.", "cost_without_activity"))
+
+
+def _check_own_currencies(checked: dict[str, pl.DataFrame], report: ValidationReport) -> None:
+    """Department x currency pairs only one provider has, with no national unit cost given:
+    the national mean is that provider's own unit cost, so its cost index there is 1."""
+    if "ncc_costs" not in checked:
+        return
+    pair = ["department_code", "currency_code"]
+    own = (checked["ncc_costs"]
+           .filter((pl.col("activity") > 0) & pl.col("actual_cost_gbp").is_not_null())
+           .drop_nulls(["provider_code", *pair])
+           .group_by(pair).agg(pl.col("provider_code").n_unique().alias("providers"),
+                               pl.col("provider_code").first(), pl.col(LINE).min(),
+                               pl.len().alias("rows"))
+           .filter(pl.col("providers") == 1).sort(LINE))
+    given = "national_unit_costs" in checked
+    if given:
+        own = own.join(checked["national_unit_costs"].select(pair), on=pair, how="anti")
+    if not own.height:
+        return
+    rows = int(own.get_column("rows").sum())
+    shown = ", ".join(f"{d} {c} ({p})" for d, c, p in
+                      own.select(*pair, "provider_code").head(8).iter_rows())
+    more = f" and {own.height - 8:,} more" if own.height > 8 else ""
+    schedule = ("national_unit_costs does not give" if given
+                else "no national_unit_costs table gives")
+    report.warn(Problem(
+        report.files["ncc_costs"].name, int(own.get_column(LINE).min()), "currency_code",
+        f"{rows:,} row{'s' * (rows != 1)} of {own.height:,} department x currency "
+        f"pair{'s' * (own.height != 1)} that only one provider has and {schedule}: each is "
+        f"benchmarked against the provider's own unit cost, so it cannot show an opportunity: "
+        f"{shown}{more}.",
+        "check these currency codes (a mistyped code makes a currency of its own), or give the "
+        "national schedule as national_unit_costs.", "own_currency"))
 
 
 def _check_best_value(checked: dict[str, pl.DataFrame], report: ValidationReport) -> None:
