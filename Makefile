@@ -7,6 +7,9 @@ BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed
 DATA   := output/data
 RUN    := output/run
+# last year's bundle and run, so that this year's packs show the change since the previous pack
+DATA_PREVIOUS := output/data-previous
+RUN_PREVIOUS  := output/run-previous
 
 .PHONY: demo demo-real test bench lint clean
 
@@ -19,7 +22,9 @@ $(STAMP): pyproject.toml
 ## Build the built-in national dataset and every provider's pack into output/
 demo: $(STAMP)
 	$(BIN)/packgen generate-data $(DATA) --seed 2026
-	$(BIN)/packgen build $(DATA) --out $(RUN)
+	$(BIN)/packgen generate-data $(DATA_PREVIOUS) --seed 2026 --previous-year
+	$(BIN)/packgen build $(DATA_PREVIOUS) --out $(RUN_PREVIOUS) --formats xlsx --quiet
+	$(BIN)/packgen build $(DATA) --out $(RUN) --previous $(RUN_PREVIOUS)
 	$(BIN)/packgen check-plans $(DATA) $(DATA)/plans.csv --db $(RUN)/packgen.duckdb --out $(RUN)/plan-checks
 
 ## Import the real NHS files shipped in real_data/ into output/real-data, then validate and build
@@ -47,4 +52,4 @@ lint: $(STAMP)
 	$(BIN)/ruff check .
 
 clean:
-	rm -rf $(VENV) output/data output/run
+	rm -rf $(VENV) output/data output/run $(DATA_PREVIOUS) $(RUN_PREVIOUS) output/real-data output/real-run

@@ -175,7 +175,7 @@ def test_contents_links_to_every_section(sample, sample_doc):
     targets = [a.get("href") for toc in _select(sample_doc, "ol.toc") for a in toc.iter("a")]
     ids = set(sample_doc.xpath("//@id"))
     assert all(t.startswith("#") and t[1:] in ids for t in targets)
-    expected = {"#summary", "#drilldown-cat-acute_cost", "#notes", "#method"}
+    expected = {"#summary", "#drilldown-cat-acute_cost", "#reading", "#notes", "#method"}
     expected |= {f"#cat-{c.id}" for c in sample.categories}
     assert set(targets) == expected
 
@@ -285,7 +285,7 @@ def test_every_part_of_the_sample_pack_fits_one_page(sample):
     # follow the previous section on its page.
     full = [c for c in sample.categories if c.opportunity_gbp > 0 or c.chart or c.top_rows]
     assert 0 < len(full) < len(sample.categories)
-    parts = 1 + 1 + len(full) + len(sample.drilldowns) + 1 + 1
+    parts = 1 + 1 + len(full) + len(sample.drilldowns) + 1 + 1 + 1  # + reading, notes, method
     assert _pdf_page_count(render_pdf_bytes(sample)) == parts
 
 

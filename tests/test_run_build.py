@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import csv
 import dataclasses
 import json
 from pathlib import Path
@@ -14,6 +15,7 @@ from packgen.engine import RunParameters
 from packgen.errors import PackgenError
 from packgen.fileio import sha256_file
 from packgen.pack.build import build_pack, load_source
+from packgen.pack.movement import read_previous
 from packgen.render import pdf as pdf_renderer
 from packgen.run import build as run_build_module
 from packgen.run import workers
@@ -266,3 +268,39 @@ def test_a_pack_only_parameter_keeps_the_computed_store(bundle, tmp_path):
     assert not ensure_store(bundle, db, PARAMS).reused
     assert ensure_store(bundle, db, dataclasses.replace(PARAMS, requirement_rate=0.03)).reused
     assert not ensure_store(bundle, db, dataclasses.replace(PARAMS, min_peers=3)).reused
+
+
+def test_previous_run_gives_the_movement_and_previous_figures(bundle, tmp_path):
+    """Issue 16: the same data built twice, the second with --previous the first: every row's
+    previous_opportunity_gbp equals its opportunity_gbp, every movement is 0 and like for like;
+    other parameters make it 'not like for like'."""
+    first, second = tmp_path / "first", tmp_path / "second"
+    _build(bundle, first)
+    _build(bundle, second, previous_run=first)
+    with open(second / "national" / "results.csv", encoding="utf-8", newline="") as fh:
+        rows = list(csv.DictReader(fh))
+    assert rows and all(r["previous_opportunity_gbp"] != "" for r in rows)
+    assert all(float(r["previous_opportunity_gbp"]) == float(r["opportunity_gbp"]) for r in rows)
+    manifest = json.loads((second / "manifest.json").read_text())
+    assert manifest["previous_run"] == str(first.resolve()) and manifest["method_version"]
+    con = open_store(second / "packgen.duckdb")
+    try:
+        source = load_source(con, PARAMS)
+    finally:
+        con.close()
+    source = dataclasses.replace(source, previous=read_previous(first, PARAMS.as_dict()))
+    pack = build_pack(source, "RAA")
+    assert pack.movement.like_for_like and pack.movement.note == ""
+    assert all(r.change_gbp == 0 for r in pack.movement.rows)
+    assert pack.movement.sentence.startswith(
+        f"Since {pack.movement.previous_label} the identified opportunity did not change, from "
+        f"£{pack.total_opportunity_gbp:,.0f} to £{pack.total_opportunity_gbp:,.0f}")
+    other = read_previous(first, RunParameters(min_peers=3).as_dict())
+    assert not other.like_for_like and "min_peers" in other.note
+
+
+def test_formats_option_writes_only_the_formats_asked_for(bundle, tmp_path):
+    run = tmp_path / "run"
+    _build(bundle, run, formats=("xlsx",))
+    folder = run / "providers" / "RAA"
+    assert sorted(p.suffix for p in folder.iterdir()) == [".xlsx"]

@@ -35,11 +35,18 @@ def _say(message: str) -> None:
 @click.option("--force", is_flag=True, help="Reload, recompute and rebuild everything.")
 @click.option("--quiet", "-q", is_flag=True,
               help="No progress (for scripts); validation warnings are still printed.")
+@click.option("--previous", "previous_run",
+              type=click.Path(exists=True, file_okay=False, path_type=Path),
+              help="Last year's run folder: packs show the change since it, and results.csv "
+                   "gains previous_opportunity_gbp.")
+@click.option("--formats", default="pdf,xlsx,html", show_default=True, metavar="LIST",
+              help="Pack formats to write, comma-separated (e.g. xlsx for workbooks only).")
 @parameter_options
 @verbose_option
 def build(data_dir: Path, run_dir: Path, db_path: Path | None, providers: tuple[str, ...],
           regions: tuple[str, ...], workers: int | None, force: bool, quiet: bool,
-          peers: str | None, peer_list: str | None, percentile: float, verbose: bool) -> None:
+          previous_run: Path | None, formats: str, peers: str | None, peer_list: str | None,
+          percentile: float, verbose: bool) -> None:
     """Build every provider's opportunity pack (PDF, Excel, HTML) from the bundle in DATA_DIR.
 
     Validates, loads and computes (reusing RUN/packgen.duckdb when it is up to date), renders
@@ -54,15 +61,23 @@ def build(data_dir: Path, run_dir: Path, db_path: Path | None, providers: tuple[
         packgen build data/ --out output/run
         packgen build data/ --out output/run --provider RAA --provider RAB
         packgen build data/ --out output/run --region Y60 --workers 2 --quiet
+        packgen build data-2025/ --out run-2025 --formats xlsx
+        packgen build data/ --out output/run --previous run-2025
     """
     from packgen.run.build import BuildOptions, run_build
+    from packgen.run.workers import PACK_FORMATS
 
+    wanted = tuple(f.strip().lower() for f in formats.split(",") if f.strip())
+    unknown = [f for f in wanted if f not in PACK_FORMATS]
+    if unknown or not wanted:
+        raise click.BadParameter(f"use a comma-separated list of {', '.join(PACK_FORMATS)}",
+                                 param_hint="--formats")
     params = run_parameters(peers, peer_list, percentile)
     options = BuildOptions(
         data_dir=data_dir, run_dir=run_dir, params=params, db_path=db_path,
         providers=tuple(p.strip() for p in providers),  # codes are compared exactly
         regions=tuple(r.strip().upper() for r in regions), workers=workers, force=force,
-        quiet=quiet)
+        quiet=quiet, previous_run=previous_run, formats=wanted)
     with writing_to(run_dir):
         result = run_build(options, say=(lambda _m: None) if quiet else _say,
                            warn=lambda warnings: say_warnings(warnings, data_dir, verbose))

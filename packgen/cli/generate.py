@@ -23,7 +23,11 @@ from packgen.run import signals
                    "million, the size of the real organisation-level file). Providers stay 200.")
 @click.option("--format", "fmt", type=click.Choice(FORMATS), default="csv", show_default=True,
               help="File format of the tables (plans.csv, the sample plan, is always CSV).")
-def generate_data(out_dir: Path, seed: int, scale: float, fmt: str) -> None:
+@click.option("--previous-year", is_flag=True,
+              help="Write last year's bundle instead: the same providers, values drifted, "
+                   "for `packgen build --previous`.")
+def generate_data(out_dir: Path, seed: int, scale: float, fmt: str,
+                  previous_year: bool) -> None:
     """Write a synthetic but realistic national bundle to OUT_DIR.
 
     One file per table of the data contract: about 200 fictional providers (codes Z..,
@@ -36,11 +40,13 @@ def generate_data(out_dir: Path, seed: int, scale: float, fmt: str) -> None:
     Example:
         packgen generate-data data/ --seed 2026
         packgen generate-data bench/ --scale 5.5 --format parquet
+        packgen generate-data data-2023-24/ --seed 2026 --previous-year
     """
     started = time.perf_counter()
     with signals.stop_signals(), writing_to(out_dir):  # SIGTERM too removes what was written
         counts = generate_bundle(out_dir, seed=seed, scale=scale, fmt=fmt,
-                                 progress=lambda message: click.echo(message, err=True))
+                                 progress=lambda message: click.echo(message, err=True),
+                                 previous_year=previous_year)
     click.echo(str(out_dir))
     click.echo(f"{counts['providers']:,} providers, {counts['ncc_costs']:,} NCC rows, "
                f"{len(counts)} tables (seed {seed}, scale {scale:g}, {fmt}) in "

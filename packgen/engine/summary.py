@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from pathlib import Path
 
 import duckdb
+import polars as pl
 
 from packgen.categories import CategoryDef
 
@@ -26,6 +27,8 @@ CSV_EXTRA_COLUMNS = (
     "reason_code", "benchmark_median", "opportunity_median_gbp",
 )
 CSV_COLUMNS = CSV_REQUIRED_COLUMNS + CSV_EXTRA_COLUMNS
+# A result row of this run and last year's are the same row when these agree.
+MOVEMENT_KEY = ("provider_code", "category", "component", "sub_unit")
 
 
 @dataclass(frozen=True)
@@ -131,16 +134,27 @@ def render_summary(summary: NationalSummary) -> str:
     ])
 
 
-def export_csv(con: duckdb.DuckDBPyConnection, path: Path) -> int:
+def export_csv(con: duckdb.DuckDBPyConnection, path: Path, previous: Path | None = None) -> int:
     """Write the finest-level result rows of every category to `path`; returns the row count.
 
-    Context rows are included and marked (`role` = 'context', `in_total` = false). The file is
-    written beside the target and renamed over it, so a reader never sees half a file.
+    Context rows are included and marked (`role` = 'context', `in_total` = false). With
+    `previous` (last year's results.csv) each row also gets `previous_opportunity_gbp`, blank
+    where the previous run had no such row. The file is written beside the target and renamed
+    over it, so a reader never sees half a file.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    columns = ", ".join(CSV_COLUMNS)
+    columns = ", ".join(f"r.{c}" for c in CSV_COLUMNS)
+    joined = ""
+    if previous is not None:
+        rows = pl.read_csv(previous, columns=[*MOVEMENT_KEY, "opportunity_gbp"],
+                           schema_overrides={k: pl.String for k in MOVEMENT_KEY}
+                           | {"opportunity_gbp": pl.Float64})
+        con.register("previous_rows", rows.rename(
+            {"opportunity_gbp": "previous_opportunity_gbp"}).to_arrow())
+        columns += ", p.previous_opportunity_gbp"
+        joined = f"left join previous_rows as p using ({', '.join(MOVEMENT_KEY)})"
     try:
         # The path is bound as a parameter-free literal: COPY does not take prepared parameters,
         # so single quotes are doubled instead.
@@ -148,12 +162,15 @@ def export_csv(con: duckdb.DuckDBPyConnection, path: Path) -> int:
         con.execute(f"""
             copy (
                 select {columns}
-                from result_rows
-                order by category, provider_code, component, sub_unit
+                from result_rows as r
+                {joined}
+                order by r.category, r.provider_code, r.component, r.sub_unit
             ) to '{target}' (format csv, header true)
         """)
         os.replace(temporary, path)
     finally:
         if temporary.exists():
             temporary.unlink()
+        if previous is not None:
+            con.unregister("previous_rows")
     return con.execute("select count(*) from result_rows").fetchall()[0][0]

@@ -10,7 +10,7 @@ from pathlib import Path
 
 from packgen import __version__
 from packgen.contract import TABLES
-from packgen.generate import growth, medicines, ncc, plans, returns
+from packgen.generate import growth, medicines, ncc, plans, previous, returns
 from packgen.generate.catalogue import build_catalogue
 from packgen.generate.providers import build_providers
 from packgen.generate.writer import FORMATS, commit_tables, stage_table
@@ -98,7 +98,8 @@ def build_tables(seed: int = 2026, scale: float = 1.0,
 
 
 def generate_bundle(out_dir: Path, seed: int = 2026, scale: float = 1.0,
-                    fmt: str = "csv", progress: Callable[[str], None] = _progress) -> dict:
+                    fmt: str = "csv", progress: Callable[[str], None] = _progress,
+                    previous_year: bool = False) -> dict:
     """Write the synthetic national bundle to `out_dir`; returns row counts per table.
 
     Every table is first written beside its final name (`.<name>.<ext>.partial`) and all are
@@ -110,13 +111,17 @@ def generate_bundle(out_dir: Path, seed: int = 2026, scale: float = 1.0,
 
     The same seed and scale give the same bytes. Scale multiplies the number of HRG rows per
     specialty (1.0 gives ~300k NCC rows, 5.5 about the 1.7 million of the real organisation-level
-    file), never the number of providers.
+    file), never the number of providers. With `previous_year` the bundle is last year's: the
+    same providers, drifted values (packgen/generate/previous.py); the tables it does not write
+    are removed from the folder, so that none of this year's is left beside it.
     """
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
     started = time.perf_counter()
     out_dir = Path(out_dir)
     tables = build_tables(seed, scale, progress)
+    if previous_year:
+        tables = previous.previous_year(tables, seed, f"{DATASET_NAME}, previous year")
     created = not out_dir.exists()
     out_dir.mkdir(parents=True, exist_ok=True)
     counts, staged = {}, []
@@ -130,6 +135,9 @@ def generate_bundle(out_dir: Path, seed: int = 2026, scale: float = 1.0,
             counts[spec.name] = len(rows)
         with signals.deferred():  # SIGINT or SIGTERM waits for the renames
             commit_tables(staged)
+            for name in previous.NOT_WRITTEN if previous_year else ():
+                for fmt_ in FORMATS:
+                    (out_dir / f"{name}.{fmt_}").unlink(missing_ok=True)
     except BaseException:
         # A full disk or an interrupt: remove every staged table (the folder keeps its
         # previous bundle, if it had one) and the folder itself if this call created it.

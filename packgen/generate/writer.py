@@ -36,7 +36,7 @@ def _bool_cell(value: object) -> object:
 NOT_GENERATED = {"estates": ("energy_kwh", "energy_cost_gbp")}
 
 
-def _written_columns(spec: Table) -> Table:
+def written_columns(spec: Table) -> Table:
     """The table with the columns the generator writes."""
     skipped = NOT_GENERATED.get(spec.name, ())
     return replace(spec, columns=tuple(c for c in spec.columns if c.name not in skipped))
@@ -93,7 +93,7 @@ def stage_table(out_dir: Path, name: str, rows: Sequence[tuple],
     puts it in place. A failed write removes its temporary file before raising."""
     if fmt not in FORMATS:
         raise ValueError(f"format must be one of {FORMATS}, not {fmt!r}")
-    spec = _written_columns(table(name))
+    spec = written_columns(table(name))
     ordered = _sorted(spec, rows)
     path = out_dir / f"{name}.{fmt}"
     partial = out_dir / f".{name}.{fmt}.partial"

@@ -20,7 +20,7 @@ from packgen import __version__, reference
 from packgen.categories import CategoryDef, load_definitions
 from packgen.contract import TABLES
 from packgen.engine.params import RunParameters
-from packgen.pack import drilldowns, overlaps, provenance, text
+from packgen.pack import drilldowns, movement, overlaps, provenance, text
 from packgen.pack.drilldowns import DrillRows
 from packgen.pack.model import (
     CategorySection,
@@ -35,6 +35,7 @@ from packgen.pack.model import (
     RunInfo,
     Source,
 )
+from packgen.pack.movement import PreviousRun
 
 TOP_ROWS = 8
 # Tables every pack draws on, whatever its categories (who the provider is, the bundle itself,
@@ -63,6 +64,8 @@ class PackSource:
     ncc_excluded: dict[str, int]
     # Light per-provider facts of each drill-down kind, for every provider (data notes).
     drill_facts: dict[str, dict] = field(default_factory=dict)
+    # The previous run's figures (`--previous`), for the movement since the previous pack.
+    previous: PreviousRun | None = None
 
 
 def _frame_rows(con: duckdb.DuckDBPyConnection, sql: str) -> list[dict]:
@@ -421,6 +424,7 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
         total_overlaps_removed_median_gbp=overlaps.total_counted(
             sections, groups, lambda s: s.opportunity_median_gbp),
         overlap_groups=tuple(groups),
+        movement=movement.movement(source.previous, provider_code, sections),
         total_opportunity_gbp=total,
         total_pct_of_cost_base=total / cost_base if cost_base else None,
         requirement_gbp=round(source.params.requirement_rate * cost_base, 2) if cost_base

@@ -279,6 +279,30 @@ class NotAssessedRow:
 
 
 @dataclass(frozen=True)
+class MovementRow:
+    """One category this year against the previous pack."""
+
+    id: str
+    title: str
+    previous_gbp: float | None  # None: the category was not in the previous pack
+    current_gbp: float
+    change_gbp: float | None  # current - previous
+
+
+@dataclass(frozen=True)
+class Movement:
+    """The change since the previous pack (`packgen build --previous`)."""
+
+    previous_label: str  # e.g. "the previous pack (run 4f2a9c01b7d3)"
+    like_for_like: bool
+    note: str  # why not like for like ('' when it is)
+    rows: tuple[MovementRow, ...]
+    previous_total_gbp: float | None  # over the categories the previous pack had
+    current_total_gbp: float
+    sentence: str  # names the largest movements
+
+
+@dataclass(frozen=True)
 class Pack:
     run: RunInfo
     provider: ProviderInfo
@@ -311,6 +335,7 @@ class Pack:
     # The overlap groups behind it: each group's categories (ids), largest first, the first
     # being the one that counts.
     overlap_groups: tuple[tuple[str, ...], ...] = ()
+    movement: Movement | None = None  # with --previous: the change since the previous pack
 
     @property
     def drilldowns(self) -> tuple[CategorySection, ...]:

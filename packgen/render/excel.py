@@ -46,6 +46,7 @@ from packgen.render.xlsx_tables import (
 )
 
 NOT_ASSESSED_SHEET = "Not assessed"
+MOVEMENT_SHEET = "Movement"
 FIXED_SHEETS = ("Cover", "Contents", "Notes", "Summary")
 CHECK_LABEL_TOTAL = "Check: total difference £ (0 = agrees)"
 CHECK_LABEL_DRILLDOWN = "Check: drill-down difference £ (0 = agrees)"
@@ -64,7 +65,7 @@ class CategorySheets:
 
 def plan_category_sheets(pack: Pack) -> dict[str, CategorySheets]:
     """Tab names for each category's results and peer sheets: short, legal and unique."""
-    taken = [*FIXED_SHEETS, NOT_ASSESSED_SHEET]
+    taken = [*FIXED_SHEETS, NOT_ASSESSED_SHEET, MOVEMENT_SHEET]
     plan = {}
     for section in pack.categories:
         short = section.sheet_title or section.title
@@ -106,6 +107,9 @@ def build_workbook(pack: Pack) -> Workbook:
         drilldowns.append((section, writer.write(wb.create_sheet(title), section,
                                                  _table_name("Drilldown", section.id))))
         described.append((title, writer.description(section)))
+    if pack.movement is not None:
+        sheets.write_movement_sheet(wb.create_sheet(MOVEMENT_SHEET), pack, "Movement")
+        described.append((MOVEMENT_SHEET, "The change since the previous pack, by category."))
     sheets.write_not_assessed_sheet(wb.create_sheet(NOT_ASSESSED_SHEET), pack, "Not_assessed")
     described.append((NOT_ASSESSED_SHEET, "Every cell not assessed, and why."))
     _write_summary(summary, pack, plan, drilldowns)
@@ -220,6 +224,7 @@ def _write_notes(ws: Worksheet, pack: Pack) -> None:
                                 ("Peer sheets", sheets.PEER_COLUMNS),
                                 *((f"{writer.kind} drill-down sheets", writer.columns)
                                   for writer in sheets.DRILLDOWN_SHEETS.values()),
+                                (MOVEMENT_SHEET, sheets.MOVEMENT_COLUMNS),
                                 (NOT_ASSESSED_SHEET, sheets.NOT_ASSESSED_COLUMNS)):
         rows += [{"section": "Column", "item": f"{sheet_kind}: {c.header}",
                   "detail": c.description} for c in columns]

@@ -149,6 +149,13 @@ def short_hash(checksum: str, length: int = 12) -> str:
     return checksum if len(checksum) <= length else f"{checksum[:length]}…"
 
 
+def signed_gbp(value: float | None) -> str:
+    """A change in pounds with its sign: '+£1,234,567', '-£89'."""
+    if not _is_number(value):
+        return MISSING
+    return f"{'+' if value > 0 else '-' if value < 0 else ''}£{abs(value):,.0f}"
+
+
 def fact_value(fact) -> str:
     """A drill-down fact as the summary shows it (index to a whole number, counts as such)."""
     if fact.value is None:
@@ -175,4 +182,5 @@ FILTERS = {
     "with_unit": with_unit,
     "lower_first": params.lower_first,
     "fact_value": fact_value,
+    "signed_gbp": signed_gbp,
 }

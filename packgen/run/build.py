@@ -22,6 +22,7 @@ from packgen.errors import RUN_STOPPING_ERRNOS, PackgenError
 from packgen.fileio import inside, sha256_file
 from packgen.pack.build import PackSource, build_pack, load_drill_rows, load_source
 from packgen.pack.model import Pack
+from packgen.pack.movement import method_version, read_previous
 from packgen.render import national, regional
 from packgen.run import signals, totals, workers
 from packgen.run.lock import run_lock
@@ -49,6 +50,9 @@ class BuildOptions:
     workers: int | None = None  # default: every core
     force: bool = False
     quiet: bool = False
+    # last year's run folder, for the movement since the previous pack (--previous)
+    previous_run: Path | None = None
+    formats: Sequence[str] = ()  # pack formats to write (default: every one available)
 
 
 @dataclass
@@ -211,16 +215,25 @@ class _Build:
             source = load_source(con, options.params, hrg_providers=())
         finally:
             con.close()
+        if options.previous_run is not None:
+            source = replace(source, previous=read_previous(options.previous_run,
+                                                            options.params.as_dict()))
         timings["load_source"] = time.perf_counter() - t
         selected = select_providers(source, options.providers, options.regions)
         formats = workers.available_formats()
+        if options.formats:
+            formats = tuple(f for f in formats if f in options.formats)
         for code in selected:  # a code such as ../../x must never write outside the run
             workers.pack_paths(run_dir, code, formats)
+        previous = source.previous
         base_print = fingerprint(__version__, options.params.as_dict(), store.inputs,
-                                 templates_checksum(), formats)
+                                 templates_checksum(), formats, method_version(),
+                                 sha256_file(previous.results) if previous else None)
         self.manifest.update({
             "run_id": source.run.run_id, "parameter_labels": source.run.parameters,
-            "inputs": store.inputs, "store_reused": store.reused, "formats": list(formats)})
+            "inputs": store.inputs, "store_reused": store.reused, "formats": list(formats),
+            "method_version": method_version(),
+            "previous_run": str(Path(options.previous_run).resolve()) if previous else None})
 
         # Every pack model, built once: the national and regional totals add up these figures.
         # The HRG drill-down rows are left out here (workers build each pack in full when they
@@ -353,7 +366,8 @@ def _write_summaries(run_dir: Path, source: PackSource, packs: list[Pack], selec
                                                     source.run, quality)
         con = open_store(db_path, read_only=True)
         try:
-            export_csv(con, folder / national.RESULTS_CSV_NAME)
+            export_csv(con, folder / national.RESULTS_CSV_NAME,
+                       previous=source.previous.results if source.previous else None)
         finally:
             con.close()
         summaries["national"] = _summary_entry(

@@ -28,12 +28,14 @@ import time
 import traceback
 from collections.abc import Callable, Sequence
 from concurrent.futures import Future, ProcessPoolExecutor, as_completed
+from dataclasses import replace
 from pathlib import Path
 
 from packgen.engine import RunParameters
 from packgen.errors import errno_of, quiet_unraisable_os_errors
 from packgen.fileio import inside, sha256_file
 from packgen.pack.build import PackSource, build_pack, load_source
+from packgen.pack.movement import PreviousRun
 from packgen.render import pdf as pdf_renderer
 from packgen.run import signals
 from packgen.store import open_store
@@ -145,7 +147,8 @@ def commit_pack(run_dir: Path, outcome: dict) -> dict:
 
 
 def init_worker(db_path: Path, params: RunParameters, produced_on: str, run_dir: Path,
-                formats: Sequence[str], codes: Sequence[str]) -> None:
+                formats: Sequence[str], previous: PreviousRun | None,
+                codes: Sequence[str]) -> None:
     # Ctrl-C reaches every process of the terminal's group: the parent decides what stops
     # (and kills the workers: they only ever write temporary files).
     signal.signal(signal.SIGINT, signal.SIG_IGN)
@@ -154,7 +157,8 @@ def init_worker(db_path: Path, params: RunParameters, produced_on: str, run_dir:
     started = time.perf_counter()
     con = open_store(db_path, read_only=True)
     try:
-        _STATE["source"] = load_source(con, params, produced_on, hrg_providers=codes)
+        _STATE["source"] = replace(load_source(con, params, produced_on, hrg_providers=codes),
+                                   previous=previous)
     finally:
         con.close()
     _STATE["run_dir"], _STATE["formats"] = run_dir, tuple(formats)
@@ -202,7 +206,8 @@ def render_all(codes: Sequence[str], *, source: PackSource, db_path: Path, run_d
     # `max_tasks_per_child`: on Python 3.11-3.13 that deadlocks once a worker reaches its limit
     # with tasks still queued (CPython gh-115634).
     generations = -(-len(ordered) // (max(1, workers) * RECYCLE_AFTER))
-    initargs = (db_path, source.params, source.run.produced_on, run_dir, tuple(formats))
+    initargs = (db_path, source.params, source.run.produced_on, run_dir, tuple(formats),
+                source.previous)
     for first in range(generations):
         # Providers dealt round the generations, so each holds its share of the big acute
         # packs (and of their HRG rows, which each generation's workers load for it alone).
