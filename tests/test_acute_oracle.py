@@ -167,7 +167,7 @@ def oracle(providers: list[dict], ncc: list[dict], mode: str = "sector",
         if cell["activity"] < 10:
             return f"activity under 10 ({shown(cell['activity'])})"
         if cell["expected"] < 10_000:
-            return f"expected cost (GBP) under 10,000 ({shown(cell['expected'])})"
+            return f"expected cost under £10,000 (£{shown(cell['expected'])})"
         return None
 
     members = {code for code, p in by_code.items() if mode != "list" or code in peer_list}

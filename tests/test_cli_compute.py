@@ -36,16 +36,27 @@ def test_every_command_has_help_with_an_example_block(command):
     assert "\b" in COMMANDS[[c.name for c in COMMANDS].index(command)].help
 
 
-def test_categories_lists_one_line_per_category():
+def test_categories_lists_one_short_line_per_category_under_a_header():
     result = invoke("categories")
     assert result.exit_code == 0
     lines = result.stdout.splitlines()
     defs = load_definitions()
-    assert len(lines) == len(defs)
+    assert lines[0].split() == ["ID", "CODE", "SHORT", "TITLE", "SECTORS"]
+    assert len([line for line in lines[1:] if line.strip()]) == len(defs) + 1  # and a pointer
+    assert all(len(line) <= 100 for line in lines)
     acute = next(line for line in lines if line.startswith("acute_cost "))
-    for text in ("PG-AC-01", "Acute cost by point of delivery", "acute,specialist",
-                 "cost_index", "overall_cost_index (context)"):
+    for text in ("PG-AC-01", "Acute cost", "acute, specialist"):
         assert text in acute
+    staffing = next(line for line in lines if line.startswith("temporary_staffing "))
+    assert staffing.endswith("  all")
+    assert "packgen explain ID (or CODE)" in lines[-1]
+
+
+def test_explain_takes_the_code_packs_print():
+    assert invoke("explain", "PG-AC-01").stdout == invoke("explain", "acute_cost").stdout
+    assert invoke("explain", "pg-ac-01").exit_code == 0
+    unknown = invoke("explain", "PG-XX-99")
+    assert unknown.exit_code == 1 and "e.g. acute_cost or PG-AC-01" in unknown.output
 
 
 def test_explain_shows_wording_components_and_sql():

@@ -102,7 +102,7 @@ def test_a_cell_under_10000_expected_cost_is_not_assessed_and_not_a_peer_value()
     compute(con, RunParameters(), ACUTE)
     got = cells(con)
     # 12 x GBP 500 = GBP 6,000 expected.
-    assert got["R5"]["reason"] == "expected cost (GBP) under 10,000 (6,000)"
+    assert got["R5"]["reason"] == "expected cost under £10,000 (£6,000)"
     assert {r["peers"] for c, r in got.items() if c != "R5"} == {5}
     # 25th percentile of 0.8 .. 1.2 is 0.9: the expensive small cell did not pull it up.
     assert got["R0"]["benchmark"] == pytest.approx(0.9)

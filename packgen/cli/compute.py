@@ -9,6 +9,7 @@ from pathlib import Path
 import click
 
 from packgen.categories import CategoryDef, DefinitionError, load_definitions
+from packgen.categories.definition import SECTORS
 from packgen.engine.params import PEER_MODES, RunParameters, lower_first, ordinal
 from packgen.errors import PackgenError
 
@@ -36,12 +37,14 @@ def categories() -> None:
         packgen explain acute_cost
     """
     defs = _definitions()
-    rows = [(d.id, d.code, d.title, ",".join(d.sectors),
-             ", ".join(c.id + (" (context)" if c.role == "context" else "") for c in d.components))
-            for d in defs]
-    widths = [max(len(r[i]) for r in rows) for i in range(4)]
+    header = ("ID", "CODE", "SHORT TITLE", "SECTORS")
+    rows = [header] + [(d.id, d.code, d.short_title, "all" if len(d.sectors) == len(SECTORS)
+                        else ", ".join(s.replace("_", " ") for s in d.sectors)) for d in defs]
+    widths = [max(len(r[i]) for r in rows) for i in range(len(header))]
     for row in rows:
-        click.echo("  ".join(row[i].ljust(widths[i]) for i in range(4)) + "  " + row[4])
+        click.echo("  ".join(cell.ljust(width) for cell, width in zip(row, widths, strict=True))
+                   .rstrip())
+    click.echo("\nEach category's title, components, method and SQL: packgen explain ID (or CODE).")
 
 
 def _wrapped(text: str, indent: str = "  ") -> str:
@@ -100,18 +103,23 @@ def explain_text(d: CategoryDef, params: RunParameters | None = None) -> str:
 @click.command("explain")
 @click.argument("category")
 def explain(category: str) -> None:
-    """Show how CATEGORY is measured: wording, components, thresholds, overlaps and its SQL.
+    """Show how CATEGORY (an id or a code, as packs print it) is measured: wording,
+    components, thresholds, overlaps and its SQL.
 
     \b
     Example:
         packgen explain acute_cost
+        packgen explain PG-AC-01
         packgen explain medicines | less
     """
     defs = {d.id: d for d in _definitions()}
-    if category not in defs:
-        raise PackgenError(f"unknown category '{category}'",
-                           "use one of: " + ", ".join(defs) + " (see `packgen categories`).")
-    click.echo(explain_text(defs[category]))
+    by_code = {d.code.upper(): d for d in defs.values()}  # packs print the code: PG-AC-01
+    found = defs.get(category) or by_code.get(category.strip().upper())
+    if found is None:
+        raise PackgenError(f"unknown category '{category[:60]}'",
+                           "give an id or a code from `packgen categories`, e.g. "
+                           f"{next(iter(defs))} or {next(iter(by_code))}.")
+    click.echo(explain_text(found))
 
 
 PERCENTILE = click.FloatRange(50, 100, max_open=True)
@@ -213,6 +221,9 @@ def compute(data_dir: Path, db_path: Path | None, csv_path: Path | None, peers: 
             _say(f"wrote {count:,} result rows to {csv_path}")
     finally:
         con.close()
+    size = db_path.stat().st_size / 1e6
+    _say(f"store: {db_path} ({size:,.0f} MB; reused by build and check-plans while the bundle "
+         "is unchanged; --db puts it elsewhere)")
 
 
 COMMANDS = [categories, explain, compute]

@@ -8,7 +8,10 @@ PEER_MODES = ("sector", "peer_group", "region", "list")
 
 
 def lower_first(text: str) -> str:
-    """"Expected cost (GBP)" -> "expected cost (GBP)": units keep their capitals in sentences."""
+    """"Expected cost (GBP)" -> "expected cost (GBP)": units keep their capitals in sentences,
+    and so do acronyms ("DNA rate" stays, never "dNA rate")."""
+    if text[1:2].isupper():
+        return text
     return text[:1].lower() + text[1:]
 
 

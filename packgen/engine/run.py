@@ -109,7 +109,11 @@ def component_spec(defs: tuple[CategoryDef, ...], params: RunParameters,
                 "reason_no_data": f"no valid data ({lower_first(c.numerator)} or "
                 f"{lower_first(c.denominator)} missing, or the latter zero)",
                 "reason_activity": f"activity under {min_activity:,.0f}",
-                "reason_volume": f"{lower_first(c.volume)} under {c.min_volume:,.0f}",
+                # money reads as money: "expected cost under £10,000 (£5,707.80)"
+                "reason_volume": (f"{lower_first(c.volume).replace(' (GBP)', '')} under "
+                                  f"£{c.min_volume:,.0f}" if "(GBP)" in c.volume else
+                                  f"{lower_first(c.volume)} under {c.min_volume:,.0f}"),
+                "volume_prefix": "£" if "(GBP)" in c.volume else "",
                 "reason_unit_value": "not priced: " + (
                     coverage.pricing_gap(need, unit_value_keys or set())
                     or (f"unit value '{key}' missing from unit_values.csv" if key else

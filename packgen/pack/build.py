@@ -258,6 +258,20 @@ def _rank(chart: Component | None) -> tuple[int | None, int | None]:
     return (me.rank, len(chart.peer_values)) if me else (None, None)
 
 
+def _one_unit_value(rows: list[ResultRow]) -> float | None:
+    """The unit value of a component's priced rows, when they share one."""
+    values = {r.unit_value for r in rows if r.assessed and r.unit_value is not None}
+    return values.pop() if len(values) == 1 else None
+
+
+def _unit_value_kind(comp) -> str:
+    if comp.unit_value.startswith("param:"):
+        return "share"
+    if comp.unit_value == "sql" and comp.native_unit.upper().startswith("GBP"):
+        return "ratio"  # the MFF (acute), or 1 where the gap is already the trust's pounds
+    return "GBP"
+
+
 def _common_reason(rows: list[ResultRow]) -> str:
     """Why rows were not assessed: their most common reason."""
     reasons = Counter(r.reason for r in rows if not r.assessed and r.reason)
@@ -282,7 +296,8 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
             single.peers if single else None, native, gbp, assessed=assessed,
             reason=None if assessed else _common_reason(mine), target=comp.target,
             benchmark_median=single.benchmark_median if single else None,
-            opportunity_median_gbp=median_gbp))
+            opportunity_median_gbp=median_gbp, unit_value=_one_unit_value(mine),
+            unit_value_label=comp.unit_value_label, unit_value_kind=_unit_value_kind(comp)))
         if gbp > 0:
             contributing.append(text.Contribution(comp, gbp, native, *_fixed_rate(source, comp)))
     counted = [r for r in rows if r.in_total]
@@ -380,12 +395,10 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
             notes.append(f"No data for {d.title}: the category could not be assessed.")
         section = _section(source, d, raw, info, pods)
         sections.append(section)
+        # listed once, on the Data notes page (counts by reason, then the rows)
         not_assessed += [NotAssessedRow(r.category, r.component, r.sub_unit, r.sub_unit_label,
-                                        r.reason or "") for r in section.rows
+                                        r.reason or "", r.reason_code) for r in section.rows
                          if r.in_total and not r.assessed]
-        if section.not_assessed:
-            notes.append(f"{section.not_assessed:,} {d.sub_unit_name.lower()} rows of "
-                         f"{d.title} were not assessed (see Not assessed).")
     # assessed categories first, largest first; those not assessed after them
     sections.sort(key=lambda s: (not s.assessed, -s.opportunity_gbp, s.id))
     total = round(sum(s.opportunity_gbp for s in sections), 2)
@@ -414,6 +427,8 @@ def build_pack(source: PackSource, provider_code: str, detail: bool = True) -> P
     peers = (source.params.peers_for(GROUP_NAMES.get(group, group), info.peer_group,
                                      info.region_name)
              if group else "None: the trust is not benchmarked (no sector)")
+    # the method page and the workbook name this trust's peers, not the run's rule for all
+    run = replace(run, parameters={**run.parameters, "Peers": peers})
     pairs = overlaps.overlap_pairs({d.id: d.overlaps_with for d in source.defs})
     groups = overlaps.counted_groups(sections, pairs, lambda s: s.opportunity_gbp)
     return Pack(

@@ -146,6 +146,13 @@ class Component:
     target: str = "percentile"  # percentile, median, fixed_rate (a cut of its own), standard
     benchmark_median: float | None = None
     opportunity_median_gbp: float = 0.0  # at the peers' median (= opportunity_gbp if no range)
+    # What prices one native unit: the value (when every row of the component has the same),
+    # what it is ("Cost of a mental health bed day") and how to read it: "GBP" (pounds per
+    # native unit), "ratio" (the MFF, national prices to the trust's cash; 1 = already in its
+    # pounds) or "share" (the share of a cut that counts).
+    unit_value: float | None = None
+    unit_value_label: str = ""
+    unit_value_kind: str = "GBP"
 
 
 @dataclass(frozen=True)
@@ -276,6 +283,7 @@ class NotAssessedRow:
     sub_unit: str
     sub_unit_label: str
     reason: str
+    reason_code: str | None = None  # the engine's code, for grouping (see ResultRow)
 
 
 @dataclass(frozen=True)

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from packgen.categories import CategoryDef, ComponentDef
-from packgen.engine.params import ordinal
+from packgen.engine.params import lower_first, ordinal
 
 
 def pounds(value: float) -> str:
@@ -17,9 +17,23 @@ def percent(value: float, places: int = 1) -> str:
     return f"{value * 100:.{places}f}%"
 
 
+def amount(value: float, decimals: int | None = None) -> str:
+    """A count or measure as every page shows it: thousands separators, decimals by size when
+    not given (none from 100 or for a whole number, one from 10, two below); so a sentence and
+    the table beside it give the same figure ("28.6 WTE" in both, never "29" in one)."""
+    if decimals is None:
+        size = abs(value)
+        # whole numbers (nothing among them: never "0.00 kWh") keep no decimals
+        decimals = 0 if size >= 100 or float(value).is_integer() else 1 if size >= 10 else 2
+    text = f"{value:,.{decimals}f}"
+    if text.startswith("-") and not text.strip("-0."):
+        return text[1:]  # a rounding is never "-0.0"
+    return text
+
+
 def native_amounts(amounts: dict[str, float]) -> str:
-    """'12,345 bed days' or '1,234 kWh and 56 WTE' (pounds-only units are left out)."""
-    parts = [f"{v:,.0f} {unit}" for unit, v in amounts.items()
+    """'12,345 bed days' or '1,234 kWh and 28.6 WTE' (pounds-only units are left out)."""
+    parts = [f"{amount(v)} {unit}" for unit, v in amounts.items()
              if v > 0 and not unit.upper().startswith("GBP")]
     return " and ".join(parts)
 
@@ -67,7 +81,7 @@ def opportunity_sentence(provider_name: str, category: CategoryDef,
     cuts: list[str] = []
     for c in contributing:
         comp = c.component
-        label = comp.metric_label[0].lower() + comp.metric_label[1:]
+        label = lower_first(comp.metric_label)
         if comp.target == "fixed_rate":
             cuts.append(f"{label} by {c.rate:.0%}")
         else:

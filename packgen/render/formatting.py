@@ -11,6 +11,7 @@ import math
 from datetime import date
 
 from packgen.engine import params
+from packgen.pack import text
 
 MISSING = "–"
 
@@ -56,14 +57,11 @@ def signed_pct(fraction: float | None, decimals: int = 1) -> str:
 
 
 def number(value: float | None, decimals: int | None = None) -> str:
-    """A count or measure with thousands separators; decimals chosen by size when not given."""
+    """A count or measure with thousands separators; decimals chosen by size when not given
+    (the rule pack sentences use too: `packgen.pack.text.amount`). Zero is "0"."""
     if not _is_number(value):
         return MISSING
-    if decimals is None:
-        size = abs(value)
-        decimals = 0 if size >= 100 else 1 if size >= 10 else 2
-    text = f"{value:,.{decimals}f}"
-    return "0" if text in ("-0", "-0.0", "-0.00") else text
+    return text.amount(value, decimals)
 
 
 def ordinal(n: int | None) -> str:
@@ -78,29 +76,46 @@ def rank_of(rank: int | None, of: int | None) -> str:
     return ordinal(rank) if of is None else f"{ordinal(rank)} of {of:,}"
 
 
-def metric(value: float | None, unit: str) -> str:
+def metric(value: float | None, unit: str, against: float | None = None) -> str:
     """A metric value in its unit, as the model states it (`Component.metric_unit`).
 
     `index` values are ratios to the national average (1.08) shown on the x100 scale ("108");
     `%` values are fractions; `GBP` is money; anything else is a number followed by its unit.
+    With `against` (the benchmark beside a trust's value, or the value beside its benchmark),
+    decimals are added until two different figures read differently: "3.9% against 3.9%"
+    beside an opportunity would contradict it.
     """
     if not _is_number(value):
         return MISSING
+    shown = _metric(value, unit)
+    if not _is_number(against) or against == value or unit.startswith("GBP"):
+        return shown
+    extra = 0
+    while shown == _metric(against, unit, extra) and extra < 4:
+        extra += 1
+        shown = _metric(value, unit, extra)
+    return shown
+
+
+def _metric(value: float, unit: str, extra: int = 0) -> str:
     if unit == "index":
-        return number(value * 100, 0)
+        return number(value * 100, extra)
     if unit == "%":
         # Small shares (a corporate function's 0.3% of income) need a second decimal, or a
         # trust and its benchmark read the same beside a real opportunity.
-        return pct(value, 2 if abs(value) < 0.01 else 1)
+        return pct(value, (2 if abs(value) < 0.01 else 1) + extra)
     if unit.startswith("GBP"):
         return gbp(value)
+    if extra:
+        size = abs(value)
+        return number(value, (0 if size >= 100 else 1 if size >= 10 else 2) + extra)
     return number(value)
 
 
 def with_unit(label: str, unit: str | None) -> str:
     """"Average length of stay" + "days" -> "Average length of stay (days)"; a label that already
     names its unit, and units shown by the value itself (%, £, index), get nothing added."""
-    if not unit or unit in ("%", "GBP", "index") or f"({unit})" in label:
+    if not unit or unit in ("%", "GBP", "index") or unit.lower() in label.lower():
         return label
     return f"{label} ({unit})"
 
@@ -149,6 +164,38 @@ def short_hash(checksum: str, length: int = 12) -> str:
     return checksum if len(checksum) <= length else f"{checksum[:length]}…"
 
 
+def unit_value(component) -> str:
+    """How one native unit is priced, e.g. "£550.00 per bed day", "0.9976" (a ratio)."""
+    value, kind = component.unit_value, component.unit_value_kind
+    if not _is_number(value):
+        return MISSING
+    if kind == "share":
+        return pct(value, 0)
+    if kind == "ratio":
+        return f"{value:.4f}"
+    money = f"£{value:,.4f}" if abs(value) < 1 else f"£{value:,.2f}"
+    if " per " in component.unit_value_label.lower():
+        return money  # "the trust's own cost per kWh £0.31"
+    unit = component.native_unit
+    return f"{money} per {unit[:-1] if unit.endswith('s') else unit}"
+
+
+def priced_components(section) -> list[str]:
+    """"Cost of a community appointment £90.00 per appointment" for each priced measure of the
+    section, once each. A share counted (staffing's half) is said in the sentence, and a ratio
+    of 1 (the gap already in the trust's pounds) prices nothing."""
+    seen: list[str] = []
+    for c in section.components:
+        if c.role != "opportunity" or not c.unit_value_label or c.unit_value is None \
+                or c.unit_value_kind == "share" \
+                or (c.unit_value_kind == "ratio" and c.unit_value == 1.0):
+            continue
+        text = f"{c.unit_value_label} {unit_value(c)}"
+        if text not in seen:
+            seen.append(text)
+    return seen
+
+
 def signed_gbp(value: float | None) -> str:
     """A change in pounds with its sign: '+£1,234,567', '-£89'."""
     if not _is_number(value):
@@ -183,4 +230,5 @@ FILTERS = {
     "lower_first": params.lower_first,
     "fact_value": fact_value,
     "signed_gbp": signed_gbp,
+    "unit_value": unit_value,
 }

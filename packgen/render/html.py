@@ -15,7 +15,7 @@ import jinja2
 from packgen import reference
 from packgen.pack.model import CategorySection, HrgDrilldown, Pack, ResultRow
 from packgen.render import charts
-from packgen.render.formatting import FILTERS
+from packgen.render.formatting import FILTERS, priced_components
 from packgen.resources import templates_dir
 
 TEMPLATES_DIR = templates_dir()
@@ -46,6 +46,7 @@ def environment() -> jinja2.Environment:
         row_unit=row_metric_unit,
         pod_group_name=pod_group_name,
         pod_group_order=pod_group_order,
+        priced_components=priced_components,
         MAX_TOP_ROWS=MAX_TOP_ROWS,
         MAX_SPECIALTIES=MAX_SPECIALTIES,
         MAX_HRGS=MAX_HRGS,
@@ -78,10 +79,24 @@ def pod_group_order(drill: HrgDrilldown) -> list[str]:
     return sorted(present, key=lambda g: (order.get(g, 99), g))
 
 
+# How the data-notes page names each kind of reason (the engine's reason codes); the rows'
+# own reasons, with their figures, are listed below the counts.
+REASON_KINDS = {
+    "no_data_supplied": "No data supplied",
+    "no_valid_data": "No valid data (missing, suppressed or zero)",
+    "activity_under_threshold": "Activity under the threshold",
+    "volume_under_threshold": "Volume under the threshold",
+    "too_few_peers": "Too few peers with valid data",
+    "unit_value_missing": "Measured but not priced (no unit value)",
+    "benchmark_zero": "Benchmark of zero",
+}
+
+
 def not_assessed_counts(pack: Pack) -> list[tuple[str, str, int]]:
-    """(category title, reason, count) for the data-notes page, most frequent first."""
+    """(category title, kind of reason, count) for the data-notes page, most frequent first."""
     titles = {c.id: c.title for c in pack.categories}
-    counts = Counter((titles.get(r.category, r.category), r.reason) for r in pack.not_assessed)
+    counts = Counter((titles.get(r.category, r.category),
+                      REASON_KINDS.get(r.reason_code or "", r.reason)) for r in pack.not_assessed)
     return [(cat, reason, n) for (cat, reason), n in
             sorted(counts.items(), key=lambda item: (-item[1], item[0]))]
 

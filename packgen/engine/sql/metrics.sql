@@ -28,7 +28,7 @@ valued as (
 )
 
 select
-    * exclude (unit_value, resolved_unit_value, supply_reason),
+    * exclude (unit_value, resolved_unit_value, supply_reason, volume_prefix),
     resolved_unit_value as unit_value,
     case
         when supply_reason is not null then supply_reason
@@ -40,7 +40,7 @@ select
                 case when activity = floor(activity) or activity is null then '{:,.0f}'
                      else '{:,.2f}' end, coalesce(activity, 0)) || ')'
         when coalesce(volume, 0) < min_volume
-            then reason_volume || ' (' || format(
+            then reason_volume || ' (' || volume_prefix || format(
                 case when volume = floor(volume) or volume is null then '{:,.0f}'
                      else '{:,.2f}' end, coalesce(volume, 0)) || ')'
     end as threshold_reason,
