@@ -325,9 +325,10 @@ def test_missing_unit_value_key_is_a_note(tmp_path):
     tables["unit_values"] = [r for r in tables["unit_values"] if r["key"] != "cost_per_crew_hour"]
     report = check(tmp_path, tables)
     assert report.ok
-    assert any("unit value 'cost_per_crew_hour' not given" in n for n in report.notes)
+    assert any(n.startswith("unit values not given: cost_per_crew_hour (GBP per crew hour)")
+               for n in report.notes), report.notes
     assert any(n.startswith("Ambulance handover") and "not priced (unit value "
-               "'cost_per_crew_hour' missing" in n for n in report.notes), report.notes
+               "'cost_per_crew_hour' missing" in n for n in report.coverage), report.coverage
 
 
 def test_provider_of_another_sector_is_a_warning(tmp_path):

@@ -144,8 +144,8 @@ def coverage_lines(defs: tuple[CategoryDef, ...], tables: Mapping[str, pl.DataFr
             priced = pricing_gap(need, keys)
             if priced:
                 missing.append(f"{c.title}: not priced ({priced})")
-        who = " and ".join(s.replace("_", " ") for s in d.sectors) if len(d.sectors) < 5 \
-            else "all"
-        line = f"{d.title}: can assess {len(assessable):,} of {len(codes):,} {who} providers"
+        who = (f"{len(codes):,} " + " and ".join(s.replace("_", " ") for s in d.sectors)
+               if len(d.sectors) < 5 else f"all {len(codes):,}")
+        line = f"{d.title}: can assess {len(assessable):,} of {who} providers"
         lines.append(line + (f"; {'; '.join(missing)}" if missing else "") + ".")
     return lines

@@ -32,6 +32,14 @@ def validate(data_dir: Path) -> None:
         click.echo(line)
     for line in report.summary_lines():
         click.echo(line)
+    if report.notes:
+        click.echo("Notes:")
+        for note in report.notes:
+            click.echo(f"  {note}")
+    if report.coverage:
+        click.echo("What each category can assess:")
+        for line in report.coverage:
+            click.echo(f"  {line}")
     if not report.ok:
         count = len(report.errors)
         raise InputError(f"{count:,} problem{'s' * (count != 1)} in {data_dir}",

@@ -102,6 +102,8 @@ class ValidationReport:
     errors: list[Problem] = field(default_factory=list)
     warnings: list[Problem] = field(default_factory=list)
     notes: list[str] = field(default_factory=list)
+    # per category: whom it can assess and what is missing for the rest (real bundles are partial)
+    coverage: list[str] = field(default_factory=list)
     tables: dict[str, pl.DataFrame] = field(default_factory=dict)
     files: dict[str, Path] = field(default_factory=dict)
     summaries: dict[str, FileSummary] = field(default_factory=dict)

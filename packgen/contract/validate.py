@@ -45,8 +45,6 @@ def validate_bundle(data_dir: Path) -> ValidationReport:
     checked: dict[str, pl.DataFrame] = {}  # typed columns plus LINE
     for table in TABLES:
         if table.name not in files:
-            if not table.required:
-                report.notes.append(f"optional table {table.name} not given.")
             continue
         raw, errors, warnings = read_table(table, files[table.name])
         report.errors += errors
@@ -62,10 +60,13 @@ def validate_bundle(data_dir: Path) -> ValidationReport:
     _check_best_value(checked, report)
     _check_unit_values(checked, report)
     _check_sectors(checked, report)
+    absent = [t.name for t in TABLES if not t.required and t.name not in files]
+    if absent:
+        report.notes.insert(0, f"optional tables not given: {', '.join(absent)}.")
     report.tables = {name: frame.drop(LINE) for name, frame in checked.items()}
     report.notes += [s.line() for s in report.summaries.values() if s.missing]
     if report.ok:
-        report.notes += coverage_lines(load_definitions(), report.tables)
+        report.coverage = coverage_lines(load_definitions(), report.tables)
     return report
 
 
@@ -286,12 +287,12 @@ def _check_unit_values(checked: dict[str, pl.DataFrame], report: ValidationRepor
     """A unit value not given is a note: the gaps it would price are shown, not priced."""
     present = (set(checked["unit_values"]["key"].drop_nulls()) if "unit_values" in checked
                else set())
-    for row in reference.rows("unit_value_keys"):
-        if row["key"] not in present:
-            report.notes.append(
-                f"unit value '{row['key']}' not given ({row['meaning']}): the gaps it prices "
-                f"are shown in their own units, not in pounds; add it to unit_values.csv "
-                f"({row['unit']}).")
+    missing = [f"{row['key']} ({row['unit']})" for row in reference.rows("unit_value_keys")
+               if row["key"] not in present]
+    if missing:
+        report.notes.append(
+            f"unit values not given: {', '.join(missing)}; the gaps they price are shown in "
+            "their own units, not in pounds (add them to unit_values.csv).")
 
 
 def _check_sectors(checked: dict[str, pl.DataFrame], report: ValidationReport) -> None:
