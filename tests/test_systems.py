@@ -22,9 +22,9 @@ from packgen.errors import PackgenError
 from packgen.generate import names
 from packgen.generate.providers import REGION_ICBS, build_providers
 from packgen.pack.build import build_pack
-from packgen.render import national, system
+from packgen.render import national, plan_checks, system
 from packgen.render.formatting import gbp_full
-from packgen.run import totals
+from packgen.run import plans, summary_packs, totals
 from packgen.run.build import BuildOptions, run_build
 from tests import recalc
 from tests.bundles import minimal_tables, write_bundle
@@ -311,3 +311,56 @@ def test_an_icb_code_cannot_write_outside_the_run(tmp_path, monkeypatch):
     with pytest.raises(PackgenError, match="would write outside the run folder"):
         _build(data, tmp_path / "run")
     assert not (tmp_path / "escape").exists()
+
+
+def test_with_a_pool_the_system_packs_are_written_while_the_providers_render(tmp_path,
+                                                                             monkeypatch):
+    """Two workers render the provider packs; this process writes the regional and system
+    packs meanwhile (a thread): real PDFs, recorded in the manifest like the others."""
+    data = _bundle(tmp_path, {"RMA": "QUY"})  # RCA and RMA share QUY
+    started = []
+    monkeypatch.setattr(summary_packs.Writer, "start",
+                        lambda self, start=summary_packs.Writer.start: (
+                            started.append(len(self.jobs)), start(self)))
+    run = tmp_path / "run"
+    result = run_build(BuildOptions(data_dir=data, run_dir=run, params=PARAMS, workers=2,
+                                    quiet=True, providers=["RCA", "RMA", "RWA"]))
+    assert result.built == ["RCA", "RMA", "RWA"] and not result.failed
+    assert started == [5]  # regions Y58, Y61, Y63 and systems QUE, QUY: in the thread
+    manifest = json.loads((run / "manifest.json").read_text())
+    for icb in ("QUY", "QUE"):
+        pdf = system.system_paths(run, icb)["pdf"]
+        assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5_000
+        assert f"systems/{icb}/{icb}-system-pack.pdf" in manifest["outputs"]
+    rows = excel_table(system.system_paths(run, "QUY")["xlsx"], "Providers")
+    assert sorted(r["ODS code"] for r in rows) == ["RCA", "RMA"]
+    assert result.timings["regional_writing"] > 0
+
+
+def test_system_plan_checks_on_a_national_bundle(national_run, tmp_path):
+    """Systems of several providers, some without a plan: each system's planned saving is the
+    sum of its providers' rows in plans.csv, its identified opportunity that of systems.csv,
+    and the workbook's Systems sheet agrees."""
+    data, source, run = national_run
+    packs = [build_pack(source, code, detail=False) for code in sorted(source.providers)]
+    checks = plans.check_plans(packs, plans.read_plans(data / "plans.csv", source.providers))
+    icb_of = {c: p["icb_code"] for c, p in _providers_csv(data).items()}
+    planned: dict[str, Decimal] = defaultdict(Decimal)
+    with open(data / "plans.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["planned_saving_gbp"]:
+                planned[icb_of[row["provider_code"]]] += Decimal(row["planned_saving_gbp"])
+    systems_csv = {r["icb_code"]: r for r in _systems_csv(run)}
+    assert {r["icb_code"] for r in checks.system_rows} == set(systems_csv)
+    assert any(r["no_plan"] and r["plans"] for r in checks.system_rows)  # a mixed system
+    for row in checks.system_rows:
+        icb = row["icb_code"]
+        assert Decimal(f"{row['planned_gbp']:.2f}") == planned[icb]
+        assert f"{row['identified_gbp']:.2f}" == systems_csv[icb]["total_opportunity_gbp"]
+        members = [r for r in checks.provider_rows if r["icb_code"] == icb]
+        assert row["unplanned_categories"] == sum(r["unplanned_categories"] for r in members)
+    book = plan_checks.write_plan_workbook(tmp_path / "plans.xlsx", checks, source.run,
+                                           data / "plans.csv")
+    sheet = {r["ICB code"]: r for r in excel_table(book, "Systems")}
+    for row in checks.system_rows:
+        assert sheet[row["icb_code"]]["Planned saving (£)"] == row["planned_gbp"]
