@@ -24,7 +24,9 @@ REFERENCE_SETS = {
     "mh_ward_types": ("mh_ward_types.csv", "ward_type"),
     "community_services": ("community_services.csv", "service"),
     "unit_value_keys": ("unit_value_keys.csv", "key"),
+    "icbs": ("icbs.csv", "icb_code"),
 }
+NO_ICB = "No ICB given"  # how a provider whose icb_code is blank is grouped
 
 
 @cache
@@ -54,3 +56,26 @@ def names(name: str) -> dict[str, str]:
 def benchmark_group_names() -> dict[str, str]:
     """Benchmark group -> how a sentence names its providers ("acute and specialist trusts")."""
     return {r["benchmark_group"]: r["benchmark_group_name"] for r in rows("sectors")}
+
+
+@cache
+def icb_names() -> dict[str, str]:
+    """ICB code -> name: the 42 real integrated care boards, and the fictional systems of the
+    built-in synthetic dataset (codes QZ.., which no real ICB uses)."""
+    from packgen.generate.names import synthetic_icb_names
+
+    return {**synthetic_icb_names(), **names("icbs")}
+
+
+def icb_name(code: str | None) -> str:
+    """The ICB's name; a blank code is `NO_ICB`, and a code in neither list says so (never a
+    made-up name)."""
+    if not code:
+        return NO_ICB
+    return icb_names().get(code, f"{code} (not in packgen's list of ICBs)")
+
+
+@cache
+def icb_regions() -> dict[str, str]:
+    """ICB code -> NHS England region code, for the real ICBs."""
+    return {r["icb_code"]: r["region_code"] for r in rows("icbs")}

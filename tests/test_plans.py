@@ -165,6 +165,113 @@ def test_regional_plan_page_lists_the_flags(store):
     checks = check_plans(packs, _plans([("RAB", "acute_cost", 10.0, 0.01)]))
     region = _by(checks.region_rows, region_code="Y60")
     html = environment().get_template(plan_checks.TEMPLATE).render(
-        run=packs[0].run, region=region, thresholds=checks.thresholds, flagged=[],
+        run=packs[0].run, area=region, kind="region", thresholds=checks.thresholds, flagged=[],
         providers=[r for r in checks.provider_rows if r["region_code"] == "Y60"])
     assert "Planned saving below 2% of cost base" in html and "Beta Hospital" in html
+
+
+# ---------------------------------------------------------------- providers without a plan
+# (issue 14, item 3): each symptom seen on `make demo` has a test that failed before the fix.
+
+def _no_plan_checks(packs) -> tuple:
+    """RAA plans everything; RAB (acute, Y60, ICB QHL) has no plan. Thresholds make RAB's
+    largest category large."""
+    rab = next(p for p in packs if p.provider.code == "RAB")
+    largest = max(rab.categories, key=lambda s: s.opportunity_gbp)
+    assert largest.opportunity_gbp > 0
+    raa = next(p for p in packs if p.provider.code == "RAA")
+    rows = [("RAA", s.id, max(s.opportunity_gbp, 1.0), 0.025) for s in raa.categories]
+    thresholds = Thresholds(large_gbp=largest.opportunity_gbp, large_share=1.0)
+    return check_plans(packs, _plans(rows), thresholds), rab, largest
+
+
+def test_a_provider_with_no_plan_has_its_large_categories_flagged(store):
+    _, _, packs = store
+    checks, rab, largest = _no_plan_checks(packs)
+    rows = [r for r in checks.category_rows if r["provider_code"] == "RAB"]
+    assert {r["category"] for r in rows} == {s.id for s in rab.categories}  # in the sheet
+    row = _by(rows, category=largest.id)
+    assert row["flag_unplanned"] == FLAG_UNPLANNED and row["plan_submitted"] == "No"
+    assert row["planned_gbp"] is None and row["identified_gbp"] == largest.opportunity_gbp
+    provider = _by(checks.provider_rows, provider_code="RAB")
+    assert provider["plan_submitted"] == "No"
+    assert provider["unplanned_categories"] >= 1
+    assert provider["unplanned_gbp"] >= largest.opportunity_gbp
+    region = _by(checks.region_rows, region_code="Y60")
+    assert region["no_plan"] == 1 and region["unplanned_categories"] >= 1
+    assert region["unplanned_no_plan_categories"] == region["unplanned_categories"]
+
+
+def test_planned_and_identified_totals_are_over_the_same_providers(store):
+    _, _, packs = store
+    checks, rab, _ = _no_plan_checks(packs)
+    raa = next(p for p in packs if p.provider.code == "RAA")
+    national_with_plan = sum(r["identified_with_plan_gbp"] for r in checks.region_rows)
+    assert round(national_with_plan, 2) == raa.total_opportunity_gbp  # RAA's alone
+    y60 = _by(checks.region_rows, region_code="Y60")  # RAB only: no plan
+    assert y60["plans"] == 0 and y60["planned_gbp"] == 0 and y60["identified_with_plan_gbp"] == 0
+    assert y60["identified_gbp"] == rab.total_opportunity_gbp  # every provider, beside it
+    assert y60["requirement_with_plan_gbp"] is None or y60["requirement_with_plan_gbp"] == 0
+
+
+def test_the_headline_counts_providers_without_a_plan(store):
+    _, _, packs = store
+    checks, _, _ = _no_plan_checks(packs)
+    region = _by(checks.region_rows, region_code="Y60")
+    html = environment().get_template(plan_checks.TEMPLATE).render(
+        run=packs[0].run, area=region, kind="region", thresholds=checks.thresholds,
+        flagged=[r for r in checks.category_rows if r["region_code"] == "Y60"
+                 and r["flag_unplanned"]],
+        providers=[r for r in checks.provider_rows if r["region_code"] == "Y60"])
+    count = region["unplanned_categories"]
+    assert count >= 1
+    assert (f'<span class="value">{count}</span><span class="label">large opportunities with '
+            f'no plan ({count} at providers with no plan)') in html
+    assert "1 have no plan" in " ".join(html.split()) or "1 has no plan" in " ".join(html.split())
+    assert "identified opportunity at the same 0 providers" in html
+    assert "No plan in the file" in html
+
+
+def test_the_workbook_lists_providers_without_a_plan_everywhere(store, tmp_path):
+    _, _, packs = store
+    checks, rab, largest = _no_plan_checks(packs)
+    path = plan_checks.write_plan_workbook(tmp_path / "plans.xlsx", checks, packs[0].run,
+                                           tmp_path / "plans.csv")
+    providers = {r["ODS code"]: r for r in excel_table(path, "Providers")}
+    assert providers["RAB"]["Plan in file"] == "No"
+    assert providers["RAB"]["Large categories with no plan"] >= 1
+    categories = [r for r in excel_table(path, "Category checks") if r["ODS code"] == "RAB"]
+    assert len(categories) == len(rab.categories)
+    assert any(r["Category id"] == largest.id and r["Large opportunity, no plan"]
+               == FLAG_UNPLANNED for r in categories)
+    regions = {r["Region code"]: r for r in excel_table(path, "Regions")}
+    assert regions["Y60"]["No plan in file"] == 1
+    assert regions["Y60"]["Large categories with no plan"] >= 1
+
+
+# ---------------------------------------------------------------- system plan checks
+
+def test_system_plan_checks_add_up_the_providers_plans(store, tmp_path, monkeypatch):
+    """Each system's planned savings in plan-checks.xlsx are the sum of its providers' rows of
+    the plans file; a PDF per system under plan-checks/systems/."""
+    data, providers, _ = store
+    monkeypatch.setattr(plan_checks, "render_summary_pdf", lambda html: FAKE_PDF)
+    out = tmp_path / "checks"
+    result = CliRunner().invoke(cli, ["check-plans", str(data), str(data / "plans.csv"),
+                                      "--out", str(out)])
+    assert result.exit_code == 0, result.output
+    plans_file = pl.read_csv(data / "plans.csv", schema_overrides={"provider_code": pl.String})
+    icb_of = {code: row["icb_code"] for code, row in providers.items()}
+    expected: dict[str, float] = {}
+    for code, saving in plans_file.select("provider_code", "planned_saving_gbp").iter_rows():
+        if saving is not None:
+            expected[icb_of[code]] = expected.get(icb_of[code], 0.0) + saving
+    assert expected  # the check means something
+    systems = {r["ICB code"]: r for r in excel_table(out / "plan-checks.xlsx", "Systems")}
+    assert set(systems) == set(icb_of.values())
+    for icb, row in systems.items():
+        assert row["Planned saving (£)"] == pytest.approx(round(expected.get(icb, 0.0), 2),
+                                                          abs=0.005)
+        assert row["Providers"] == sum(1 for c in icb_of.values() if c == icb)
+        assert (out / "systems" / f"{icb}-plan-checks.pdf").read_bytes() == FAKE_PDF
+    assert "system PDFs:" in result.stdout

@@ -30,6 +30,9 @@ def _say(message: str) -> None:
               help="Build only this provider's pack (repeatable).")
 @click.option("--region", "regions", multiple=True, metavar="CODE",
               help="Build the packs of this region's providers (repeatable), e.g. Y60.")
+@click.option("--system", "systems", multiple=True, metavar="ICB",
+              help="Build this integrated care board's system pack and its providers' packs "
+                   "(repeatable), e.g. QZ1.")
 @click.option("--workers", type=click.IntRange(min=1),
               help="Processes rendering packs [default: every core].")
 @click.option("--force", is_flag=True, help="Reload, recompute and rebuild everything.")
@@ -44,15 +47,16 @@ def _say(message: str) -> None:
 @parameter_options
 @verbose_option
 def build(data_dir: Path, run_dir: Path, db_path: Path | None, providers: tuple[str, ...],
-          regions: tuple[str, ...], workers: int | None, force: bool, quiet: bool,
-          previous_run: Path | None, formats: str, peers: str | None, peer_list: str | None,
-          percentile: float, verbose: bool) -> None:
+          regions: tuple[str, ...], systems: tuple[str, ...], workers: int | None, force: bool,
+          quiet: bool, previous_run: Path | None, formats: str, peers: str | None,
+          peer_list: str | None, percentile: float, verbose: bool) -> None:
     """Build every provider's opportunity pack (PDF, Excel, HTML) from the bundle in DATA_DIR.
 
     Validates, loads and computes (reusing RUN/packgen.duckdb when it is up to date), renders
-    the packs on every core, then writes the national summary, the regional packs and
-    RUN/manifest.json (checksums, parameters, timings, per-provider status). Providers whose
-    inputs and parameters have not changed since the last run are skipped unless --force.
+    the packs on every core, then writes the national summary (with systems.csv), the regional
+    and system (ICB) packs and RUN/manifest.json (checksums, parameters, timings, per-provider
+    status). Providers whose inputs and parameters have not changed since the last run are
+    skipped unless --force.
     A provider that fails does not stop the run: it is named on stderr, its earlier files are
     kept, and the command exits with status 1 at the end.
 
@@ -61,6 +65,7 @@ def build(data_dir: Path, run_dir: Path, db_path: Path | None, providers: tuple[
         packgen build data/ --out output/run
         packgen build data/ --out output/run --provider RAA --provider RAB
         packgen build data/ --out output/run --region Y60 --workers 2 --quiet
+        packgen build data/ --out output/run --system QZ1
         packgen build data-2025/ --out run-2025 --formats xlsx
         packgen build data/ --out output/run --previous run-2025
     """
@@ -76,7 +81,8 @@ def build(data_dir: Path, run_dir: Path, db_path: Path | None, providers: tuple[
     options = BuildOptions(
         data_dir=data_dir, run_dir=run_dir, params=params, db_path=db_path,
         providers=tuple(p.strip() for p in providers),  # codes are compared exactly
-        regions=tuple(r.strip().upper() for r in regions), workers=workers, force=force,
+        regions=tuple(r.strip().upper() for r in regions),
+        systems=tuple(s.strip().upper() for s in systems), workers=workers, force=force,
         quiet=quiet, previous_run=previous_run, formats=wanted)
     with writing_to(run_dir):
         result = run_build(options, say=(lambda _m: None) if quiet else _say,

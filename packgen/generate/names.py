@@ -72,6 +72,26 @@ def icb_codes(count: int) -> list[str]:
     return [f"QZ{c}" for c in _CODE_CHARS[:count]]
 
 
+# The synthetic dataset's fictional systems, in the order of `icb_codes` (which never depends on
+# the seed): invented areas, named the way real ICBs are ("NHS <area> Integrated Care Board").
+ICB_AREAS = (
+    "Ashvale and Dunmarsh", "Brackenmere", "Caldenholt and Fennholt", "Elderwick and Larkmoor",
+    "Farrowdene", "Gallowmere and Ingleholt", "Hazelmarsh", "Kelverdale and Norwold",
+    "Lindenholt", "Marrowick and Oakhaven", "Mellingdene and Quillmere", "Pellbrook",
+    "Ravensholt and Stannerby", "Rosswold", "Thornwold and Ullswick", "Verrowby",
+    "Wyndmere and Yarrowdene", "Amberholt", "Blythewold and Corriston", "Drayholme",
+    "Eastmarrow and Felwick", "Glenholt", "Halsmere and Ivelbrook", "Kestrelby",
+    "Lowmarsh and Morrowdale", "Netherwold", "Orrinford and Pennimarsh", "Redholt",
+    "Saltmere and Tallowby", "Underwold", "Vennford and Westmarrow", "Wrenholt",
+)
+
+
+def synthetic_icb_names() -> dict[str, str]:
+    """Fictional ICB code -> fictional name, for every code `icb_codes` can give."""
+    return {code: f"NHS {area} Integrated Care Board"
+            for code, area in zip(icb_codes(len(ICB_AREAS)), ICB_AREAS, strict=True)}
+
+
 def acute_name(peer_group: str, places: PlacePool, rng: random.Random) -> str:
     a = places.pop()
     if peer_group == "ACUTE - TEACHING":

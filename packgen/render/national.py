@@ -6,10 +6,13 @@ of the provider packs' totals and each provider x category cell is that pack's c
 
 from __future__ import annotations
 
+import csv
+from collections import Counter
 from collections.abc import Mapping, Sequence
 from pathlib import Path
 
 from packgen import reference
+from packgen.fileio import atomic_path
 from packgen.pack.build import GROUP_NAMES
 from packgen.pack.model import Pack, RunInfo
 from packgen.render.summary_workbook import (
@@ -23,6 +26,7 @@ from packgen.run import totals
 
 WORKBOOK_NAME = "national-summary.xlsx"
 RESULTS_CSV_NAME = "results.csv"
+SYSTEMS_CSV_NAME = "systems.csv"
 
 _GBP = dict(number_format=GBP_PENCE)
 _CODE = Column("provider_code", "ODS code", description="The provider's ODS code. Text.")
@@ -61,6 +65,10 @@ PROVIDER_COLUMNS = (
            "Text."),
     _REGION,
     Column("region_name", "Region", description="The provider's NHS England region. Text."),
+    Column("icb_code", "ICB code", description="ODS code of the provider's integrated care "
+           "board (its system); blank where providers.csv gives none. Text."),
+    Column("icb_name", "ICB", description=f"The integrated care board's name; "
+           f"'{reference.NO_ICB}' where providers.csv gives no ICB. Text."),
     _COST_BASE,
     Column("total_gbp", "Total opportunity (£)", **_GBP,
            description="Sum of the pack's category opportunities in pounds (an upper bound: "
@@ -128,6 +136,29 @@ GROUP_CATEGORY_COLUMNS = (
     Column("opportunity_gbp", "Opportunity (£)", **_GBP, description="Sum of the sector's "
            "providers' opportunity in the category, in pounds."),
 )
+SYSTEM_COLUMNS = (
+    Column("icb_code", "ICB code", description="ODS code of the integrated care board (the "
+           "system); blank for the providers to which providers.csv gives no ICB. Text."),
+    Column("icb_name", "ICB", description="The integrated care board's name (fictional for "
+           f"the built-in dataset); '{reference.NO_ICB}' for providers with none. Text."),
+    _REGION,
+    Column("providers", "Providers", COUNT, description="Number of the system's providers in "
+           "the run's totals."),
+    Column("operating_cost_gbp", "Cost base (£)", **_GBP, description="Sum of the providers' "
+           "operating cost in pounds; blank when any of them is not known."),
+    Column("total_opportunity_gbp", "Total opportunity (£)", **_GBP, description="Sum of the "
+           "system's providers' total opportunity in pounds (an upper bound: categories "
+           "overlap); blank for a system with no provider in the bundle."),
+    Column("pct_of_cost_base", "Opportunity % of cost base", PERCENT, description=_SHARE),
+    _REQUIREMENT,
+    Column("system_pack", "System pack", description="The system pack's files in the run "
+           "folder (PDF; the workbook beside it). Text."),
+    Column("note", "Note", width=50, wrap=True, description="What the row leaves out or why it "
+           "has no pack, if anything. Text."),
+)
+SYSTEM_CSV_COLUMNS = ("icb_code", "icb_name", "region_code", "providers", "operating_cost_gbp",
+                      "total_opportunity_gbp", "region_name", "requirement_gbp",
+                      "pct_of_cost_base", "providers_cost_not_known", "system_pack", "note")
 PRODUCTIVITY_COLUMNS = (
     Column("group", "Sector group", description="The benchmarking group the provider is "
            "ranked in. Text."),
@@ -166,7 +197,82 @@ def productivity_rows(packs: Sequence[Pack]) -> list[dict]:
     return sorted(rows, key=lambda r: (r["group"], r["rank"] or 0, r["provider_code"]))
 
 
-def national_sheets(packs: Sequence[Pack], quality: Mapping[str, str]) -> list[Sheet]:
+def system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None = None,
+                every_icb: bool = False) -> list[dict]:
+    """One row per integrated care board (system): its providers, cost base, opportunity and
+    requirement, summed from their packs (a sum with an unknown part is blank, never a partial
+    sum). Providers with no ICB get a row of their own ("No ICB given"); with `providers` (the
+    bundle's providers table), members whose pack model failed are named in the note; with
+    `every_icb`, when the bundle uses real ICB codes, every other real ICB gets a row with no
+    provider."""
+    by_icb = totals.packs_by_icb(packs)
+    left_out: dict[str, list[str]] = {}
+    for code, row in (providers or {}).items():
+        if not any(p.provider.code == code for p in by_icb.get(row.get("icb_code") or "", ())):
+            left_out.setdefault(row.get("icb_code") or "", []).append(code)
+    rows = []
+    for icb, members in by_icb.items():
+        (group,) = totals.group_totals(members, totals.by_icb)
+        region = totals.icb_region(icb, members)
+        notes = []
+        if not icb:
+            notes.append("No system pack: providers.csv gives these providers no icb_code.")
+        unknown = sum(1 for p in members if p.provider.operating_cost_gbp is None)
+        if unknown:
+            notes.append(f"Operating cost not known for {unknown} provider(s): cost base and "
+                         "requirement not known.")
+        if left_out.get(icb):
+            notes.append(f"Left out (pack model failed): {', '.join(sorted(left_out[icb]))}.")
+        rows.append({
+            "icb_code": icb, "icb_name": group.name, "region_code": region,
+            "region_name": "; ".join(reference.names("regions").get(r, r)
+                                     for r in region.split(";")),
+            "providers": group.providers, "operating_cost_gbp": group.cost_base_gbp,
+            "total_opportunity_gbp": group.total_gbp, "requirement_gbp": group.requirement_gbp,
+            "pct_of_cost_base": group.pct_of_cost_base, "providers_cost_not_known": unknown,
+            "system_pack": f"systems/{icb}/{icb}-system-pack.pdf" if icb else "",
+            "note": " ".join(notes)})
+    real = reference.icb_regions()
+    if every_icb and any(icb in real for icb in by_icb):
+        for icb in sorted(set(real) - set(by_icb)):
+            rows.append({
+                "icb_code": icb, "icb_name": reference.icb_name(icb), "region_code": real[icb],
+                "region_name": reference.names("regions").get(real[icb], real[icb]),
+                "providers": 0, "operating_cost_gbp": None, "total_opportunity_gbp": None,
+                "requirement_gbp": None, "pct_of_cost_base": None,
+                "providers_cost_not_known": 0, "system_pack": "",
+                "note": "No provider of this ICB in the bundle: no system pack."})
+    return sorted(rows, key=lambda r: (not r["icb_code"], r["icb_code"]))
+
+
+def live_system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None = None,
+                     every_icb: bool = False) -> list[dict]:
+    """`system_rows` with "Opportunity % of cost base" a live formula (the Systems sheets)."""
+    return with_live_share(system_rows(packs, providers, every_icb), "pct_of_cost_base",
+                           "total_opportunity_gbp", "operating_cost_gbp")
+
+
+def write_systems_csv(path: Path, packs: Sequence[Pack],
+                      providers: Mapping[str, Mapping] | None = None) -> Path:
+    """`RUN/national/systems.csv`: `system_rows`, pounds to the penny, blanks where not known."""
+    def cell(key: str, value: object) -> object:
+        if value is None:
+            return ""
+        if key == "pct_of_cost_base":
+            return f"{value:.6f}"
+        return f"{value:.2f}" if key.endswith("_gbp") else value
+
+    with atomic_path(path) as temporary, open(temporary, "w", newline="",
+                                              encoding="utf-8") as fh:
+        writer = csv.writer(fh)
+        writer.writerow(SYSTEM_CSV_COLUMNS)
+        for row in system_rows(packs, providers, every_icb=True):
+            writer.writerow([cell(key, row[key]) for key in SYSTEM_CSV_COLUMNS])
+    return path
+
+
+def national_sheets(packs: Sequence[Pack], quality: Mapping[str, str],
+                    bundle_providers: Mapping[str, Mapping] | None = None) -> list[Sheet]:
     ordered = totals.ranked(packs)
     providers = []
     for rank, pack in enumerate(ordered, start=1):
@@ -197,6 +303,10 @@ def national_sheets(packs: Sequence[Pack], quality: Mapping[str, str]) -> list[S
         Sheet("Regions", "Totals by NHS England region", "Opportunity and requirement by region.",
               GROUP_COLUMNS, live_shares(
                   [g.row() for g in totals.group_totals(packs, totals.by_region)]), "regions"),
+        Sheet("Systems", "Totals by integrated care board (system)",
+              "Opportunity and requirement by ICB; providers with no ICB on a row of their "
+              "own.", SYSTEM_COLUMNS, live_system_rows(packs, bundle_providers, every_icb=True),
+              "systems"),
         Sheet("Productivity", "Productivity growth league tables by sector group",
               "Activity growth, input growth, productivity growth and rank within the group.",
               PRODUCTIVITY_COLUMNS, productivity_rows(packs), "productivity"),
@@ -237,13 +347,18 @@ def opportunity_totals(packs: Sequence[Pack], sheets: Sequence[str]) -> list[Tot
         "Sectors": by_group,
         "Sector categories": [("Opportunity (£)", "opportunity_gbp", opportunity, None)],
         "Regions": by_group,
+        "Systems": [("Total opportunity (£)", "total_opportunity_gbp", opportunity, None),
+                    ("Cost base (£)", "operating_cost_gbp", cost, None),
+                    ("Requirement (£)", "requirement_gbp", requirement, None)],
+        "Largest opportunities": [("Opportunity (£)", "opportunity_gbp", opportunity, None)],
     }
     return [Total(f"{sheet}: {label}", sheet, column, expected, per)
             for sheet in sheets for label, column, expected, per in plans.get(sheet, ())]
 
 
 def write_national_workbook(path: Path, packs: Sequence[Pack], run: RunInfo,
-                            quality: Mapping[str, str]) -> Path:
+                            quality: Mapping[str, str],
+                            providers: Mapping[str, Mapping] | None = None) -> Path:
     national = totals.national_total(packs)
     requirement = totals.known_sum(p.requirement_gbp for p in packs)
     cover = [
@@ -256,6 +371,10 @@ def write_national_workbook(path: Path, packs: Sequence[Pack], run: RunInfo,
              == "Yes"), COUNT),
         ("Providers whose operating cost is not known",
          sum(1 for p in packs if p.provider.operating_cost_gbp is None), COUNT),
+        ("Integrated care boards (systems)", len({p.provider.icb_code for p in packs
+                                                   if p.provider.icb_code}), COUNT),
+        (f"Providers with no ICB (listed in Systems as '{reference.NO_ICB}')",
+         Counter(bool(p.provider.icb_code) for p in packs)[False], COUNT),
     ]
     notes = [
         "Totals are sums of the figures in the provider packs, to the penny; the Totals and "
@@ -265,7 +384,7 @@ def write_national_workbook(path: Path, packs: Sequence[Pack], run: RunInfo,
         "Percentages of cost base use each provider's operating cost; they are live formulas "
         "in the Providers, Provider categories, Sectors and Regions tables.",
     ]
-    sheets = national_sheets(packs, quality)
+    sheets = national_sheets(packs, quality, providers)
     return write_summary_workbook(path, title="National summary of productivity and efficiency "
                                   "opportunities", run=run, cover_items=cover, sheets=sheets,
                                   notes=notes,

@@ -1,12 +1,13 @@
-"""Plan-check outputs: the workbook (one table per sheet), a short PDF per region, and the
-summary printed on stdout."""
+"""Plan-check outputs: the workbook (one table per sheet), a short PDF per region and per system
+(ICB), and the summary printed on stdout."""
 
 from __future__ import annotations
 
 from collections import defaultdict
 from pathlib import Path
 
-from packgen.fileio import write_bytes_atomically
+from packgen import reference
+from packgen.fileio import inside, write_bytes_atomically
 from packgen.pack.model import RunInfo
 from packgen.render.html import environment
 from packgen.render.regional import render_summary_pdf
@@ -42,8 +43,13 @@ _UNPLANNED = Column("unplanned_gbp", "Unplanned large opportunity (£)", **_GBP,
 _ABOVE = Column("above_categories", "Categories planned above opportunity", COUNT,
                 description="Number of categories whose planned saving exceeds the identified "
                 "opportunity.")
+_PLAN_IN_FILE = Column("plan_submitted", "Plan in file", description="Yes if the plans file has "
+                      "rows for the provider, else No (then every large category is a large "
+                      "opportunity with no plan).")
+_ICB = Column("icb_code", "ICB code", description="ODS code of the provider's integrated care "
+              "board (system); blank where providers.csv gives none. Text.")
 CATEGORY_COLUMNS = (
-    _CODE, _NAME, _REGION,
+    _CODE, _NAME, _REGION, _ICB, _PLAN_IN_FILE,
     Column("category", "Category id", description="The category's identifier. Text."),
     Column("category_title", "Category", description="The category's title. Text."),
     Column("assessed", "Assessed in the pack", description="Yes if the provider's pack assesses "
@@ -52,93 +58,144 @@ CATEGORY_COLUMNS = (
            description="The category's figure in the provider's pack, in pounds (0 where not "
            "assessed)."),
     Column("planned_gbp", "Planned saving (£)", **_GBP,
-           description="From the plans file, in pounds; blank when the plan has no row."),
+           description="From the plans file, in pounds; blank when the plan has no row (or "
+           "the provider has no plan)."),
     Column("difference_gbp", "Planned minus identified (£)", **_GBP, description="A live "
            "formula: Planned saving (£), blank counted as 0, minus Identified opportunity (£), "
            "in pounds to the penny."),
     Column("identified_pct", "Identified % of cost base", PERCENT, description="Identified "
-           "opportunity (£) / the provider's cost base, as a percentage."),
+           "opportunity (£) / the provider's cost base, as a percentage; blank where the cost "
+           "base is not known."),
     Column("flag_unplanned", "Large opportunity, no plan",
-           description="Identified at least the 'large' threshold and planned 0 or missing; "
-           "blank otherwise. Text."),
+           description="Identified at least the 'large' threshold and planned 0, missing, or "
+           "no plan at all; blank otherwise. Text."),
     Column("flag_above", "Plan above opportunity",
            description="Planned more than the pack identifies: evidence needed; blank "
            "otherwise. Text."),
 )
 PROVIDER_COLUMNS = (
     _CODE, _NAME,
-    Column("sector", "Sector", description="The provider's sector. Text."), _REGION,
-    Column("plan_submitted", "Plan in file", description="Yes if the plans file has rows for "
-           "the provider, else No."),
-    _COST_BASE, _REQUIREMENT, _IDENTIFIED, _PLANNED,
+    Column("sector", "Sector", description="The provider's sector. Text."), _REGION, _ICB,
+    _PLAN_IN_FILE, _COST_BASE, _REQUIREMENT, _IDENTIFIED, _PLANNED,
     Column("planned_pct", "Planned % of cost base", PERCENT, description="A live formula: "
            "Planned saving (£) / Cost base (£), as a percentage; blank without a plan."),
     Column("planned_growth", "Planned productivity growth", PERCENT, description="From the "
            "plans file, as a percentage; blank when not given."),
     Column("flag_saving", "Saving below requirement", description="Flagged when Planned saving "
-           "(£) is below Requirement (£); blank otherwise. Text."),
+           "(£) is below Requirement (£), or the requirement is not known; blank otherwise. "
+           "Text."),
     Column("flag_growth", "Growth below requirement", description="Flagged when planned "
            "productivity growth is below the requirement rate or not given; blank otherwise. "
            "Text."),
     _UNPLANNED_COUNT, _UNPLANNED, _ABOVE,
 )
-REGION_COLUMNS = (
-    _REGION, Column("region_name", "Region", description="The NHS England region. Text."),
-    Column("providers", "Providers", COUNT, description="Number of providers in the region."),
-    Column("plans", "Plans in file", COUNT, description="Number of those providers with a "
-           "plan."),
-    _COST_BASE, _REQUIREMENT, _IDENTIFIED,
-    Column("planned_gbp", "Planned saving (£)", **_GBP, description="Sum of the planned "
-           "savings of the region's providers, in pounds."),
-    Column("saving_below", "Plans below requirement", COUNT, description="Number of plans "
-           "whose saving is below the requirement."),
-    Column("growth_below", "Growth below requirement or not given", COUNT, description="Number "
-           "of plans whose productivity growth is below the requirement rate or not given."),
-    _UNPLANNED_COUNT, _UNPLANNED, _ABOVE,
-)
+
+
+def _group_columns(code: Column, name: Column, *extra: Column) -> tuple[Column, ...]:
+    what = "region" if code.key == "region_code" else "system"
+    return (
+        code, name, *extra,
+        Column("providers", "Providers", COUNT, description=f"Number of providers in the "
+               f"{what}."),
+        Column("plans", "Plans in file", COUNT, description="Number of those providers with a "
+               "plan."),
+        Column("no_plan", "No plan in file", COUNT, description="Number of those providers "
+               "with no plan in the file."),
+        _COST_BASE, _REQUIREMENT,
+        Column("identified_gbp", "Identified opportunity, all providers (£)", **_GBP,
+               description=f"Sum of the total opportunity of every provider of the {what}, "
+               "with a plan or not, in pounds."),
+        Column("identified_with_plan_gbp", "Identified opportunity, providers with a plan (£)",
+               **_GBP, description="Sum of the total opportunity of the providers with a plan, "
+               "in pounds: the figure to set beside Planned saving (£)."),
+        Column("requirement_with_plan_gbp", "Requirement, providers with a plan (£)", **_GBP,
+               description="Sum of the requirement of the providers with a plan, in pounds; "
+               "blank where any of their cost bases is not known."),
+        Column("planned_gbp", "Planned saving (£)", **_GBP, description=f"Sum of the planned "
+               f"savings of the {what}'s providers with a plan, in pounds."),
+        Column("saving_below", "Plans below requirement", COUNT, description="Number of plans "
+               "whose saving is below the requirement (or whose requirement is not known)."),
+        Column("growth_below", "Growth below requirement or not given", COUNT,
+               description="Number of plans whose productivity growth is below the requirement "
+               "rate or not given."),
+        _UNPLANNED_COUNT,
+        Column("unplanned_no_plan_categories", "of which at providers with no plan", COUNT,
+               description="Number of those large categories at providers with no plan in the "
+               "file."),
+        _UNPLANNED, _ABOVE,
+    )
+
+
+REGION_COLUMNS = _group_columns(
+    _REGION, Column("region_name", "Region", description="The NHS England region. Text."))
+SYSTEM_COLUMNS = _group_columns(
+    Column("icb_code", "ICB code", description="ODS code of the integrated care board (the "
+           "system); blank for providers with no ICB. Text."),
+    Column("icb_name", "ICB", description="The integrated care board's name, or "
+           f"'{reference.NO_ICB}'. Text."),
+    Column("region_code", "Region code", description="ODS code of the NHS England region of "
+           "the system's providers (several joined with ';'). Text."))
 
 
 def write_plan_workbook(path: Path, checks: PlanChecks, run: RunInfo, plans_file: Path) -> Path:
-    planned = totals.penny(sum(r["planned_gbp"] or 0.0 for r in checks.provider_rows))
+    rows = checks.provider_rows
+    with_plan = [r for r in rows if r["plan_submitted"] == "Yes"]
     cover = [("Plans file", str(plans_file), None),
-             ("Providers with a plan", sum(1 for r in checks.provider_rows
-                                           if r["plan_submitted"] == "Yes"), COUNT),
-             ("Total planned saving (£)", planned, GBP_PENCE),
+             ("Providers", len(rows), COUNT),
+             ("Providers with a plan", len(with_plan), COUNT),
+             ("Providers with no plan in the file", len(rows) - len(with_plan), COUNT),
+             ("Total planned saving (£), providers with a plan", _sum(with_plan, "planned_gbp"),
+              GBP_PENCE),
+             ("Identified opportunity (£), providers with a plan",
+              _sum(with_plan, "identified_gbp"), GBP_PENCE),
+             ("Identified opportunity (£), every provider", _sum(rows, "identified_gbp"),
+              GBP_PENCE),
+             ("Large opportunities with no plan (categories)",
+              sum(r["unplanned_categories"] for r in rows), COUNT),
              ("Thresholds", checks.thresholds.describe(), None)]
     difference = RowFormula("=ROUND(N({planned_gbp})-{identified_gbp},2)")
     sheets = [
         Sheet("Category checks", "Planned vs identified, by provider and category",
-              "Every provider x category: identified, planned and a flag column per rule.",
-              CATEGORY_COLUMNS, [{**r, "difference_gbp": difference}
-                                 for r in checks.category_rows], "category_checks",
-              notes=[f"Thresholds: {checks.thresholds.describe()}."]),
+              "Every provider x category, with a plan or not: identified, planned and a flag "
+              "column per rule.", CATEGORY_COLUMNS,
+              [{**r, "difference_gbp": difference} for r in checks.category_rows],
+              "category_checks", notes=[f"Thresholds: {checks.thresholds.describe()}."]),
         Sheet("Providers", "Plan checks by provider",
               "Totals planned vs identified vs the requirement, and the flags.",
-              PROVIDER_COLUMNS, with_live_share(checks.provider_rows, "planned_pct",
-                                                "planned_gbp", "cost_base_gbp"), "providers"),
+              PROVIDER_COLUMNS, with_live_share(rows, "planned_pct", "planned_gbp",
+                                                "cost_base_gbp"), "providers"),
         Sheet("Regions", "Plan checks by region", "The providers' checks added up by region.",
               REGION_COLUMNS, checks.region_rows, "regions"),
+        Sheet("Systems", "Plan checks by system (integrated care board)",
+              "The providers' checks added up by ICB, where plans are agreed.", SYSTEM_COLUMNS,
+              checks.system_rows, "systems"),
     ]
     notes = ["Identified opportunity is each provider pack's category figure (an upper bound: "
              "categories overlap).", f"Thresholds: {checks.thresholds.describe()}.",
+             "A provider with no plan in the file is in every table: each of its large "
+             "categories is a large opportunity with no plan.",
+             "Planned savings are set beside the identified opportunity and requirement of the "
+             "same providers (those with a plan); the figures for every provider are beside "
+             "them.",
              "The Totals and checks sheet adds the tables up with live formulas and checks "
              "them against each other: category rows against providers, providers against "
-             "regions."]
+             "regions and systems."]
     return write_summary_workbook(path, title="2026/27 plan checks", run=run, cover_items=cover,
                                   sheets=sheets, notes=notes, totals=_plan_totals(checks))
 
 
+def _sum(rows: list[dict], key: str) -> float:
+    return totals.penny(sum(r[key] for r in rows if r[key] is not None))
+
+
 def _plan_totals(checks: PlanChecks) -> list[Total]:
     """Each table's pound columns added up live and checked against another table's figures:
-    the category rows against their providers' totals, the providers against the regions."""
-    with_plan = [r for r in checks.provider_rows if r["plan_submitted"] == "Yes"]
-
-    def of(rows: list[dict], key: str) -> float:
-        return totals.penny(sum(r[key] or 0.0 for r in rows))
-
-    identified, planned = of(with_plan, "identified_gbp"), of(with_plan, "planned_gbp")
-    out = [Total("Category checks: identified opportunity (£), providers with a plan",
-                 "Category checks", "identified_gbp", identified),
+    the category rows against their providers' totals, the providers against the regions and
+    the systems (a total with an unknown part is written without a check)."""
+    providers = checks.provider_rows
+    identified, planned = _sum(providers, "identified_gbp"), _sum(providers, "planned_gbp")
+    out = [Total("Category checks: identified opportunity (£)", "Category checks",
+                 "identified_gbp", identified),
            Total("Category checks: planned saving (£)", "Category checks", "planned_gbp",
                  planned),
            Total("Category checks: planned minus identified (£)", "Category checks",
@@ -147,43 +204,80 @@ def _plan_totals(checks: PlanChecks) -> list[Total]:
                        ("identified_gbp", "identified opportunity (£)"),
                        ("planned_gbp", "planned saving (£)"),
                        ("unplanned_gbp", "unplanned large opportunity (£)")):
-        out.append(Total(f"Providers: {label}", "Providers", key,
-                         of(checks.region_rows, key)))
-        out.append(Total(f"Regions: {label}", "Regions", key,
-                         of(checks.provider_rows, key)))
+        known = key not in ("cost_base_gbp", "requirement_gbp")
+
+        def total(rows: list[dict], key: str = key, known: bool = known) -> float | None:
+            return _sum(rows, key) if known else totals.known_sum(r[key] for r in rows)
+
+        out.append(Total(f"Providers: {label}", "Providers", key, total(checks.region_rows)))
+        out.append(Total(f"Regions: {label}", "Regions", key, total(providers)))
+        out.append(Total(f"Systems: {label}", "Systems", key, total(providers)))
+    for key, label in (("identified_with_plan_gbp", "identified opportunity, providers with a "
+                        "plan (£)"), ("requirement_with_plan_gbp", "requirement, providers "
+                                      "with a plan (£)")):
+        with_plan = [r for r in providers if r["plan_submitted"] == "Yes"]
+        expected = (_sum(with_plan, "identified_gbp") if key == "identified_with_plan_gbp"
+                    else totals.known_sum(r["requirement_gbp"] for r in with_plan))
+        for sheet in ("Regions", "Systems"):
+            out.append(Total(f"{sheet}: {label}", sheet, key, expected))
     return out
 
 
-def write_region_pdfs(out_dir: Path, checks: PlanChecks, run: RunInfo) -> list[Path]:
+def _area_pdfs(out_dir: Path, checks: PlanChecks, run: RunInfo, kind: str) -> list[Path]:
+    """A PDF per region (`kind` "region") or per system ("system") under OUT/regions or
+    OUT/systems; providers with no ICB have no system and so no system PDF."""
+    field, groups = (("region_code", checks.region_rows) if kind == "region"
+                     else ("icb_code", checks.system_rows))
     providers, categories = defaultdict(list), defaultdict(list)
     for row in checks.provider_rows:
-        providers[row["region_code"]].append(row)
+        providers[row[field] or ""].append(row)
     for row in checks.category_rows:
         if row["flag_unplanned"] or row["flag_above"]:
-            categories[row["region_code"]].append(row)
+            categories[row[field] or ""].append(row)
     written = []
-    for region in checks.region_rows:
-        code = region["region_code"]
+    for area in groups:
+        code = area["code"]
+        if not code:
+            continue
         html = environment().get_template(TEMPLATE).render(
-            run=run, region=region, providers=providers[code],
+            run=run, area=area, kind=kind, providers=providers[code],
             flagged=sorted(categories[code], key=lambda r: -abs(r["difference_gbp"])),
             thresholds=checks.thresholds)
-        path = out_dir / "regions" / f"{code}-plan-checks.pdf"
+        folder = out_dir / f"{kind}s"
+        path = inside(folder, folder / f"{code}-plan-checks.pdf", f"{kind} {code!r}")
         written.append(write_bytes_atomically(path, render_summary_pdf(html)))
     return written
 
 
+def write_region_pdfs(out_dir: Path, checks: PlanChecks, run: RunInfo) -> list[Path]:
+    return _area_pdfs(out_dir, checks, run, "region")
+
+
+def write_system_pdfs(out_dir: Path, checks: PlanChecks, run: RunInfo) -> list[Path]:
+    return _area_pdfs(out_dir, checks, run, "system")
+
+
 def summary_lines(checks: PlanChecks) -> list[str]:
-    """The stdout summary: thresholds, then one line per region and a national line."""
+    """The stdout summary: thresholds, then one line per region and a national line. Planned
+    savings are set beside the identified opportunity of the same providers (those with a
+    plan); 'unplanned' counts the large categories of every provider, with a plan or not."""
     lines = [f"Thresholds: {checks.thresholds.describe()}.", "",
-             f"{'region':<7}{'plans':>7}{'planned':>16}{'identified':>16}{'requirement':>16}"
-             f"{'<2% saving':>12}{'<2% growth':>12}{'unplanned':>11}{'above':>7}"]
-    keys = ("plans", "planned_gbp", "identified_gbp", "requirement_gbp", "saving_below",
+             f"{'region':<7}{'plans':>7}{'no plan':>9}{'planned':>16}{'identified*':>16}"
+             f"{'requirement*':>16}{'<2% saving':>12}{'<2% growth':>12}{'unplanned':>11}"
+             f"{'above':>7}"]
+    keys = ("plans", "no_plan", "planned_gbp", "identified_with_plan_gbp", "saving_below",
             "growth_below", "unplanned_categories", "above_categories")
     national = {k: sum(r[k] for r in checks.region_rows) for k in keys}
+    national["requirement_with_plan_gbp"] = totals.known_sum(
+        r["requirement_with_plan_gbp"] for r in checks.region_rows)
     for row in [*checks.region_rows, {"region_code": "Total", **national}]:
-        lines.append(f"{row['region_code']:<7}{row['plans']:>7,}{row['planned_gbp']:>16,.0f}"
-                     f"{row['identified_gbp']:>16,.0f}{row['requirement_gbp']:>16,.0f}"
-                     f"{row['saving_below']:>12,}{row['growth_below']:>12,}"
+        requirement = row["requirement_with_plan_gbp"]
+        lines.append(f"{row['region_code']:<7}{row['plans']:>7,}{row['no_plan']:>9,}"
+                     f"{row['planned_gbp']:>16,.0f}{row['identified_with_plan_gbp']:>16,.0f}"
+                     + (f"{requirement:>16,.0f}" if requirement is not None
+                        else f"{'not known':>16}")
+                     + f"{row['saving_below']:>12,}{row['growth_below']:>12,}"
                      f"{row['unplanned_categories']:>11,}{row['above_categories']:>7,}")
+    lines.append("* of the providers with a plan; 'unplanned' counts large categories with no "
+                 "plan at every provider, with a plan or not.")
     return lines

@@ -1,6 +1,7 @@
 """Regional packs (`RUN/regions/<code>/<code>-regional-pack.{pdf,xlsx}`): a region's providers
-side by side, ranked by total opportunity, with totals by category and sector and the % of cost
-base against the 2% requirement. Figures come from the provider pack models (see `totals`)."""
+side by side, ranked by total opportunity, with totals by category, sector and system (ICB) and
+the % of cost base against the 2% requirement. Figures come from the provider pack models (see
+`totals`)."""
 
 from __future__ import annotations
 
@@ -18,9 +19,12 @@ from packgen.render.national import (
     GROUP_COLUMNS,
     PROVIDER_CATEGORY_COLUMNS,
     PROVIDER_COLUMNS,
+    SYSTEM_COLUMNS,
     live_shares,
+    live_system_rows,
     opportunity_totals,
     provider_category_rows,
+    system_rows,
 )
 from packgen.render.summary_workbook import Sheet, write_summary_workbook
 from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT
@@ -73,11 +77,27 @@ def regional_html(region_code: str, packs: Sequence[Pack], run: RunInfo,
         requirement_rate=packs[0].requirement_rate, provider_chart=chart,
         charted=min(len(rows), CHART_PROVIDERS),
         categories=totals.category_rows(packs),
-        sectors=[g.row() for g in totals.group_totals(packs, totals.by_sector)])
+        sectors=[g.row() for g in totals.group_totals(packs, totals.by_sector)],
+        systems=system_rows(packs))
 
 
 def render_summary_pdf(html: str) -> bytes:
     return pdf.html_to_pdf(html, STYLESHEET)
+
+
+def group_sheets(packs: Sequence[Pack], what: str) -> list[Sheet]:
+    """The sheets a regional and a system pack share: every provider x category, and the
+    group's (`what`: "region" or "system") totals by category and by sector."""
+    return [
+        Sheet("Provider categories", "Every provider x category",
+              "Each provider's opportunity by category.", PROVIDER_CATEGORY_COLUMNS,
+              provider_category_rows(totals.ranked(packs)), "provider_categories"),
+        Sheet("Categories", "Totals by category", f"The {what}'s total and distribution per "
+              "category.", CATEGORY_COLUMNS, totals.category_rows(packs), "categories"),
+        Sheet("Sectors", "Totals by sector", f"The {what}'s totals by sector.", GROUP_COLUMNS,
+              live_shares([g.row() for g in totals.group_totals(packs, totals.by_sector)]),
+              "sectors"),
+    ]
 
 
 def write_regional_workbook(path: Path, region_code: str, packs: Sequence[Pack], run: RunInfo,
@@ -94,14 +114,10 @@ def write_regional_workbook(path: Path, region_code: str, packs: Sequence[Pack],
         Sheet("Providers", f"Providers of {region.name} ranked by total opportunity",
               "The region's providers side by side.", REGION_PROVIDER_COLUMNS,
               live_shares(_provider_rows(packs, quality)), "providers"),
-        Sheet("Provider categories", "Every provider x category",
-              "Each provider's opportunity by category.", PROVIDER_CATEGORY_COLUMNS,
-              provider_category_rows(totals.ranked(packs)), "provider_categories"),
-        Sheet("Categories", "Totals by category", "The region's total and distribution per "
-              "category.", CATEGORY_COLUMNS, totals.category_rows(packs), "categories"),
-        Sheet("Sectors", "Totals by sector", "The region's totals by sector.", GROUP_COLUMNS,
-              live_shares([g.row() for g in totals.group_totals(packs, totals.by_sector)]),
-              "sectors"),
+        *group_sheets(packs, "region"),
+        Sheet("Systems", "Totals by integrated care board (system)", "The region's totals by "
+              "ICB; providers with no ICB on a row of their own.", SYSTEM_COLUMNS,
+              live_system_rows(packs), "systems"),
     ]
     notes = ["Totals are sums of the figures in the provider packs, to the penny; the Totals "
              "and checks sheet adds the tables up with live formulas and checks them against "

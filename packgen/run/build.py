@@ -1,6 +1,7 @@
 """`packgen build`: validate, load and compute (or reuse a fresh store), then every provider's
-pack (PDF, Excel, HTML) in a process pool, the national summary, the regional packs and the run
-manifest. Providers whose inputs and parameters are unchanged since the last run are skipped.
+pack (PDF, Excel, HTML) in a process pool, the national summary, the regional and system (ICB)
+packs and the run manifest. Providers, regions and systems whose inputs and parameters are
+unchanged since the last run are skipped.
 """
 
 from __future__ import annotations
@@ -23,8 +24,8 @@ from packgen.fileio import inside, sha256_file
 from packgen.pack.build import PackSource, build_pack, load_drill_rows, load_source
 from packgen.pack.model import Pack
 from packgen.pack.movement import method_version, read_previous
-from packgen.render import national, regional
-from packgen.run import signals, totals, workers
+from packgen.render import national, regional, system
+from packgen.run import signals, summary_packs, totals, workers
 from packgen.run.lock import run_lock
 from packgen.run.manifest import (
     MANIFEST_NAME,
@@ -47,6 +48,7 @@ class BuildOptions:
     db_path: Path | None = None  # default RUN/packgen.duckdb
     providers: Sequence[str] = ()
     regions: Sequence[str] = ()
+    systems: Sequence[str] = ()  # ICB codes: their providers' packs and the system packs
     workers: int | None = None  # default: every core
     force: bool = False
     quiet: bool = False
@@ -105,11 +107,18 @@ def _ensure_store(options: BuildOptions, db_path: Path,
 
 
 def select_providers(source: PackSource, providers: Sequence[str],
-                     regions: Sequence[str]) -> list[str]:
-    """The providers to render: all, or those named and those of the regions named."""
+                     regions: Sequence[str], systems: Sequence[str] = ()) -> list[str]:
+    """The providers to render: all, or those named and those of the regions and systems
+    (ICBs) named."""
     known = source.providers
-    if not providers and not regions:
+    if not providers and not regions and not systems:
         return sorted(known)
+    icbs = sorted({r["icb_code"] for r in known.values() if r.get("icb_code")})
+    missing = [s for s in systems if s not in icbs]
+    if missing:
+        raise PackgenError(f"no providers in system {', '.join(missing)}",
+                           "use one of the bundle's ICB codes (providers.csv, icb_code): "
+                           f"{', '.join(icbs) or 'none is given'}.")
     unknown = [c for c in providers if c not in known]
     if unknown:
         raise PackgenError(f"unknown provider{'s' * (len(unknown) > 1)}: {', '.join(unknown)}",
@@ -120,7 +129,8 @@ def select_providers(source: PackSource, providers: Sequence[str],
     if bad:
         raise PackgenError(f"no providers in region {', '.join(bad)}",
                            f"use one of the bundle's region codes: {', '.join(present)}.")
-    chosen = set(providers) | {c for c, r in known.items() if r["region_code"] in regions}
+    chosen = set(providers) | {c for c, r in known.items()
+                               if r["region_code"] in regions or r.get("icb_code") in systems}
     return sorted(chosen)
 
 
@@ -170,6 +180,7 @@ class _Build:
                          "parameters": options.params.as_dict(), "timings": self.timings,
                          "providers": self.entries, "summaries": self.summaries}
         self.writing = False  # outputs may have changed: a stopped run must write its manifest
+        self.summary_writer: summary_packs.Writer | None = None
 
     def run(self, started: float) -> BuildResult:
         try:
@@ -182,6 +193,8 @@ class _Build:
 
     def _record_stop(self, exc: BaseException) -> None:
         """The manifest of a run that stopped early: what it finished, and why it stopped."""
+        if self.summary_writer is not None:  # the regional and system packs written so far
+            self._record_summaries(self.summary_writer.stop())
         if not self.writing and (self.run_dir / MANIFEST_NAME).exists():
             return  # nothing was written: the previous manifest still describes the folder
         interrupted = isinstance(exc, KeyboardInterrupt)
@@ -196,6 +209,11 @@ class _Build:
         except OSError as error:  # a full disk, say: the previous manifest stays (still true)
             self.say(f"Warning: could not write {self.run_dir / MANIFEST_NAME} ({error}); the "
                      "next run checks every file against its checksum anyway.")
+
+    def _record_summaries(self, written: Sequence[tuple[summary_packs.Job, list[Path]]]
+                          ) -> None:
+        for job, paths in written:
+            self.summaries[job.key] = _summary_entry(self.run_dir, paths, job.fingerprint)
 
     def _collect_outputs(self) -> None:
         self.manifest["outputs"] = {
@@ -219,7 +237,8 @@ class _Build:
             source = replace(source, previous=read_previous(options.previous_run,
                                                             options.params.as_dict()))
         timings["load_source"] = time.perf_counter() - t
-        selected = select_providers(source, options.providers, options.regions)
+        selected = select_providers(source, options.providers, options.regions,
+                                    options.systems)
         formats = workers.available_formats()
         if options.formats:
             formats = tuple(f for f in formats if f in options.formats)
@@ -311,6 +330,14 @@ class _Build:
             finally:
                 con.close()
         self.writing = True
+        # The regional and system packs need only the models: with a pool they are written
+        # while the workers render (see `summary_packs`), else after the provider packs.
+        self.summary_writer = summary_packs.Writer(
+            _summary_jobs(run_dir, source, list(packs.values()), selected, base_print,
+                          self.previous.get("summaries", {}), options.force),
+            run_dir, source.run, quality)
+        if workers.uses_pool(worker_count, len(to_render)):
+            self.summary_writer.start()
         workers.render_all(to_render, source=source, db_path=self.db_path, run_dir=run_dir,
                            formats=formats, workers=worker_count, on_result=on_result)
         timings["render"] = time.perf_counter() - t
@@ -318,8 +345,18 @@ class _Build:
             timings[f"render_cpu_{stage}"] = sum(entries[c]["seconds"].get(stage, 0.0)
                                                  for c in built)
 
-        _write_summaries(run_dir, source, list(packs.values()), selected, quality, base_print,
-                         self.summaries, options, self.db_path, timings, say)
+        _write_national(run_dir, source, list(packs.values()), quality, base_print,
+                        self.summaries, options, self.db_path, timings)
+        t = time.perf_counter()
+        jobs = self.summary_writer.jobs
+        if jobs:
+            say(f"writing {sum(j.kind == 'region' for j in jobs)} regional and "
+                f"{sum(j.kind == 'system' for j in jobs)} system pack(s) ...")
+        self._record_summaries(self.summary_writer.finish())
+        # regional and system packs: the wait after the provider packs, and their own time
+        timings["regional"] = time.perf_counter() - t
+        timings["regional_writing"] = self.summary_writer.seconds
+        self.summary_writer = None
         self._collect_outputs()
         self.manifest["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         timings["total"] = time.perf_counter() - started
@@ -338,32 +375,42 @@ def _region_print(base_print: str, source: PackSource, region: str) -> str:
     return fingerprint(base_print, "region", region, members)
 
 
+def _system_print(base_print: str, source: PackSource, icb: str) -> str:
+    members = sorted(c for c, r in source.providers.items() if r.get("icb_code") == icb)
+    return fingerprint(base_print, "system", icb, members)
+
+
+def _systems_of(source: PackSource, selected: Sequence[str]) -> set[str]:
+    """The ICBs of the selected providers (a provider with no ICB has no system pack)."""
+    return {source.providers[c].get("icb_code") for c in selected} - {None, ""}
+
+
 def _summaries_fresh(run_dir: Path, source: PackSource, selected: Sequence[str],
                      base_print: str, previous: dict, force: bool) -> bool:
-    """Whether the national summary and the selected providers' regional packs are up to date
-    (then the run needs no model but those it renders)."""
+    """Whether the national summary and the selected providers' regional and system packs are
+    up to date (then the run needs no model but those it renders)."""
     done = previous.get("summaries", {})
     regions = {source.providers[c]["region_code"] for c in selected}
     return (_fresh(done.get("national"), _national_print(base_print, source), run_dir, force)
             and all(_fresh(done.get(f"regions/{r}"), _region_print(base_print, source, r),
-                           run_dir, force) for r in regions))
+                           run_dir, force) for r in regions)
+            and all(_fresh(done.get(f"systems/{s}"), _system_print(base_print, source, s),
+                           run_dir, force) for s in _systems_of(source, selected)))
 
 
-def _write_summaries(run_dir: Path, source: PackSource, packs: list[Pack], selected: list[str],
-                     quality: dict[str, str], base_print: str, summaries: dict[str, dict],
-                     options: BuildOptions, db_path: Path, timings: dict[str, float],
-                     say: Callable[[str], None]) -> None:
-    """The national summary (all providers) and the regional packs of the selected providers'
-    regions, each skipped when its fingerprint and files are unchanged. `summaries` (the
-    previous run's entries) is updated as each output is written, so that a run stopped
-    half-way records what it finished."""
-    previous = dict(summaries)
+def _write_national(run_dir: Path, source: PackSource, packs: list[Pack],
+                    quality: dict[str, str], base_print: str, summaries: dict[str, dict],
+                    options: BuildOptions, db_path: Path, timings: dict[str, float]) -> None:
+    """The national summary, results.csv and systems.csv (all providers), skipped when its
+    fingerprint and files are unchanged; `summaries` is updated when it is written."""
     t = time.perf_counter()
     print_ = _national_print(base_print, source)
-    if packs and not _fresh(previous.get("national"), print_, run_dir, options.force):
+    if packs and not _fresh(summaries.get("national"), print_, run_dir, options.force):
         folder = run_dir / "national"
         workbook = national.write_national_workbook(folder / national.WORKBOOK_NAME, packs,
-                                                    source.run, quality)
+                                                    source.run, quality, source.providers)
+        systems_csv = national.write_systems_csv(folder / national.SYSTEMS_CSV_NAME, packs,
+                                                 source.providers)
         con = open_store(db_path, read_only=True)
         try:
             export_csv(con, folder / national.RESULTS_CSV_NAME,
@@ -371,19 +418,28 @@ def _write_summaries(run_dir: Path, source: PackSource, packs: list[Pack], selec
         finally:
             con.close()
         summaries["national"] = _summary_entry(
-            run_dir, [workbook, folder / national.RESULTS_CSV_NAME], print_)
+            run_dir, [workbook, folder / national.RESULTS_CSV_NAME, systems_csv], print_)
     timings["national"] = time.perf_counter() - t
-    t = time.perf_counter()
+
+
+def _summary_jobs(run_dir: Path, source: PackSource, packs: list[Pack], selected: list[str],
+                  base_print: str, previous: dict[str, dict],
+                  force: bool) -> list[summary_packs.Job]:
+    """The regional and system packs of the selected providers' regions and ICBs whose
+    fingerprint or files changed (each checked to stay inside the run folder)."""
+    jobs: list[summary_packs.Job] = []
     by_region = regional.packs_by_region(packs)
-    wanted = sorted({source.providers[c]["region_code"] for c in selected} & set(by_region))
-    for code in wanted:
-        members = by_region[code]
+    for code in sorted({source.providers[c]["region_code"] for c in selected} & set(by_region)):
         print_ = _region_print(base_print, source, code)
-        if _fresh(previous.get(f"regions/{code}"), print_, run_dir, options.force):
-            continue
-        for path in regional.region_paths(run_dir, code).values():
-            inside(run_dir / "regions", path, f"region {code!r}")
-        say(f"writing the regional pack of {code} ...")
-        paths = regional.write_regional_pack(run_dir, code, members, source.run, quality)
-        summaries[f"regions/{code}"] = _summary_entry(run_dir, list(paths.values()), print_)
-    timings["regional"] = time.perf_counter() - t
+        if not _fresh(previous.get(f"regions/{code}"), print_, run_dir, force):
+            for path in regional.region_paths(run_dir, code).values():
+                inside(run_dir / "regions", path, f"region {code!r}")
+            jobs.append(summary_packs.Job("region", code, by_region[code], print_))
+    by_icb = totals.packs_by_icb(packs)
+    for code in sorted(_systems_of(source, selected) & set(by_icb)):
+        print_ = _system_print(base_print, source, code)
+        if not _fresh(previous.get(f"systems/{code}"), print_, run_dir, force):
+            for path in system.system_paths(run_dir, code).values():
+                inside(run_dir / "systems", path, f"system (ICB) {code!r}")
+            jobs.append(summary_packs.Job("system", code, by_icb[code], print_))
+    return jobs

@@ -1,12 +1,12 @@
 """`packgen check-plans`: 2026/27 plans against the opportunities in the packs. Reuses (or loads
 and computes) the store, builds every provider's pack model without its drill-down, checks the
-plans (`packgen.run.plans`) and writes the workbook and the regional PDFs
+plans (`packgen.run.plans`) and writes the workbook and the regional and system (ICB) PDFs
 (`packgen.render.plan_checks`)."""
 
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 from packgen.engine import RunParameters
@@ -21,8 +21,9 @@ from packgen.store import open_store
 @dataclass(frozen=True)
 class PlanCheckResult:
     workbook: Path
-    pdfs: list[Path]
+    pdfs: list[Path]  # one per region
     summary: list[str]  # the lines printed on stdout
+    system_pdfs: list[Path] = field(default_factory=list)  # one per system (ICB)
 
 
 def run_plan_checks(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path,
@@ -45,4 +46,8 @@ def run_plan_checks(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Pa
     workbook = report.write_plan_workbook(out_dir / report.WORKBOOK_NAME, checks, source.run,
                                           plans_file)
     pdfs = report.write_region_pdfs(out_dir, checks, source.run) if pdf else []
-    return PlanCheckResult(workbook, pdfs, report.summary_lines(checks))
+    system_pdfs = report.write_system_pdfs(out_dir, checks, source.run) if pdf else []
+    summary = report.summary_lines(checks)
+    if system_pdfs:
+        summary.append(f"system PDFs: {len(system_pdfs)} in {system_pdfs[0].parent}")
+    return PlanCheckResult(workbook, pdfs, summary, system_pdfs)

@@ -5,9 +5,10 @@ Rules, each a flag in words:
 - planned saving below the requirement: total planned saving < 2% of the cost base;
 - planned productivity growth below 2% (or not given);
 - large opportunity with no plan: identified >= `large_gbp` or >= `large_share` of the cost base,
-  and the plan for the category is 0 or missing;
+  and the plan for the category is 0 or missing, or the provider has no plan in the file at all;
 - plan above the identified opportunity: the plan needs evidence beyond the pack.
 Identified figures are the packs' own category figures, so the checks reconcile with the packs.
+Checks are added up by region and by system (ICB), where 2026/27 plans are agreed.
 """
 
 from __future__ import annotations
@@ -19,6 +20,7 @@ from pathlib import Path
 
 import polars as pl
 
+from packgen import reference
 from packgen.contract.columns import value_problems
 from packgen.contract.read import LINE, read_table
 from packgen.contract.report import Problem, ValidationReport
@@ -33,6 +35,7 @@ FLAG_GROWTH = "Planned productivity growth below {rate}"
 FLAG_GROWTH_MISSING = "Planned productivity growth not given"
 FLAG_UNPLANNED = "Large opportunity with no plan"
 FLAG_ABOVE = "Plan above identified opportunity: evidence needed"
+FLAG_REQUIREMENT_UNKNOWN = "Requirement not known: operating cost not supplied"
 PROBLEMS_SHOWN = 20
 
 
@@ -104,13 +107,19 @@ def _raise(report: ValidationReport, path: Path) -> None:
 @dataclass
 class PlanChecks:
     thresholds: Thresholds
-    category_rows: list[dict]
+    category_rows: list[dict]  # every provider x category, with a plan or not
     provider_rows: list[dict]
     region_rows: list[dict]
+    system_rows: list[dict]  # by integrated care board: 2026/27 plans are agreed system by system
 
 
 def check_plans(packs: Sequence[Pack], plans: pl.DataFrame,
                 thresholds: Thresholds = Thresholds()) -> PlanChecks:
+    """Every provider's plan against its pack, and the same added up by region and by system.
+
+    A provider without a plan in the file is checked too: it is counted as having no plan, and
+    each of its large categories is a large opportunity with no plan (a missing plan must never
+    read as "nothing to flag")."""
     planned: dict[str, dict[str, float]] = defaultdict(dict)
     growth: dict[str, float] = {}
     for code, category, saving, rate in plans.select(
@@ -124,34 +133,38 @@ def check_plans(packs: Sequence[Pack], plans: pl.DataFrame,
     category_rows, provider_rows = [], []
     for pack in totals.ranked(packs):
         code = pack.provider.code
-        if code not in submitted:
-            provider_rows.append(_provider_row(pack, None, None, [], thresholds))
-            continue
-        rows = _category_rows(pack, planned[code], thresholds)
+        plan = planned[code] if code in submitted else None
+        rows = _category_rows(pack, plan, thresholds)
         category_rows += rows
-        provider_rows.append(_provider_row(pack, planned[code], growth.get(code), rows,
-                                           thresholds))
-    return PlanChecks(thresholds, category_rows, provider_rows, _region_rows(provider_rows))
+        provider_rows.append(_provider_row(pack, plan, growth.get(code), rows, thresholds))
+    return PlanChecks(thresholds, category_rows, provider_rows,
+                      group_rows(provider_rows, REGION_KEYS),
+                      group_rows(provider_rows, SYSTEM_KEYS))
 
 
-def _category_rows(pack: Pack, planned: dict[str, float], th: Thresholds) -> list[dict]:
+def _category_rows(pack: Pack, planned: dict[str, float] | None, th: Thresholds) -> list[dict]:
+    """The provider's categories (and those planned but not assessed), each flagged. `planned`
+    is None when the provider has no plan in the file."""
     p = pack.provider
+    cost = p.operating_cost_gbp
     identified = {s.id: s.opportunity_gbp for s in pack.categories}
     titles = {s.id: s.title for s in pack.categories}
+    plan_rows = planned or {}
     rows = []
-    for category in [*identified, *sorted(set(planned) - set(identified))]:
+    for category in [*identified, *sorted(set(plan_rows) - set(identified))]:
         found = identified.get(category, 0.0)
-        plan = planned.get(category)
-        large = found > 0 and (found >= th.large_gbp or found >= th.large_share * p.
-                               operating_cost_gbp)
+        plan = plan_rows.get(category)
+        large = found > 0 and (found >= th.large_gbp
+                               or (cost is not None and found >= th.large_share * cost))
         rows.append({
             "provider_code": p.code, "provider_name": p.name, "region_code": p.region_code,
+            "icb_code": p.icb_code, "plan_submitted": "No" if planned is None else "Yes",
             "category": category, "category_title": titles.get(category, category),
             "assessed": "Yes" if category in identified else f"No ({p.sector_name.lower()} "
             "providers are not assessed in this category)",
             "identified_gbp": found, "planned_gbp": plan,
             "difference_gbp": totals.penny((plan or 0.0) - found),
-            "identified_pct": found / p.operating_cost_gbp,
+            "identified_pct": found / cost if cost else None,
             "flag_unplanned": FLAG_UNPLANNED if large and not plan else "",
             "flag_above": FLAG_ABOVE if plan is not None and plan > found + 0.005 else "",
         })
@@ -161,49 +174,77 @@ def _category_rows(pack: Pack, planned: dict[str, float], th: Thresholds) -> lis
 def _provider_row(pack: Pack, planned: dict[str, float] | None, growth: float | None,
                   rows: list[dict], th: Thresholds) -> dict:
     p = pack.provider
-    requirement = totals.penny(th.requirement_rate * p.operating_cost_gbp)
+    cost = p.operating_cost_gbp
+    requirement = totals.penny(th.requirement_rate * cost) if cost is not None else None
+    unplanned = [r for r in rows if r["flag_unplanned"]]
     row = {
         "provider_code": p.code, "provider_name": p.name, "sector": p.sector_name,
         "region_code": p.region_code, "region_name": p.region_name,
-        "cost_base_gbp": p.operating_cost_gbp, "requirement_gbp": requirement,
+        "icb_code": p.icb_code, "icb_name": reference.icb_name(p.icb_code),
+        "cost_base_gbp": cost, "requirement_gbp": requirement,
         "identified_gbp": pack.total_opportunity_gbp, "plan_submitted": "Yes" if planned is not
         None else "No", "planned_gbp": None, "planned_pct": None, "planned_growth": growth,
-        "flag_saving": "", "flag_growth": "", "unplanned_categories": 0, "unplanned_gbp": 0.0,
-        "above_categories": 0,
+        "flag_saving": "", "flag_growth": "",
+        # counted with a plan or without one: a provider with no plan leaves every large
+        # opportunity unplanned
+        "unplanned_categories": len(unplanned),
+        "unplanned_gbp": totals.penny(sum(r["identified_gbp"] for r in unplanned)),
+        "above_categories": sum(1 for r in rows if r["flag_above"]),
     }
     if planned is None:
         return row
     total = totals.penny(sum(planned.values()))
     rate = f"{th.requirement_rate:.0%}"
     row.update(
-        planned_gbp=total, planned_pct=total / p.operating_cost_gbp,
-        flag_saving=FLAG_SAVING.format(rate=rate) if total < requirement else "",
+        planned_gbp=total, planned_pct=total / cost if cost else None,
+        flag_saving=FLAG_REQUIREMENT_UNKNOWN if requirement is None
+        else FLAG_SAVING.format(rate=rate) if total < requirement else "",
         flag_growth=FLAG_GROWTH_MISSING if growth is None
-        else FLAG_GROWTH.format(rate=rate) if growth < th.requirement_rate else "",
-        unplanned_categories=sum(1 for r in rows if r["flag_unplanned"]),
-        unplanned_gbp=totals.penny(sum(r["identified_gbp"] for r in rows if r["flag_unplanned"])),
-        above_categories=sum(1 for r in rows if r["flag_above"]))
+        else FLAG_GROWTH.format(rate=rate) if growth < th.requirement_rate else "")
     return row
 
 
-def _region_rows(provider_rows: list[dict]) -> list[dict]:
-    regions: dict[tuple[str, str], list[dict]] = defaultdict(list)
+REGION_KEYS = ("region_code", "region_name")
+SYSTEM_KEYS = ("icb_code", "icb_name")
+
+
+def _sum(rows: Sequence[dict], key: str) -> float:
+    """Pounds over the rows that have the figure (a blank planned saving is no plan)."""
+    return totals.penny(sum(r[key] for r in rows if r[key] is not None))
+
+
+def group_rows(provider_rows: Sequence[dict], keys: tuple[str, str]) -> list[dict]:
+    """The providers' checks added up by region or system (`keys`: the code and name fields).
+
+    Planned savings are set beside the identified opportunity and the requirement of the same
+    providers, those with a plan (`identified_with_plan_gbp`, `requirement_with_plan_gbp`);
+    the figures of every provider are there as well. Flags of large opportunities with no plan
+    count every provider, with a plan or without one."""
+    groups: dict[tuple, list[dict]] = defaultdict(list)
     for row in provider_rows:
-        regions[row["region_code"], row["region_name"]].append(row)
+        groups[row[keys[0]] or "", row[keys[1]]].append(row)
     out = []
-    for (code, name), rows in sorted(regions.items()):
+    for (code, name), rows in sorted(groups.items(), key=lambda kv: (not kv[0][0], kv[0][0])):
         with_plan = [r for r in rows if r["plan_submitted"] == "Yes"]
-        out.append({
-            "region_code": code, "region_name": name, "providers": len(rows),
-            "plans": len(with_plan),
-            "cost_base_gbp": totals.penny(sum(r["cost_base_gbp"] for r in rows)),
-            "requirement_gbp": totals.penny(sum(r["requirement_gbp"] for r in rows)),
-            "identified_gbp": totals.penny(sum(r["identified_gbp"] for r in rows)),
-            "planned_gbp": totals.penny(sum(r["planned_gbp"] or 0.0 for r in with_plan)),
+        without = [r for r in rows if r["plan_submitted"] != "Yes"]
+        row = {
+            keys[0]: code, keys[1]: name, "code": code, "name": name,
+            "providers": len(rows), "plans": len(with_plan), "no_plan": len(without),
+            "cost_base_gbp": totals.known_sum(r["cost_base_gbp"] for r in rows),
+            "requirement_gbp": totals.known_sum(r["requirement_gbp"] for r in rows),
+            "identified_gbp": _sum(rows, "identified_gbp"),
+            "planned_gbp": _sum(with_plan, "planned_gbp"),
+            "identified_with_plan_gbp": _sum(with_plan, "identified_gbp"),
+            "requirement_with_plan_gbp": totals.known_sum(r["requirement_gbp"]
+                                                          for r in with_plan),
             "saving_below": sum(1 for r in with_plan if r["flag_saving"]),
             "growth_below": sum(1 for r in with_plan if r["flag_growth"]),
-            "unplanned_categories": sum(r["unplanned_categories"] for r in with_plan),
-            "unplanned_gbp": totals.penny(sum(r["unplanned_gbp"] for r in with_plan)),
+            "unplanned_categories": sum(r["unplanned_categories"] for r in rows),
+            "unplanned_no_plan_categories": sum(r["unplanned_categories"] for r in without),
+            "unplanned_gbp": _sum(rows, "unplanned_gbp"),
             "above_categories": sum(r["above_categories"] for r in with_plan),
-        })
+        }
+        if keys == SYSTEM_KEYS:
+            row["region_code"] = ";".join(sorted({r["region_code"] for r in rows}))
+        out.append(row)
     return out

@@ -12,6 +12,7 @@ from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 
+from packgen import reference
 from packgen.pack.model import Pack
 
 
@@ -69,6 +70,7 @@ def provider_row(pack: Pack, rank: int | None = None, quality: str | None = None
     row = {
         "rank": rank, "provider_code": p.code, "provider_name": p.name, "sector": p.sector_name,
         "peer_group": p.peer_group, "region_code": p.region_code, "region_name": p.region_name,
+        "icb_code": p.icb_code, "icb_name": reference.icb_name(p.icb_code),
         "cost_base_gbp": p.operating_cost_gbp, "total_gbp": pack.total_opportunity_gbp,
         "total_overlaps_removed_gbp": pack.total_overlaps_removed_gbp,
         "total_median_gbp": pack.total_median_gbp,
@@ -160,6 +162,28 @@ def by_sector(pack: Pack) -> tuple[str, str]:
 
 def by_region(pack: Pack) -> tuple[str, str]:
     return pack.provider.region_code, pack.provider.region_name
+
+
+def by_icb(pack: Pack) -> tuple[str, str]:
+    # a provider with no ICB is grouped as such ("" and "No ICB given"), never dropped
+    return pack.provider.icb_code or "", reference.icb_name(pack.provider.icb_code)
+
+
+def packs_by_icb(packs: Iterable[Pack]) -> dict[str, list[Pack]]:
+    """ICB code -> its providers' packs, by code; providers with no ICB under ""."""
+    groups: dict[str, list[Pack]] = defaultdict(list)
+    for pack in packs:
+        groups[by_icb(pack)[0]].append(pack)
+    return dict(sorted(groups.items()))
+
+
+def icb_region(icb_code: str, packs: Iterable[Pack]) -> str:
+    """The ICB's NHS England region: from the reference list for a real ICB, else its
+    providers' region (every one of them, joined with ';', should they differ)."""
+    known = reference.icb_regions().get(icb_code)
+    if known:
+        return known
+    return ";".join(sorted({p.provider.region_code for p in packs}))
 
 
 def national_total(packs: Iterable[Pack]) -> float:

@@ -1,0 +1,372 @@
+"""System (ICB) packs: reference names, a pack per ICB that reconciles to the penny with
+results.csv and with the provider packs, systems.csv, providers with no or an unknown ICB, a
+system's PDF as a reader sees it, --system, skip-unchanged, and outputs kept inside the run."""
+
+from __future__ import annotations
+
+import csv
+import dataclasses
+import json
+import subprocess
+from collections import defaultdict
+from decimal import Decimal
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from packgen import reference
+from packgen.cli import cli
+from packgen.engine import RunParameters
+from packgen.errors import PackgenError
+from packgen.fileio import inside
+from packgen.generate import names
+from packgen.generate.providers import REGION_ICBS, build_providers
+from packgen.pack.build import build_pack
+from packgen.render import national, plan_checks, system
+from packgen.render.formatting import gbp_full
+from packgen.run import plans, summary_packs, totals
+from packgen.run.build import BuildOptions, run_build
+from tests import recalc
+from tests.bundles import minimal_tables, write_bundle
+from tests.generated import generated_source
+from tests.test_run_support import FAKE_PDF, excel_table, fast_renderers, label_value
+
+REAL_DATA = Path(__file__).resolve().parents[1] / "real_data"
+SYSTEM_CSV_FIRST = ["icb_code", "icb_name", "region_code", "providers", "operating_cost_gbp",
+                    "total_opportunity_gbp"]
+PARAMS = RunParameters(min_peers=2)
+
+
+# ---------------------------------------------------------------- reference names
+
+def test_the_42_real_icbs_match_the_ods_extract():
+    """Codes and regions of icbs.csv are those the ODS etr extract gives the trusts."""
+    icbs = reference.rows("icbs")
+    assert len(icbs) == 42 == len(reference.codes("icbs"))
+    assert all(r["icb_name"].startswith("NHS ") and r["icb_name"].endswith(
+        "Integrated Care Board") for r in icbs)
+    assert {r["region_code"] for r in icbs} == reference.codes("regions")
+    etr: dict[str, set[str]] = defaultdict(set)
+    with open(REAL_DATA / "etr_2024_25.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.reader(fh):
+            etr[row[3]].add(row[2])
+    etr.pop("Q99", None)  # ODS's "not an English ICB" geography
+    assert {code: {region} for code, region in reference.icb_regions().items()} == dict(etr)
+
+
+def test_synthetic_systems_have_fictional_names_for_every_generated_code():
+    fictional = names.synthetic_icb_names()
+    assert len(fictional) == sum(REGION_ICBS.values())
+    assert not set(fictional) & reference.codes("icbs")  # QZ.. is no real ICB
+    assert len(set(fictional.values())) == len(fictional)
+    written = {p.icb_code for p in build_providers(seed=2026)}
+    assert written <= set(fictional)
+    assert all(not reference.icb_name(code).endswith("list of ICBs)") for code in written)
+    assert reference.icb_name(None) == reference.NO_ICB == reference.icb_name("")
+    assert reference.icb_name("QQQ") == "QQQ (not in packgen's list of ICBs)"
+
+
+# ---------------------------------------------------------------- a national run
+
+@pytest.fixture(scope="module")
+def national_run(tmp_path_factory):
+    """A generated national bundle (200 providers in 32 fictional systems), built with stand-in
+    provider PDFs; the summary and system packs are real workbooks."""
+    data = tmp_path_factory.mktemp("data")
+    source = generated_source(data, seed=11)
+    run = tmp_path_factory.mktemp("run")
+    with pytest.MonkeyPatch.context() as mp:
+        fast_renderers(mp, excel=False)
+        result = run_build(BuildOptions(data_dir=data, run_dir=run, workers=1, quiet=True,
+                                        db_path=data / "packgen.duckdb"))
+    assert not result.failed
+    return data, source, run
+
+
+def _providers_csv(data: Path) -> dict[str, dict]:
+    with open(data / "providers.csv", encoding="utf-8", newline="") as fh:
+        return {r["provider_code"]: r for r in csv.DictReader(fh)}
+
+
+def _systems_csv(run: Path) -> list[dict]:
+    with open(run / "national" / "systems.csv", encoding="utf-8", newline="") as fh:
+        return list(csv.DictReader(fh))
+
+
+def test_every_icb_has_a_system_pack_listed_in_the_manifest(national_run):
+    data, _source, run = national_run
+    icbs = {r["icb_code"] for r in _providers_csv(data).values()}
+    assert len(icbs) == 32
+    manifest = json.loads((run / "manifest.json").read_text())
+    for icb in icbs:
+        paths = system.system_paths(run, icb)
+        assert paths["pdf"].read_bytes() == FAKE_PDF  # the stand-in: rendering is tested below
+        assert paths["xlsx"].is_file()
+        outputs = manifest["summaries"][f"systems/{icb}"]["outputs"]
+        assert set(outputs) == {f"systems/{icb}/{icb}-system-pack.pdf",
+                                f"systems/{icb}/{icb}-system-pack.xlsx"}
+        assert set(outputs) <= set(manifest["outputs"])
+    assert "national/systems.csv" in manifest["outputs"]
+    assert sorted(p.name for p in (run / "systems").iterdir()) == sorted(icbs)
+
+
+def test_systems_csv_reconciles_to_results_csv_to_the_penny(national_run):
+    data, _source, run = national_run
+    providers = _providers_csv(data)
+    expected: dict[str, Decimal] = defaultdict(Decimal)
+    with open(run / "national" / "results.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["in_total"] == "true":
+                expected[providers[row["provider_code"]]["icb_code"]] += Decimal(
+                    row["opportunity_gbp"])
+    with open(run / "national" / "systems.csv", encoding="utf-8", newline="") as fh:
+        header = next(csv.reader(fh))
+    assert header[:6] == SYSTEM_CSV_FIRST
+    rows = _systems_csv(run)
+    assert {r["icb_code"] for r in rows} == set(expected)  # one row per ICB, no other
+    for row in rows:
+        icb = row["icb_code"]
+        members = [c for c, p in providers.items() if p["icb_code"] == icb]
+        assert int(row["providers"]) == len(members)
+        assert Decimal(row["total_opportunity_gbp"]) == expected[icb].quantize(Decimal("0.01"))
+        assert Decimal(row["operating_cost_gbp"]) == sum(
+            Decimal(providers[c]["operating_cost_gbp"]) for c in members)
+        assert row["region_code"] == providers[members[0]]["region_code"]
+        assert row["icb_name"] == names.synthetic_icb_names()[icb]
+        book = system.system_paths(run, icb)["xlsx"]
+        assert label_value(book, "Cover", "Total opportunity (£)") == float(
+            row["total_opportunity_gbp"])
+        by_provider = {r["ODS code"]: r["Total opportunity (£)"]
+                       for r in excel_table(book, "Providers")}
+        assert sorted(by_provider) == sorted(members)
+        assert round(sum(by_provider.values()), 2) == float(row["total_opportunity_gbp"])
+        # each provider's figure is its own pack's total (the national summary has it too)
+    national_rows = {r["ODS code"]: r for r in excel_table(
+        run / "national" / national.WORKBOOK_NAME, "Providers")}
+    for code, provider in providers.items():
+        assert national_rows[code]["ICB code"] == provider["icb_code"]
+
+
+def test_regional_packs_total_by_system(national_run):
+    _data, _source, run = national_run
+    systems = {r["icb_code"]: r for r in _systems_csv(run)}
+    for book in (run / "regions").glob("*/*-regional-pack.xlsx"):
+        region = book.name.split("-")[0]
+        rows = excel_table(book, "Systems")
+        assert {r["ICB code"] for r in rows} == {
+            c for c, r in systems.items() if r["region_code"] == region}
+        for row in rows:
+            assert f"{row['Total opportunity (£)']:.2f}" == systems[row["ICB code"]][
+                "total_opportunity_gbp"]
+        assert round(sum(r["Total opportunity (£)"] for r in rows), 2) == label_value(
+            book, "Cover", "Total opportunity (£)")
+
+
+@pytest.mark.slow
+def test_system_workbooks_recalculate_with_every_check_zero(national_run, tmp_path):
+    recalc.require_soffice()
+    _data, _source, run = national_run
+    books = sorted((run / "systems").glob("*/*-system-pack.xlsx"))[:4]
+    books += [run / "national" / national.WORKBOOK_NAME,
+              next((run / "regions").glob("*/*-regional-pack.xlsx"))]
+    reports = recalc.recalculate_and_check(books, tmp_path)
+    for book, report in zip(books, reports, strict=True):
+        assert report.problems == [], (book.name, "\n".join(map(str, report.problems)))
+        assert report.checks >= 5, book.name
+
+
+def test_a_system_pdf_reads_as_a_regional_analyst_needs(national_run, tmp_path):
+    """The real PDF of the largest system: its name and code, the total (to the pound, as the
+    provider packs show it), every provider by code with its pack's file name and total, the
+    productivity requirement, the largest opportunity, the mark and the sources."""
+    _data, source, _run = national_run
+    packs = [build_pack(source, code, detail=False) for code in sorted(source.providers)]
+    by_icb = totals.packs_by_icb(packs)
+    icb = max(by_icb, key=lambda c: (len(by_icb[c]), c))
+    members = by_icb[icb]
+    quality = {p.provider.code: totals.data_quality(p) for p in members}
+    paths = system.write_system_pack(tmp_path, icb, members, source.run, quality)
+    text = subprocess.run(["pdftotext", "-layout", str(paths["pdf"]), "-"], check=True,
+                          capture_output=True, text=True).stdout
+    assert recalc.pdf_pages(paths["pdf"]) <= 3
+    flat = " ".join(text.split())
+    assert f"{names.synthetic_icb_names()[icb]} ({icb})" in flat
+    assert "SYNTHETIC DATA" in text
+    total = totals.national_total(members)
+    assert gbp_full(total) in text
+    requirement = totals.known_sum(p.requirement_gbp for p in members)
+    assert gbp_full(requirement) in text
+    for pack in members:
+        code = pack.provider.code
+        assert f"({code})" in flat and f"{code}-opportunity-pack.pdf" in flat
+        assert gbp_full(pack.total_opportunity_gbp) in text
+    largest = system.largest_rows(members)[0]
+    assert gbp_full(largest["opportunity_gbp"]) in text and largest["category_title"] in flat
+    assert "Sources" in text and "upper bound" in flat
+
+
+def test_real_data_mark_and_unknown_cost_base(national_run):
+    """A real run is marked REAL DATA; a provider whose operating cost is not known makes the
+    system's cost base, shares and requirement 'not known' (blank), never a partial sum."""
+    _data, source, _run = national_run
+    packs = [build_pack(source, code, detail=False) for code in sorted(source.providers)]
+    icb, members = next(iter(totals.packs_by_icb(packs).items()))
+    first = members[0]
+    unknown = dataclasses.replace(
+        first, provider=dataclasses.replace(first.provider, operating_cost_gbp=None),
+        requirement_gbp=None, total_pct_of_cost_base=None)
+    members = [unknown, *members[1:]]
+    real = dataclasses.replace(first.run, synthetic=False, data_note="")
+    html = system.system_html(icb, members, real, {})
+    assert "REAL DATA" in html and "SYNTHETIC DATA" not in html
+    assert "is not known, so the system's cost base, shares and requirement are not known" in html
+    (row,) = [r for r in national.system_rows(members) if r["icb_code"] == icb]
+    assert row["operating_cost_gbp"] is None and row["requirement_gbp"] is None
+    assert row["total_opportunity_gbp"] == totals.national_total(members)  # still known
+    assert all(r["share_of_system_cost"] is None for r in system.provider_rows(members, {}))
+
+
+# ---------------------------------------------------------------- the tiny bundle
+
+def _bundle(tmp_path: Path, icbs: dict[str, str]) -> Path:
+    tables = minimal_tables()
+    for row in tables["providers"]:
+        if row["provider_code"] in icbs:
+            row["icb_code"] = icbs[row["provider_code"]]
+    return write_bundle(tmp_path / "data", tables)
+
+
+def _build(data: Path, run: Path, **kw):
+    return run_build(BuildOptions(data_dir=data, run_dir=run, params=PARAMS, workers=1,
+                                  quiet=True, **kw))
+
+
+def test_providers_with_no_or_an_unknown_icb_are_listed_never_dropped(tmp_path, monkeypatch):
+    fast_renderers(monkeypatch)
+    data = _bundle(tmp_path, {"RAB": "", "RCA": "QXX"})
+    run = tmp_path / "run"
+    _build(data, run)
+    rows = {r["icb_code"]: r for r in _systems_csv(run)}
+    no_icb = rows[""]
+    assert no_icb["icb_name"] == reference.NO_ICB and no_icb["providers"] == "1"
+    assert no_icb["system_pack"] == "" and "no icb_code" in no_icb["note"]
+    assert float(no_icb["total_opportunity_gbp"]) >= 0
+    assert rows["QXX"]["icb_name"] == "QXX (not in packgen's list of ICBs)"
+    # the bundle uses real ICB codes: every other real ICB is a row with no provider
+    assert len([r for r in rows.values() if r["providers"] == "0"]) == 42 - 4
+    empty = rows["QWE"]
+    assert empty["total_opportunity_gbp"] == "" and empty["operating_cost_gbp"] == ""
+    assert sorted(p.name for p in (run / "systems").iterdir()) == [
+        "QMF", "QOP", "QUE", "QWO", "QXX"]  # none for the provider with no ICB
+    summary = run / "national" / national.WORKBOOK_NAME
+    listed = {r["ODS code"]: r for r in excel_table(summary, "Providers")}
+    assert listed["RAB"]["ICB"] == reference.NO_ICB and listed["RAB"]["ICB code"] is None
+    assert label_value(summary, "Cover", f"Providers with no ICB (listed in Systems as "
+                       f"'{reference.NO_ICB}')") == 1
+    systems_sheet = {r["ICB"]: r for r in excel_table(summary, "Systems")}
+    assert systems_sheet[reference.NO_ICB]["Providers"] == 1
+    total = sum(float(r["total_opportunity_gbp"] or 0) for r in rows.values())
+    assert round(total, 2) == label_value(summary, "Cover", "Total opportunity (£)")
+
+
+def test_system_option_builds_the_system_and_its_providers(tmp_path, monkeypatch):
+    fast_renderers(monkeypatch)
+    data = _bundle(tmp_path, {"RAB": "QMF"})  # RAA and RAB in QMF
+    run = tmp_path / "run"
+    result = CliRunner().invoke(cli, ["build", str(data), "--out", str(run), "--system", "QMF",
+                                      "--workers", "1", "-q"])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (run / "providers").iterdir()) == ["RAA", "RAB"]
+    assert sorted(p.name for p in (run / "systems").iterdir()) == ["QMF"]
+    manifest = json.loads((run / "manifest.json").read_text())
+    assert set(manifest["providers"]) == {"RAA", "RAB"}
+    assert "systems/QMF" in manifest["summaries"]
+    bad = CliRunner().invoke(cli, ["build", str(data), "--out", str(run), "--system", "QZZ"])
+    assert bad.exit_code == 1 and "no providers in system QZZ" in bad.stderr
+    assert "QMF" in bad.stderr  # the hint lists the bundle's ICB codes
+
+
+def test_unchanged_system_packs_are_skipped(tmp_path, monkeypatch):
+    fast_renderers(monkeypatch)
+    data = _bundle(tmp_path, {})
+    run = tmp_path / "run"
+    _build(data, run)
+    paths = system.system_paths(run, "QMF")
+    written = paths["xlsx"].stat().st_mtime_ns
+    other = system.system_paths(run, "QHL")["xlsx"]
+    other_written = other.stat().st_mtime_ns
+    _build(data, run)
+    assert paths["xlsx"].stat().st_mtime_ns == written  # unchanged: skipped
+    paths["pdf"].unlink()  # a missing file is rebuilt, the others stay
+    _build(data, run)
+    assert paths["pdf"].is_file() and paths["xlsx"].stat().st_mtime_ns != written
+    assert other.stat().st_mtime_ns == other_written
+    _build(data, run, force=True)
+    assert other.stat().st_mtime_ns != other_written
+
+
+def test_an_icb_code_cannot_write_outside_the_run(tmp_path, monkeypatch):
+    """The contract refuses a code that is not an ICB code, with its file, line and column;
+    the run's own guard would refuse the path even if a code got past it."""
+    fast_renderers(monkeypatch)
+    data = _bundle(tmp_path, {"RAA": "../../escape"})
+    with pytest.raises(PackgenError, match=r"providers.csv, line \d+, column icb_code"):
+        _build(data, tmp_path / "run")
+    assert not (tmp_path / "escape").exists()
+    with pytest.raises(PackgenError, match="would write outside the run folder"):
+        inside(tmp_path / "run" / "systems",
+               system.system_paths(tmp_path / "run", "../../escape")["pdf"], "system")
+
+
+def test_with_a_pool_the_system_packs_are_written_while_the_providers_render(tmp_path,
+                                                                             monkeypatch):
+    """Two workers render the provider packs; this process writes the regional and system
+    packs meanwhile (a thread): real PDFs, recorded in the manifest like the others."""
+    data = _bundle(tmp_path, {"RMA": "QUY"})  # RCA and RMA share QUY
+    started = []
+    monkeypatch.setattr(summary_packs.Writer, "start",
+                        lambda self, start=summary_packs.Writer.start: (
+                            started.append(len(self.jobs)), start(self)))
+    run = tmp_path / "run"
+    result = run_build(BuildOptions(data_dir=data, run_dir=run, params=PARAMS, workers=2,
+                                    quiet=True, providers=["RCA", "RMA", "RWA"]))
+    assert result.built == ["RCA", "RMA", "RWA"] and not result.failed
+    assert started == [5]  # regions Y58, Y61, Y63 and systems QUE, QUY: in the thread
+    manifest = json.loads((run / "manifest.json").read_text())
+    for icb in ("QUY", "QUE"):
+        pdf = system.system_paths(run, icb)["pdf"]
+        assert pdf.read_bytes().startswith(b"%PDF") and pdf.stat().st_size > 5_000
+        assert f"systems/{icb}/{icb}-system-pack.pdf" in manifest["outputs"]
+    rows = excel_table(system.system_paths(run, "QUY")["xlsx"], "Providers")
+    assert sorted(r["ODS code"] for r in rows) == ["RCA", "RMA"]
+    assert result.timings["regional_writing"] > 0
+
+
+def test_system_plan_checks_on_a_national_bundle(national_run, tmp_path):
+    """Systems of several providers, some without a plan: each system's planned saving is the
+    sum of its providers' rows in plans.csv, its identified opportunity that of systems.csv,
+    and the workbook's Systems sheet agrees."""
+    data, source, run = national_run
+    packs = [build_pack(source, code, detail=False) for code in sorted(source.providers)]
+    checks = plans.check_plans(packs, plans.read_plans(data / "plans.csv", source.providers))
+    icb_of = {c: p["icb_code"] for c, p in _providers_csv(data).items()}
+    planned: dict[str, Decimal] = defaultdict(Decimal)
+    with open(data / "plans.csv", encoding="utf-8", newline="") as fh:
+        for row in csv.DictReader(fh):
+            if row["planned_saving_gbp"]:
+                planned[icb_of[row["provider_code"]]] += Decimal(row["planned_saving_gbp"])
+    systems_csv = {r["icb_code"]: r for r in _systems_csv(run)}
+    assert {r["icb_code"] for r in checks.system_rows} == set(systems_csv)
+    assert any(r["no_plan"] and r["plans"] for r in checks.system_rows)  # a mixed system
+    for row in checks.system_rows:
+        icb = row["icb_code"]
+        assert Decimal(f"{row['planned_gbp']:.2f}") == planned[icb]
+        assert f"{row['identified_gbp']:.2f}" == systems_csv[icb]["total_opportunity_gbp"]
+        members = [r for r in checks.provider_rows if r["icb_code"] == icb]
+        assert row["unplanned_categories"] == sum(r["unplanned_categories"] for r in members)
+    book = plan_checks.write_plan_workbook(tmp_path / "plans.xlsx", checks, source.run,
+                                           data / "plans.csv")
+    sheet = {r["ICB code"]: r for r in excel_table(book, "Systems")}
+    for row in checks.system_rows:
+        assert sheet[row["icb_code"]]["Planned saving (£)"] == row["planned_gbp"]
