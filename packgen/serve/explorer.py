@@ -2,9 +2,10 @@
 for the peers and percentile a page asks for.
 
 At start the store is copied into an in-memory DuckDB database (the file stays free for
-`packgen build` and `packgen compute`) and computed once with the run's own parameters
-(`engine.compute`): everything that does not depend on peers (category inputs, metrics,
-thresholds, staging, productivity) is then in the main schema, and so are the run's figures.
+`packgen build` and `packgen compute`). A store of `packgen build` holds the run's figures and
+everything that does not depend on peers (category inputs, metrics, thresholds, staging,
+productivity) in its engine tables, with the parameters they were computed with; any other store
+is computed once with the default parameters (`engine.compute`).
 
 A page asks for a parameter set (peers, peer list, percentile) and a provider. Its figures are
 computed in a schema of their own by the engine's peer-dependent SQL files, unchanged and in the
@@ -35,6 +36,7 @@ from pathlib import Path
 import duckdb
 import polars as pl
 
+from packgen import __version__
 from packgen.categories import CategoryDef, load_definitions
 from packgen.engine import RunParameters, compute
 from packgen.engine.run import SQL_DIR as ENGINE_SQL_DIR
@@ -117,23 +119,27 @@ def copy_into_memory(path: Path) -> duckdb.DuckDBPyConnection:
     return con
 
 
-def run_parameters(con: duckdb.DuckDBPyConnection) -> RunParameters:
-    """The parameters the run was computed with (`run_state`, written by `packgen build`), or
-    packgen's defaults for a store that does not record them."""
+def run_parameters(con: duckdb.DuckDBPyConnection) -> RunParameters | None:
+    """The parameters the store's figures were computed with, when the store says so: a store
+    of `packgen build` records them (`run_state`) after computing, and was loaded by this
+    version of packgen. None for any other store (loaded only, or computed by another
+    version, or by `packgen compute`, which records nothing)."""
     try:
-        row = con.execute("select value from run_state where key = 'parameters'").fetchone()
+        saved = con.execute("select value from run_state where key = 'parameters'").fetchall()
+        version = con.execute("select value from bundle_meta where key = 'packgen_version'"
+                              ).fetchall()
     except duckdb.Error:
-        row = None
-    if row is None:
-        return RunParameters()
+        return None
+    if len(saved) != 1 or version != [(__version__,)]:
+        return None
     try:
-        saved = json.loads(row[0])
+        saved = json.loads(saved[0][0])
         known = {f.name for f in fields(RunParameters)}
         values = {k: v for k, v in saved.items() if k in known}
         values["peer_list"] = tuple(values.get("peer_list") or ())
         return RunParameters(**values)
-    except (TypeError, ValueError):
-        return RunParameters()
+    except (TypeError, ValueError, AttributeError):
+        return None
 
 
 class LRU:
@@ -199,9 +205,13 @@ class Explorer:
         say(f"copying {self.store} into memory ...")
         self.con = copy_into_memory(self.store)
         self.defs = defs if defs is not None else load_definitions()
-        self.defaults = run_parameters(self.con)
-        say("computing the run's figures ...")
-        compute(self.con, self.defaults, self.defs)
+        # The run's own figures are the store's, as its packs show them; a store that does not
+        # say how it was computed is computed again with packgen's default parameters.
+        stored = run_parameters(self.con)
+        self.defaults = stored or RunParameters()
+        if stored is None:
+            say("computing the figures with the default parameters ...")
+            compute(self.con, self.defaults, self.defs)
         self.providers: dict[str, dict] = {
             r["provider_code"]: r
             for r in self.con.sql("select * from providers order by provider_code").pl()
