@@ -200,8 +200,10 @@ def test_the_pack_model_is_the_packs(explorer, computed_national):
 def test_scopes_leave_no_schema_behind(explorer):
     explorer.provider_view(replace(explorer.defaults, performance_percentile=0.91), "ZC1")
     explorer.national_view(replace(explorer.defaults, performance_percentile=0.91))
+    cell = next(r["sub_unit"] for r in explorer.provider_view(explorer.defaults, "ZA1").records
+                if r["department_code"])
     explorer.drill_rows(replace(explorer.defaults, performance_percentile=0.91), "ZA1",
-                        "acute_cost")
+                        "acute_cost", cell)
     schemas = {s for (s,) in explorer.con.execute(
         "select schema_name from information_schema.schemata "
         "where catalog_name = current_database()").fetchall()}

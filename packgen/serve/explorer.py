@@ -12,8 +12,8 @@ computed in a schema of their own by the engine's peer-dependent SQL files, unch
 engine's order (peer_sets, benchmarks, results), over what the provider's figures depend on (its
 peer set's members: `sql/scope_peers.sql`), then read into plain data (the pack model of
 `packgen.pack.build`, and frames of raw rows for tables and CSV files) and the schema is
-dropped. A drill-down (acute cost's HRGs) is computed only for a page that shows it, by the
-category's own drill-down SQL over those result rows and the provider's NCC rows
+dropped. A drill-down (acute cost's HRGs) is computed only for the page of the cell that shows
+it, by the category's own drill-down SQL over the cell's result row and NCC rows
 (`sql/scope_ncc_rows.sql`). One statement is not run again when it need not be: the peers'
 values and ranks (the first statement of benchmarks.sql) use no parameter and depend only on who
 the peers are, so they are computed once per peer rule and reused for every percentile. Results
@@ -52,16 +52,19 @@ PEER_VALUES = re.compile(r"^create\s+or\s+replace\s+table\s+engine_peer_values\s
 @dataclass(frozen=True)
 class DrillTable:
     """A drill-down kind's table of rows below a result row: the result row's columns that
-    pick its rows (an acute cell's HRGs share its department and service codes), and the
-    order its rows are listed in."""
+    pick its rows (an acute cell's HRGs share its department and service codes), the order
+    they are listed in, and the SQL (in sql/) that copies the input rows below one result row
+    into a drill-down's scope, taking $provider and the keys."""
 
     name: str
     keys: tuple[str, ...]
     order: tuple[str, ...]
+    scope_sql: str
 
 
 DRILL_TABLES = {"hrg": DrillTable("acute_hrg_rows", ("department_code", "service_code"),
-                                  ("department_code", "service_code", "currency_code"))}
+                                  ("department_code", "service_code", "currency_code"),
+                                  "scope_ncc_rows.sql")}
 
 
 def sql_statements(path: Path) -> list[str]:
@@ -184,6 +187,7 @@ class ProviderView:
     rows: pl.DataFrame  # the provider's result rows, every column of result_rows
     peer_values: pl.DataFrame  # engine_peer_values of the peer set (every measure)
     seconds: float  # time taken to compute it
+    records: tuple[dict, ...] = ()  # `rows` as dicts, in their order (pages copy, not change)
 
 
 @dataclass(frozen=True)
@@ -257,11 +261,13 @@ class Explorer:
         return self._cached(self._provider_views, (params, code),
                             lambda: self._provider_scope(params, code))
 
-    def drill_rows(self, params: RunParameters, code: str, category: str) -> pl.DataFrame:
-        """Every row of the category's drill-down (e.g. acute cost's HRGs) of the provider."""
+    def drill_rows(self, params: RunParameters, code: str, category: str,
+                   sub_unit: str) -> pl.DataFrame:
+        """The drill-down rows (e.g. acute cost's HRGs) below one of the provider's sub-units
+        (an acute cell); empty for a sub-unit without any (KeyError: no such sub-unit)."""
         view = self.provider_view(params, code)
-        return self._cached(self._drills, (params, code, category),
-                            lambda: self._drill_rows(view, self.categories[category]))
+        return self._cached(self._drills, (params, code, category, sub_unit),
+                            lambda: self._drill_rows(view, self.categories[category], sub_unit))
 
     def national_view(self, params: RunParameters) -> NationalView:
         return self._cached(self._national_views, params, lambda: self._national(params))
@@ -374,22 +380,30 @@ class Explorer:
         # The pack model as `load_source` + `build_pack` make it: the peer-independent parts
         # fetched once at start, the rest from this scope. The drill-down keeps its totals
         # (detail=False); its rows come from `drill_rows` when a page shows them.
+        records = rows.to_dicts()
         source = replace(self._source, params=params, run=self.run_info(params),
-                         peer_sets=peer_sets, results={code: rows.to_dicts()},
+                         peer_sets=peer_sets, results={code: records},
                          peer_values=self._charted_peer_values(peer_values))
         pack = build_pack(source, code, detail=False)
         return ProviderView(params, code, pack, peer_sets.get(code, (None, None))[0], members,
-                            rows, peer_values, time.perf_counter() - started)
+                            rows, peer_values, time.perf_counter() - started,
+                            tuple(records))
 
-    def _drill_rows(self, view: ProviderView, category: CategoryDef) -> pl.DataFrame:
-        """Every drill row of the provider's category: the category's drill-down SQL, run on
-        the provider's result rows (those of its view) and its own NCC rows."""
+    def _drill_rows(self, view: ProviderView, category: CategoryDef,
+                    sub_unit: str) -> pl.DataFrame:
+        """The category's drill-down SQL, run on one result row of the provider's view and the
+        NCC rows below it: a cell's rows are shared out within the cell alone, so they are
+        those of a run over every cell."""
         table = DRILL_TABLES[category.drilldown]
-        rows = view.rows.filter(pl.col("category") == category.id)  # noqa: F841 (DuckDB view)
+        rows = view.rows.filter((pl.col("category") == category.id)
+                                & (pl.col("sub_unit") == sub_unit))
+        if not rows.height:
+            raise KeyError(sub_unit)
+        keys = {key: rows[key][0] for key in table.keys}
         with self._schema() as (cursor, _name):
             cursor.execute("create table result_rows as select * from rows")
-            for statement in sql_statements(SQL_DIR / "scope_ncc_rows.sql"):
-                execute(cursor, statement, {"provider": view.code})
+            for statement in sql_statements(SQL_DIR / table.scope_sql):
+                execute(cursor, statement, {"provider": view.code, **keys})
             for statement in sql_statements(category.drilldown_sql):
                 execute(cursor, statement, engine_parameters(view.params))
             return cursor.sql(f"select * from {table.name} order by "

@@ -260,11 +260,13 @@ def _section(view: ProviderView, explorer: Explorer, category: str) -> CategoryS
     return section
 
 
-def _result_rows(view: ProviderView, explorer: Explorer, category: str,
-                 state: PageState) -> list[dict]:
-    """The provider's result rows of a category, with what the tables show beside them."""
+def _result_rows(view: ProviderView, explorer: Explorer, category: str, state: PageState,
+                 sub_unit: str | None = None) -> list[dict]:
+    """The provider's result rows of a category (of one sub-unit), with what the tables show
+    beside them."""
     d = explorer.categories[category]
-    rows = view.rows.filter(pl.col("category") == category).to_dicts()
+    rows = [dict(r) for r in view.records if r["category"] == category
+            and sub_unit in (None, r["sub_unit"])]
     for row in rows:
         component = d.component(row["component"])
         row["component_title"] = component.title
@@ -330,23 +332,20 @@ def sub_unit(explorer: Explorer, code: str, category_id: str, sub_unit_id: str,
     section = _section(view, explorer, category_id)
     d = explorer.categories[category_id]
     drill = DRILL_TABLES.get(d.drilldown) if d.drilldown else None
-    mine = view.rows.filter((pl.col("category") == category_id)
-                            & (pl.col("sub_unit") == sub_unit_id))
-    if not mine.height:
+    mine = [r for r in view.records
+            if r["category"] == category_id and r["sub_unit"] == sub_unit_id]
+    if not mine:
         raise NotFound(f"{section.title} of {view.pack.provider.name} has no sub-unit "
                        f"'{sub_unit_id}'. The category's page lists them all.")
     # a row with the drill-down's keys (an acute cell) has drill rows below it
-    keyed = drill is not None and all(mine[k][0] is not None for k in drill.keys)
+    keyed = drill is not None and all(mine[0][k] is not None for k in drill.keys)
     columns = DRILL_COLUMNS if keyed else CATEGORY_COLUMNS
     state = _provider_state(explorer, query, columns, "-opportunity_gbp")
-    rows = [r for r in _result_rows(view, explorer, category_id, state)
-            if r["sub_unit"] == sub_unit_id]
+    rows = _result_rows(view, explorer, category_id, state, sub_unit_id)
     charts = [_peer_component(view, explorer, r, section) for r in rows
               if r["metric"] is not None]
     if keyed:
-        frame = explorer.drill_rows(state.params, code, category_id)
-        for key in drill.keys:
-            frame = frame.filter(pl.col(key) == rows[0][key])
+        frame = explorer.drill_rows(state.params, code, category_id, sub_unit_id)
         table = Table(DRILL_COLUMNS, sort_rows(frame.to_dicts(), state.sort, "currency_code"),
                       tuple(frame.columns), totals={
                           "opportunity_gbp": round(frame["opportunity_gbp"].sum(), 2),
