@@ -316,6 +316,9 @@ def test_not_assessed_categories_say_why_never_pounds(tmp_path, store):
     shutil.copyfile(store, partial)
     con = duckdb.connect(str(partial))
     con.execute("delete from estates where provider_code = 'ZA1'")
+    for table in ("ambulance", "temporary_staffing", "corporate_services", "estates"):
+        con.execute(f"delete from {table} where provider_code = 'ZV1'")  # nothing at all
+    con.execute("update providers set sector = null where provider_code = 'ZC1'")
     con.execute("drop table run_state")  # the engine tables are stale: compute them again
     con.close()
     explorer = Explorer(partial)
@@ -335,6 +338,15 @@ def test_not_assessed_categories_say_why_never_pounds(tmp_path, store):
                        if r["category"] == "estates_procurement")
             assert row["assessed"] == "false" and row["opportunity_gbp"] == ""
         assert "no data supplied" in page
+        national = {r["provider_code"]: r for r in read_csv(get(client, "/providers.csv").text)}
+        assert national["ZV1"]["opportunity_gbp"] == "" != national["ZV1"]["categories"]
+        assert national["ZC1"]["opportunity_gbp"] == "" and national["ZC1"]["categories"] == "0"
+        overview = get(client, "/?sort=provider_code").text
+        assert "Not benchmarked: no sector" in overview and ">Not assessed</td>" in overview
+        for code, note in (("ZV1", "no category could be assessed"),
+                           ("ZC1", "not benchmarked: no sector")):
+            summary = get(client, f"/providers/{code}").text
+            assert 'id="total-opportunity">Not assessed</p>' in summary and note in summary
     finally:
         explorer.close()
 

@@ -127,14 +127,16 @@ def national(explorer: Explorer, query: Sequence[tuple[str, str]]) -> Page:
         categories = by_provider.get(code, [])
         total = round(sum(c["opportunity_gbp"] for c in categories), 2)
         cost = p["operating_cost_gbp"]
+        # no figure, never £0, for a provider none of whose categories could be assessed
+        assessed = any(c["assessed"] for c in categories)
         rows.append({
             "provider_code": code, "provider_name": p["provider_name"], "sector": p["sector"],
             "sector_name": SECTOR_NAMES.get(p["sector"], "Not known"),
             "peer_group": p["peer_group"], "region_code": p["region_code"],
             "region_name": REGION_NAMES.get(p["region_code"], p["region_code"]),
             "icb_code": p["icb_code"], "operating_cost_gbp": cost,
-            "opportunity_gbp": total if categories else None,
-            "share_of_cost_base": total / cost if categories and cost else None,
+            "opportunity_gbp": total if assessed else None,
+            "share_of_cost_base": total / cost if assessed and cost else None,
             "categories": len(categories),
             "categories_not_assessed": sum(not c["assessed"] for c in categories),
             "link": provider_link(code) + state.query(),
