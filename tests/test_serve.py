@@ -15,6 +15,7 @@ import json
 import math
 import re
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
 
@@ -209,6 +210,21 @@ def test_scopes_leave_no_schema_behind(explorer):
         "where catalog_name = current_database()").fetchall()}
     kept = set(explorer._peer_bases._items.values())  # the peer values of other peer rules
     assert schemas - kept == {"main"}
+
+
+def test_concurrent_requests_get_their_own_figures(store):
+    """Pages asked for at once, for different parameters, get what they get one at a time."""
+    explorer = Explorer(store, cache_size=2)  # small: views are evicted and computed again
+    try:
+        client = TestClient(create_app(explorer), base_url=BASE)
+        urls = [f"/providers/{code}/temporary_staffing.csv?percentile={p}"
+                for code in ("ZA1", "ZC1", "ZM1") for p in (55, 65, 85)] * 2
+        serial = {url: get(client, url).text for url in urls}
+        with ThreadPoolExecutor(8) as pool:
+            together = list(pool.map(lambda url: get(client, url).text, urls))
+        assert together == [serial[url] for url in urls]
+    finally:
+        explorer.close()
 
 
 def test_lru_keeps_the_most_recent_and_reports_evictions():

@@ -91,9 +91,11 @@ def browser(server):
 def page(browser, server):
     context = browser.new_context(base_url=server)
     page = context.new_page()
-    dialogs = []
+    dialogs, errors = [], []
     page.on("dialog", lambda dialog: (dialogs.append(dialog.message), dialog.dismiss()))
-    page.dialogs = dialogs
+    # a refused inline style or script (the content security policy) is a console error
+    page.on("console", lambda message: message.type == "error" and errors.append(message.text))
+    page.dialogs, page.console_errors = dialogs, errors
     yield page
     context.close()
 
@@ -138,6 +140,7 @@ def test_provider_category_and_hrg_pages_render_with_name_and_table(page):
     page.locator("#main-table tbody a[href*='%2F']").first.click()
     assert "%2F" in page.url and page.locator("h2", has_text="HRGs of the cell").count() == 1
     assert table_rows(page) > 0 and name.split(" ZA1")[0] in page.content()
+    assert page.console_errors == []
 
 
 def test_drill_down_and_back_keeps_sort_and_parameters(page):
@@ -232,6 +235,21 @@ def test_default_figures_equal_the_static_pack(page, run):
         if r["in_total"] == "true":
             expected[r["provider_code"]] += round(float(r["opportunity_gbp"]) * 100)
     assert national == expected
+
+
+def test_the_runs_packs_are_offered_for_download(page, run):
+    page.goto("/providers/ZA1")
+    links = page.locator("#pack-links a")
+    assert links.all_inner_texts() == ["PDF", "Excel", "HTML"]
+    response = page.request.get(links.first.get_attribute("href"))
+    assert response.ok and response.headers["content-type"] == "application/pdf"
+    assert "attachment" in response.headers["content-disposition"]
+    assert response.body() == (run[1] / "providers" / "ZA1" / "ZA1-opportunity-pack.pdf"
+                               ).read_bytes()
+    page.goto("/providers/ZA2")  # built for ZA1 only
+    assert page.locator("#pack-links").count() == 0
+    assert page.request.get("/providers/ZA2/pack.pdf").status == 404
+    assert page.request.get("/providers/ZA1/pack.exe").status == 404
 
 
 def test_works_without_javascript(browser, server):

@@ -4,6 +4,7 @@ and the guards of a local read-only server.
     /                                           national overview       (/providers.csv)
     /providers/<ODS>                            provider summary        (/providers/<ODS>.csv)
     /providers/<ODS>/peers                      the peers used, ranks   (.../peers.csv)
+    /providers/<ODS>/pack.pdf (.xlsx, .html)    the provider's packs from the run folder
     /providers/<ODS>/<category>                 category, sub-units     (.../<category>.csv)
     /providers/<ODS>/<category>/<sub_unit>      next level down         (.../<sub_unit>.csv)
 
@@ -26,7 +27,7 @@ import traceback
 from starlette.applications import Starlette
 from starlette.exceptions import HTTPException
 from starlette.requests import Request
-from starlette.responses import HTMLResponse, RedirectResponse, Response
+from starlette.responses import FileResponse, HTMLResponse, RedirectResponse, Response
 from starlette.routing import Mount, Route
 from starlette.staticfiles import StaticFiles
 from starlette.types import ASGIApp, Message, Receive, Scope, Send
@@ -44,6 +45,9 @@ STATIC_DIR = templates_dir() / "serve" / "static"
 FONTS_DIR = templates_dir() / "fonts"
 ALLOWED_HOST = re.compile(r"^(localhost|127\.0\.0\.1)(:\d{1,5})?$", re.IGNORECASE)
 METHODS = ("GET", "HEAD")
+PACK_MEDIA_TYPES = {
+    "pdf": "application/pdf", "html": "text/html; charset=utf-8",
+    "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
 SECURITY_HEADERS = [
     (b"content-security-policy",
      b"default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -126,9 +130,19 @@ def create_app(explorer: Explorer) -> Starlette:
 
     def second_level(request: Request) -> Response:
         code, name = request.path_params["code"], request.path_params["name"]
-        if name in ("peers", "peers.csv"):  # no category is called peers
+        if name in ("peers", "peers.csv"):  # no category is called peers, nor pack
             return respond(request, "peers", code + name.removeprefix("peers"))
+        if name.startswith("pack."):
+            return pack_file(code, name.removeprefix("pack."))
         return respond(request, "category", code, name)
+
+    def pack_file(code: str, fmt: str) -> Response:
+        path = explorer.pack_files(code).get(fmt)
+        if path is None:
+            raise pages.NotFound(f"The run folder has no {fmt} pack of '{code}'.")
+        # a download: the HTML pack's inline stylesheet is not for this site's policy
+        return FileResponse(path, filename=path.name, content_disposition_type="attachment",
+                            media_type=PACK_MEDIA_TYPES[fmt])
 
     def third_level(request: Request) -> Response:
         p = request.path_params

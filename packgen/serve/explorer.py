@@ -41,11 +41,14 @@ from packgen.categories import CategoryDef, load_definitions
 from packgen.engine import RunParameters, compute
 from packgen.engine.run import SQL_DIR as ENGINE_SQL_DIR
 from packgen.errors import PackgenError
+from packgen.fileio import inside
 from packgen.pack.build import build_pack, load_source, run_info
 from packgen.pack.model import Pack, RunInfo
 from packgen.store import DEFAULT_DB_NAME
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+PACK_FORMATS = ("pdf", "xlsx", "html")  # packgen.run.workers.PACK_FORMATS (not imported: it
+# imports WeasyPrint, seconds of start-up for a server that renders no PDF)
 PEER_VALUES = re.compile(r"^create\s+or\s+replace\s+table\s+engine_peer_values\s+as\b", re.I)
 
 
@@ -206,6 +209,8 @@ class Explorer:
                  cache_size: int = 32, say: Callable[[str], None] = lambda _m: None):
         started = time.perf_counter()
         self.store = store_path(store)
+        # the run folder, whose packs the provider pages offer (None: a store file was given)
+        self.run_dir = Path(store) if Path(store).is_dir() else None
         say(f"copying {self.store} into memory ...")
         self.con = copy_into_memory(self.store)
         self.defs = defs if defs is not None else load_definitions()
@@ -268,6 +273,22 @@ class Explorer:
         view = self.provider_view(params, code)
         return self._cached(self._drills, (params, code, category, sub_unit),
                             lambda: self._drill_rows(view, self.categories[category], sub_unit))
+
+    def pack_files(self, code: str) -> dict[str, Path]:
+        """The provider's packs that `packgen build` wrote in the run folder: format -> file
+        (as packgen.run.workers.pack_path names them, checked to stay in the folder)."""
+        if self.run_dir is None or code not in self.providers:
+            return {}
+        found = {}
+        for fmt in PACK_FORMATS:
+            path = self.run_dir / "providers" / code / f"{code}-opportunity-pack.{fmt}"
+            try:
+                inside(self.run_dir / "providers", path, f"provider {code!r}")
+            except PackgenError:
+                return {}
+            if path.is_file():
+                found[fmt] = path
+        return found
 
     def national_view(self, params: RunParameters) -> NationalView:
         return self._cached(self._national_views, params, lambda: self._national(params))

@@ -194,6 +194,15 @@ def _context(view: ProviderView, state: PageState, **more) -> dict:
             "peers_link": provider_link(view.code, "peers") + state.query(), **more}
 
 
+PACK_LABELS = {"pdf": "PDF", "xlsx": "Excel", "html": "HTML"}
+
+
+def pack_links(explorer: Explorer, code: str) -> list[tuple[str, str]]:
+    """(label, link) of each of the provider's packs in the run folder."""
+    return [(PACK_LABELS[fmt], provider_link(code, f"pack.{fmt}"))
+            for fmt in explorer.pack_files(code)]
+
+
 def _crumbs(view: ProviderView, state: PageState, *more: tuple[str, str | None]):
     info = view.pack.provider
     here = [("National", "/" + state.query()),
@@ -232,7 +241,8 @@ def provider(explorer: Explorer, code: str, query: Sequence[tuple[str, str]]) ->
     table = Table(PROVIDER_COLUMNS, rows, PROVIDER_CSV, totals={
         "opportunity_gbp": pack.total_opportunity_gbp})
     return Page("serve/provider.html.j2", pack.provider.name, _crumbs(view, state), state,
-                table, f"{code}.csv", _context(view, state))
+                table, f"{code}.csv", _context(view, state,
+                                               packs=pack_links(explorer, code)))
 
 
 # -- a category ---------------------------------------------------------------------------------
