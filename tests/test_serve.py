@@ -28,7 +28,7 @@ from starlette.testclient import TestClient
 from packgen.cli import cli
 from packgen.engine import RunParameters, compute
 from packgen.engine.summary import CSV_COLUMNS
-from packgen.serve import csvfile, query
+from packgen.serve import csvfile, pages, query
 from packgen.serve.app import create_app
 from packgen.serve.explorer import LRU, Explorer, copy_into_memory, run_parameters
 
@@ -448,6 +448,25 @@ def test_host_allowlist_methods_and_headers(client):
         assert "default-src 'self'" in headers["content-security-policy"]
         assert headers["x-content-type-options"] == "nosniff"
     assert client.get("/static/serve.css").headers["content-type"].startswith("text/css")
+
+
+def test_an_unexpected_error_is_a_plain_500_page(explorer, monkeypatch, caplog):
+    def broken(*_args):
+        raise RuntimeError("secret detail")
+
+    monkeypatch.setitem(pages.PAGES, "provider", broken)
+    client = TestClient(create_app(explorer), base_url=BASE, raise_server_exceptions=False)
+    response = client.get("/providers/ZA1")
+    assert response.status_code == 500 and "secret detail" not in response.text
+    assert "could not show this page" in error_message(response)
+    assert response.headers["x-content-type-options"] == "nosniff"
+    assert "secret detail" in caplog.text  # in the server's log
+
+
+def test_csv_file_names_are_plain(client):
+    response = get(client, "/providers/ZA1/acute_cost/all.csv")
+    assert response.headers["content-disposition"] == (
+        'attachment; filename="ZA1-acute_cost-all.csv"')
 
 
 def test_query_parsing_keeps_the_runs_fraction_and_given_order():

@@ -45,6 +45,7 @@ STATIC_DIR = templates_dir() / "serve" / "static"
 FONTS_DIR = templates_dir() / "fonts"
 ALLOWED_HOST = re.compile(r"^(localhost|127\.0\.0\.1)(:\d{1,5})?$", re.IGNORECASE)
 METHODS = ("GET", "HEAD")
+SAFE_FILENAME = re.compile(r"[^A-Za-z0-9._-]")
 PACK_MEDIA_TYPES = {
     "pdf": "application/pdf", "html": "text/html; charset=utf-8",
     "xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"}
@@ -117,9 +118,10 @@ def create_app(explorer: Explorer) -> Starlette:
             csv, args = True, (*args[:-1], args[-1].removesuffix(".csv"))
         page = pages.PAGES[page_name](explorer, *args, request.query_params.multi_items())
         if csv:
+            name = SAFE_FILENAME.sub("_", page.csv_name)  # codes from data, in a header
             return Response(csv_text(page.table.csv_columns, page.table.rows),
                             media_type="text/csv; charset=utf-8", headers={
-                                "Content-Disposition": f'attachment; filename="{page.csv_name}"'})
+                                "Content-Disposition": f'attachment; filename="{name}"'})
         return render(page, request)
 
     def national(request: Request) -> Response:

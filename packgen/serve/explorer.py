@@ -458,7 +458,3 @@ class Explorer:
                 self._peer_steps(cursor, params, None)
                 totals = cursor.sql(query).pl()
         return NationalView(params, totals, time.perf_counter() - started)
-
-    def with_parameters(self, **changes) -> RunParameters:
-        """The run's parameters with some changed (e.g. the percentile of a page)."""
-        return replace(self.defaults, **changes)

@@ -47,12 +47,7 @@ class Table:
     columns: tuple[Column, ...]
     rows: list[dict]
     csv_columns: tuple[str, ...]
-    caption: str = ""
     totals: dict = field(default_factory=dict)
-
-    @property
-    def sort_keys(self) -> tuple[str, ...]:
-        return tuple(c.key for c in self.columns if c.sortable)
 
 
 @dataclass
@@ -161,8 +156,7 @@ def national(explorer: Explorer, query: Sequence[tuple[str, str]]) -> Page:
     }
     return Page("serve/national.html.j2", "National overview", [("National", None)], state,
                 table, "providers.csv",
-                {"filters": options, "chosen": chosen, "by_category": by_category,
-                 "seconds": view.seconds})
+                {"filters": options, "chosen": chosen, "by_category": by_category})
 
 
 # -- a provider ----------------------------------------------------------------------------------
