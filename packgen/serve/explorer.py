@@ -241,6 +241,7 @@ class Explorer:
         self._counter = itertools.count(1)
         self._peer_bases = LRU(4, on_evict=self._drop_schema)
         self._provider_views = LRU(cache_size)
+        self._peer_values = LRU(cache_size)  # a peer set's values: frame, charted by key
         self._drills = LRU(cache_size)
         self._national_views = LRU(8)
         self._run_infos = LRU(16)
@@ -394,21 +395,28 @@ class Explorer:
             # in the pack's order (load_source), which its tables keep
             rows = cursor.sql("select * from result_rows order by provider_code, category, "
                               "component, opportunity_gbp desc, sub_unit").pl()
-            peer_values = cursor.sql(
-                "select category, component, sub_unit, peer_set, provider_code, metric, rank, "
-                "peers from engine_peer_values order by category, component, sub_unit, "
-                "peer_set, rank").pl()
+            peer_set = peer_sets.get(code, (None, None))[0]
+            # the peers' values and ranks: the same for every percentile (see _peer_base)
+            key = ((params.peer_mode, params.peer_list, peer_set) if self._reuse_peer_values
+                   else (params, peer_set))
+            peers = self._peer_values.get(key)
+            if peers is None:
+                frame = cursor.sql(
+                    "select category, component, sub_unit, peer_set, provider_code, metric, "
+                    "rank, peers from engine_peer_values order by category, component, "
+                    "sub_unit, peer_set, rank").pl()
+                peers = (frame, self._charted_peer_values(frame))
+                self._peer_values.put(key, peers)
+            peer_values, charted = peers
         # The pack model as `load_source` + `build_pack` make it: the peer-independent parts
         # fetched once at start, the rest from this scope. The drill-down keeps its totals
         # (detail=False); its rows come from `drill_rows` when a page shows them.
         records = rows.to_dicts()
         source = replace(self._source, params=params, run=self.run_info(params),
-                         peer_sets=peer_sets, results={code: records},
-                         peer_values=self._charted_peer_values(peer_values))
+                         peer_sets=peer_sets, results={code: records}, peer_values=charted)
         pack = build_pack(source, code, detail=False)
-        return ProviderView(params, code, pack, peer_sets.get(code, (None, None))[0], members,
-                            rows, peer_values, time.perf_counter() - started,
-                            tuple(records))
+        return ProviderView(params, code, pack, peer_set, members, rows, peer_values,
+                            time.perf_counter() - started, tuple(records))
 
     def _drill_rows(self, view: ProviderView, category: CategoryDef,
                     sub_unit: str) -> pl.DataFrame:
