@@ -273,12 +273,13 @@ def _result_rows(view: ProviderView, explorer: Explorer, category: str, state: P
     d = explorer.categories[category]
     rows = [dict(r) for r in view.records if r["category"] == category
             and sub_unit in (None, r["sub_unit"])]
+    prefix, query = provider_link(view.code, category) + "/", state.query()
     for row in rows:
         component = d.component(row["component"])
         row["component_title"] = component.title
         row["metric_unit"] = component.metric_unit
         row["pod_group"] = POD_GROUP_NAMES.get(POD_GROUPS.get(row["department_code"] or ""))
-        row["link"] = provider_link(view.code, category, row["sub_unit"]) + state.query()
+        row["link"] = prefix + quote(row["sub_unit"], safe="") + query
     return rows
 
 
