@@ -8,8 +8,9 @@ Stages (each a median of `--repeats` runs, with min and max, unless said otherwi
 generate (once), validate + load, compute, pack models (load_source + every build_pack), one
 pack's PDF / Excel / HTML over a sample of providers of every sector, the full national run
 (`packgen build --workers 2 --force` in a subprocess, wall time and peak memory of its process
-tree), the speed-up of two workers over one on a subset of providers, and one provider's pack
-rebuilt with `--provider` from the loaded store.
+tree), the speed-up of two workers over one on a subset of providers, one provider's pack
+rebuilt with `--provider` from the loaded store, and the explorer (`packgen serve`) on the
+national run: 20 peer or percentile changes a page (benchmarks/serve_bench.py).
 
 Progress goes to stderr; a table of the figures and targets to stdout; everything to
 benchmarks/results/bench-<timestamp>.json and benchmarks/results/latest.json.
@@ -33,6 +34,7 @@ from collections.abc import Callable
 from datetime import UTC, datetime
 from pathlib import Path
 
+from benchmarks import serve_bench
 from benchmarks.measure import TreeRun, machine, run_tree, stats
 
 RESULTS_DIR = Path(__file__).resolve().parent / "results"
@@ -49,6 +51,9 @@ TARGETS = (
     ("national_run_s", "full national run (2 workers)", 120.0, 60.0, "s"),
     ("national_peak_mb", "peak memory of the national run", 2 * MB_PER_GB, None, "MB"),
     ("single_provider_s", "one provider rebuilt (--provider)", 5.0, None, "s"),
+    # issue 19: the explorer on the national run (benchmarks/serve_bench.py)
+    ("serve_change_s", "explorer: peer or percentile change", 0.1, None, "s"),
+    ("serve_hrg_s", "explorer: percentile change, HRG page", 0.3, None, "s"),
 )
 
 
@@ -76,7 +81,8 @@ def parse_args(argv: list[str] | None) -> argparse.Namespace:
     parser.add_argument("--builds-only", action="store_true",
                         help="with --data: only the `packgen build` stages (national run, "
                              "speed-up, one provider), skipping the in-process ones")
-    parser.add_argument("--skip", action="append", default=[], choices=("speedup", "single"),
+    parser.add_argument("--skip", action="append", default=[],
+                        choices=("speedup", "single", "serve"),
                         help="leave out a build stage (repeatable)")
     parser.add_argument("--keep-work", action="store_true",
                         help="keep the work folder (data, stores, run outputs)")
@@ -398,6 +404,11 @@ def headline(results: dict) -> dict[str, float | None]:
         "speedup_two_workers": median("speedup", "speedup_wall"),
         "speedup_render_phase": median("speedup", "speedup_render_phase"),
         "single_provider_s": median("single_provider", "wall_s"),
+        # the slower of the provider summary's and the acute cost page's medians
+        "serve_change_s": max((m for m in (median("serve", "scenarios", "percentile_provider"),
+                                           median("serve", "scenarios", "peers_category"))
+                               if m is not None), default=None),
+        "serve_hrg_s": median("serve", "scenarios", "percentile_hrg"),
     }
 
 
@@ -561,6 +572,10 @@ def main(argv: list[str] | None = None) -> int:
             lambda: time_single_provider(data_dir, run_dir, subset[0], args.repeats))
         if single is not None:
             results["single_provider"] = single
+        served = None if "serve" in args.skip else stage(
+            "explorer", lambda: serve_bench.bench(run_dir, requests=20))
+        if served is not None:
+            results["serve"] = served
     finally:
         report["finished_at"] = datetime.now(UTC).isoformat(timespec="seconds")
         path = write_report(report, stamp)

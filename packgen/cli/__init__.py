@@ -25,6 +25,7 @@ COMMAND_MODULES = (
     "packgen.cli.build",  # build, check-plans
     "packgen.cli.importers",  # import
     "packgen.cli.assemble",  # assemble
+    "packgen.cli.serve",  # serve
 )
 
 
