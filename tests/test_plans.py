@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import dataclasses
 from pathlib import Path
 
+import lxml.html
 import polars as pl
 import pytest
 from click.testing import CliRunner
@@ -14,7 +16,7 @@ from packgen.engine import RunParameters, compute
 from packgen.errors import InputError
 from packgen.pack.build import build_pack, load_source
 from packgen.render import plan_checks
-from packgen.render.html import environment
+from packgen.run import plans
 from packgen.run.plans import (
     FLAG_ABOVE,
     FLAG_GROWTH_MISSING,
@@ -164,9 +166,9 @@ def test_regional_plan_page_lists_the_flags(store):
     _, _, packs = store
     checks = check_plans(packs, _plans([("RAB", "acute_cost", 10.0, 0.01)]))
     region = _by(checks.region_rows, region_code="Y60")
-    html = environment().get_template(plan_checks.TEMPLATE).render(
-        run=packs[0].run, area=region, kind="region", thresholds=checks.thresholds, flagged=[],
-        providers=[r for r in checks.provider_rows if r["region_code"] == "Y60"])
+    html = plan_checks.area_html(
+        packs[0].run, region, "region",
+        [r for r in checks.provider_rows if r["region_code"] == "Y60"], [], checks.thresholds)
     assert "Planned saving below 2% of cost base" in html and "Beta Hospital" in html
 
 
@@ -218,17 +220,19 @@ def test_the_headline_counts_providers_without_a_plan(store):
     _, _, packs = store
     checks, _, _ = _no_plan_checks(packs)
     region = _by(checks.region_rows, region_code="Y60")
-    html = environment().get_template(plan_checks.TEMPLATE).render(
-        run=packs[0].run, area=region, kind="region", thresholds=checks.thresholds,
-        flagged=[r for r in checks.category_rows if r["region_code"] == "Y60"
-                 and r["flag_unplanned"]],
-        providers=[r for r in checks.provider_rows if r["region_code"] == "Y60"])
+    html = plan_checks.area_html(
+        packs[0].run, region, "region",
+        [r for r in checks.provider_rows if r["region_code"] == "Y60"],
+        [r for r in checks.category_rows if r["region_code"] == "Y60" and r["flag_unplanned"]],
+        checks.thresholds)
     count = region["unplanned_categories"]
     assert count >= 1
     assert (f'<span class="value">{count}</span><span class="label">large opportunities with '
             f'no plan ({count} at providers with no plan)') in html
     assert "1 have no plan" in " ".join(html.split()) or "1 has no plan" in " ".join(html.split())
-    assert "identified opportunity at the same 0 providers" in html
+    assert "the range to plan against at the same 0 providers" in html
+    assert "No plan. No provider of the region has a plan in the file." in " ".join(
+        lxml.html.fromstring(html).text_content().split())
     assert "No plan in the file" in html
 
 
@@ -247,6 +251,136 @@ def test_the_workbook_lists_providers_without_a_plan_everywhere(store, tmp_path)
     regions = {r["Region code"]: r for r in excel_table(path, "Regions")}
     assert regions["Y60"]["No plan in file"] == 1
     assert regions["Y60"]["Large categories with no plan"] >= 1
+
+
+# ---------------------------------------------------------------- plans against the range
+# (issue 16, item 3): from the total with overlaps removed at the median to the upper bound.
+
+def _ranged(packs) -> tuple:
+    """The pack with the widest range, and its category with the widest range."""
+    pack = max(packs, key=lambda p: p.total_opportunity_gbp - p.total_overlaps_removed_median_gbp)
+    section = max(pack.categories, key=lambda s: s.opportunity_gbp - s.opportunity_median_gbp)
+    return pack, section
+
+
+def test_a_providers_plan_is_placed_against_its_range_to_the_penny(store):
+    _, _, packs = store
+    pack, section = _ranged(packs)
+    code, region_code = pack.provider.code, pack.provider.region_code
+    # the range recomputed from the pack's own figures: overlaps removed, at the median
+    low = round(sum(s.opportunity_median_gbp for s in pack.categories
+                    if s.id in {g[0] for g in pack.overlap_groups}
+                    or not any(s.id in g for g in pack.overlap_groups)), 2)
+    high = pack.total_opportunity_gbp
+    assert 0 < low < high
+    cases = [(round(low - 0.01, 2), plans.BELOW), (low, plans.WITHIN),
+             (round((low + high) / 2, 2), plans.WITHIN), (high, plans.WITHIN),
+             (round(high + 0.01, 2), plans.ABOVE)]
+    for planned, verdict in cases:
+        checks = check_plans(packs, _plans([(code, section.id, planned, 0.02)]))
+        row = _by(checks.provider_rows, provider_code=code)
+        assert (row["range_low_gbp"], row["identified_gbp"]) == (low, high)
+        assert row["range_verdict"] == verdict, planned
+        region = _by(checks.region_rows, region_code=region_code)  # its one plan
+        assert region["range_verdict"] == verdict
+        assert (region["below_range"], region["within_range"], region["above_range"]) == (
+            int(verdict == plans.BELOW), int(verdict == plans.WITHIN),
+            int(verdict == plans.ABOVE))
+        others = [r for r in checks.provider_rows if r["provider_code"] != code]
+        assert {r["range_verdict"] for r in others} == {plans.NO_PLAN}
+
+
+def test_a_categorys_plan_is_placed_against_its_own_range(store):
+    _, _, packs = store
+    pack, section = max(((p, s) for p in packs for s in p.categories),
+                        key=lambda ps: ps[1].opportunity_gbp - ps[1].opportunity_median_gbp)
+    low, high = section.opportunity_median_gbp, section.opportunity_gbp
+    assert section.has_range and low < high
+    code = pack.provider.code
+    for planned, verdict in [(0.0, plans.BELOW if low > 0 else plans.WITHIN),
+                             (high, plans.WITHIN), (high + 1.0, plans.ABOVE)]:
+        checks = check_plans(packs, _plans([(code, section.id, planned, 0.02)]))
+        row = _by(checks.category_rows, provider_code=code, category=section.id)
+        assert (row["identified_median_gbp"], row["identified_gbp"]) == (low, high)
+        assert row["range_verdict"] == verdict
+    # categories without a planned saving have no verdict; one not applicable has no range
+    elsewhere = next(c for c in CATEGORY_IDS if c not in {s.id for s in pack.categories})
+    checks = check_plans(packs, _plans([(code, elsewhere, 100.0, 0.02)]))
+    assert _by(checks.category_rows, provider_code=code, category=elsewhere)[
+        "range_verdict"] == plans.NO_RANGE
+    assert _by(checks.category_rows, provider_code=code, category=section.id)[
+        "range_verdict"] == ""
+
+
+def test_an_areas_plans_together_against_the_sum_of_their_ranges(store):
+    """Two plans in one region: the region's verdict is its planned total against the sum of
+    the two ranges, recomputed here; the counts are the providers' own verdicts."""
+    _, _, packs = store
+    a, b = packs[:2]  # b moved into a's region (the test bundle has one provider per region)
+    region_code = a.provider.region_code
+    b = dataclasses.replace(b, provider=dataclasses.replace(
+        b.provider, region_code=region_code, region_name=a.provider.region_name))
+    pair = [a, b]
+    packs = [a, b, *packs[2:]]
+    rows = [(a.provider.code, "acute_cost", round(a.total_opportunity_gbp + 5e6, 2), 0.02),
+            (b.provider.code, "acute_cost", 0.0, 0.02)]  # a above, b below (or at 0)
+    checks = check_plans(packs, _plans(rows))
+    region = _by(checks.region_rows, region_code=region_code)
+    low = round(a.total_overlaps_removed_median_gbp + b.total_overlaps_removed_median_gbp, 2)
+    high = round(a.total_opportunity_gbp + b.total_opportunity_gbp, 2)
+    planned = round(a.total_opportunity_gbp + 5e6, 2)
+    assert (region["range_low_with_plan_gbp"], region["identified_with_plan_gbp"],
+            region["planned_gbp"]) == (low, high, planned)
+    expected = (plans.BELOW if planned < low else plans.ABOVE if planned > high
+                else plans.WITHIN)
+    assert region["range_verdict"] == expected == plans.ABOVE
+    verdicts = [_by(checks.provider_rows, provider_code=p.provider.code)["range_verdict"]
+                for p in pair]
+    assert region["above_range"] == verdicts.count(plans.ABOVE) >= 1
+    assert region["below_range"] == verdicts.count(plans.BELOW)
+    html = plan_checks.area_html(packs[0].run, region, "region",
+                                 [r for r in checks.provider_rows
+                                  if r["region_code"] == region_code], [], checks.thresholds)
+    text = " ".join(lxml.html.fromstring(html).text_content().split())
+    assert ("Above the range: check it can be delivered. Together the plans go beyond the "
+            "upper bound") in text
+    assert "plans below · within · above their range" in text
+
+
+def test_a_provider_with_nothing_assessed_has_no_range(store):
+    """Never a range of £0 to £0 for a provider none of whose categories could be assessed."""
+    _, _, packs = store
+    pack = packs[0]
+    blank = dataclasses.replace(pack, categories=tuple(
+        dataclasses.replace(s, assessed=False, status_reason="no data supplied (test)")
+        for s in pack.categories))
+    checks = check_plans([blank, *packs[1:]],
+                         _plans([(pack.provider.code, pack.categories[0].id, 1000.0, 0.02)]))
+    row = _by(checks.provider_rows, provider_code=pack.provider.code)
+    assert row["range_low_gbp"] is None and row["range_verdict"] == plans.NO_RANGE
+    category = _by(checks.category_rows, provider_code=pack.provider.code,
+                   category=pack.categories[0].id)
+    assert category["assessed"] == "No (no data supplied (test))"
+    assert category["range_verdict"] == plans.NO_RANGE
+
+
+def test_the_workbook_and_summary_show_the_range(store, tmp_path):
+    _, _, packs = store
+    pack, section = _ranged(packs)
+    checks = check_plans(packs, _plans([(pack.provider.code, section.id, 1.0, 0.02)]))
+    path = plan_checks.write_plan_workbook(tmp_path / "plans.xlsx", checks, packs[0].run,
+                                           tmp_path / "plans.csv")
+    row = {r["ODS code"]: r for r in excel_table(path, "Providers")}[pack.provider.code]
+    assert row["Range from (£)"] == pack.total_overlaps_removed_median_gbp
+    assert row["Plan against the range"] == plans.BELOW
+    region = {r["Region code"]: r for r in excel_table(path, "Regions")}[
+        pack.provider.region_code]
+    assert region["Plans below the range"] == 1
+    assert region["Plans against the range"] == plans.BELOW
+    lines = plan_checks.summary_lines(checks)
+    total = next(line for line in lines if line.startswith("Total"))
+    assert f"{pack.total_overlaps_removed_median_gbp:,.0f}" in total
+    assert total.split()[7:10] == ["1", "0", "0"]  # below, within, above
 
 
 # ---------------------------------------------------------------- system plan checks

@@ -13,7 +13,7 @@ from packgen.render.html import environment
 from packgen.render.regional import render_summary_pdf
 from packgen.render.summary_workbook import Sheet, Total, with_live_share, write_summary_workbook
 from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT, Column, RowFormula
-from packgen.run import totals
+from packgen.run import plans, totals
 from packgen.run.plans import PlanChecks
 
 WORKBOOK_NAME = "plan-checks.xlsx"
@@ -30,8 +30,15 @@ _REQUIREMENT = Column("requirement_gbp", "Requirement (£)", **_GBP, description
                       "productivity requirement in pounds: the requirement rate (2% by default; "
                       "see Thresholds) x Cost base, to the penny.")
 _IDENTIFIED = Column("identified_gbp", "Identified opportunity (£)", **_GBP, description="The "
-                     "provider pack's total opportunity, in pounds (an upper bound: categories "
-                     "overlap).")
+                     "provider pack's total opportunity, in pounds: the upper bound (categories "
+                     "overlap) and the top of the range.")
+_RANGE_LOW = Column("range_low_gbp", "Range from (£)", **_GBP, description="The cautious end "
+                    "of the range: the pack's total with overlaps removed, at the peers' median, "
+                    "in pounds; blank where no category could be assessed (no range).")
+_VERDICT_TEXT = ("'Below the range: not ambitious enough' when Planned saving (£) is less than "
+                 "Range from (£); 'Above the range: check it can be delivered' when it is more "
+                 "than Identified opportunity (£); else 'Within the range'; 'No plan' or 'No "
+                 "range: nothing assessed' otherwise. Compared to the penny. Text.")
 _PLANNED = Column("planned_gbp", "Planned saving (£)", **_GBP, description="Sum of the "
                   "provider's planned savings in the plans file, in pounds; blank without a "
                   "plan.")
@@ -54,9 +61,13 @@ CATEGORY_COLUMNS = (
     Column("category_title", "Category", description="The category's title. Text."),
     Column("assessed", "Assessed in the pack", description="Yes if the provider's pack assesses "
            "the category; No, with the reason, for a category planned but not assessed."),
+    Column("identified_median_gbp", "Identified at the median (£)", **_GBP,
+           description="The category's figure at the peers' median (the cautious end of its "
+           "range; the same as Identified opportunity (£) for a fixed target), in pounds; blank "
+           "where not assessed."),
     Column("identified_gbp", "Identified opportunity (£)", **_GBP,
-           description="The category's figure in the provider's pack, in pounds (0 where not "
-           "assessed)."),
+           description="The category's figure in the provider's pack, at the run's percentile "
+           "(the top of its range), in pounds (0 where not assessed)."),
     Column("planned_gbp", "Planned saving (£)", **_GBP,
            description="From the plans file, in pounds; blank when the plan has no row (or "
            "the provider has no plan)."),
@@ -72,13 +83,21 @@ CATEGORY_COLUMNS = (
     Column("flag_above", "Plan above opportunity",
            description="Planned more than the pack identifies: evidence needed; blank "
            "otherwise. Text."),
+    Column("range_verdict", "Plan against the range",
+           description="The category's planned saving against Identified at the median (£) to "
+           "Identified opportunity (£): 'Below the range: not ambitious enough', 'Within the "
+           "range' or 'Above the range: check it can be delivered', to the penny; 'No range: "
+           "nothing assessed' where the category is not assessed; blank without a planned "
+           "saving. Text."),
 )
 PROVIDER_COLUMNS = (
     _CODE, _NAME,
     Column("sector", "Sector", description="The provider's sector. Text."), _REGION, _ICB,
-    _PLAN_IN_FILE, _COST_BASE, _REQUIREMENT, _IDENTIFIED, _PLANNED,
+    _PLAN_IN_FILE, _COST_BASE, _REQUIREMENT, _RANGE_LOW, _IDENTIFIED, _PLANNED,
     Column("planned_pct", "Planned % of cost base", PERCENT, description="A live formula: "
            "Planned saving (£) / Cost base (£), as a percentage; blank without a plan."),
+    Column("range_verdict", "Plan against the range", description="Planned saving (£) against "
+           "Range from (£) to Identified opportunity (£): " + _VERDICT_TEXT),
     Column("planned_growth", "Planned productivity growth", PERCENT, description="From the "
            "plans file, as a percentage; blank when not given."),
     Column("flag_saving", "Saving below requirement", description="Flagged when Planned saving "
@@ -105,14 +124,29 @@ def _group_columns(code: Column, name: Column, *extra: Column) -> tuple[Column, 
         Column("identified_gbp", "Identified opportunity, all providers (£)", **_GBP,
                description=f"Sum of the total opportunity of every provider of the {what}, "
                "with a plan or not, in pounds."),
+        Column("range_low_with_plan_gbp", "Range from, providers with a plan (£)", **_GBP,
+               description="Sum of Range from (£) of the providers with a plan (their totals "
+               "with overlaps removed at the peers' median), in pounds: the cautious end of "
+               "their range."),
         Column("identified_with_plan_gbp", "Identified opportunity, providers with a plan (£)",
                **_GBP, description="Sum of the total opportunity of the providers with a plan, "
-               "in pounds: the figure to set beside Planned saving (£)."),
+               "in pounds: the top of their range, to set beside Planned saving (£)."),
         Column("requirement_with_plan_gbp", "Requirement, providers with a plan (£)", **_GBP,
                description="Sum of the requirement of the providers with a plan, in pounds; "
                "blank where any of their cost bases is not known."),
         Column("planned_gbp", "Planned saving (£)", **_GBP, description=f"Sum of the planned "
                f"savings of the {what}'s providers with a plan, in pounds."),
+        Column("range_verdict", "Plans against the range", description="Planned saving (£) "
+               "against Range from, providers with a plan (£) to Identified opportunity, "
+               "providers with a plan (£): 'Below the range: not ambitious enough', 'Within the "
+               "range' or 'Above the range: check it can be delivered', to the penny; 'No plan' "
+               f"when no provider of the {what} has one. Text."),
+        Column("below_range", "Plans below the range", COUNT, description="Number of "
+               "providers whose plan is below their range."),
+        Column("within_range", "Plans within the range", COUNT, description="Number of "
+               "providers whose plan is within their range."),
+        Column("above_range", "Plans above the range", COUNT, description="Number of "
+               "providers whose plan is above their range."),
         Column("saving_below", "Plans below requirement", COUNT, description="Number of plans "
                "whose saving is below the requirement (or whose requirement is not known)."),
         Column("growth_below", "Growth below requirement or not given", COUNT,
@@ -150,6 +184,9 @@ def write_plan_workbook(path: Path, checks: PlanChecks, run: RunInfo, plans_file
               _sum(with_plan, "identified_gbp"), GBP_PENCE),
              ("Identified opportunity (£), every provider", _sum(rows, "identified_gbp"),
               GBP_PENCE),
+             *((f"Plans {verdict[0].lower()}{verdict[1:]}", sum(
+                 1 for r in with_plan if r["range_verdict"] == verdict), COUNT)
+               for verdict in (plans.BELOW, plans.WITHIN, plans.ABOVE)),
              ("Large opportunities with no plan (categories)",
               sum(r["unplanned_categories"] for r in rows), COUNT),
              ("Thresholds", checks.thresholds.describe(), None)]
@@ -172,6 +209,10 @@ def write_plan_workbook(path: Path, checks: PlanChecks, run: RunInfo, plans_file
     ]
     notes = ["Identified opportunity is each provider pack's category figure (an upper bound: "
              "categories overlap).", f"Thresholds: {checks.thresholds.describe()}.",
+             "The range to plan against runs from the total with overlaps removed at the peers' "
+             "median (Range from) to the upper bound at the run's percentile (Identified "
+             "opportunity). A plan below it is not ambitious enough; a plan above it needs "
+             "evidence that it can be delivered.",
              "A provider with no plan in the file is in every table: each of its large "
              "categories is a large opportunity with no plan.",
              "Planned savings are set beside the identified opportunity and requirement of the "
@@ -200,6 +241,9 @@ def _plan_totals(checks: PlanChecks) -> list[Total]:
                  planned),
            Total("Category checks: planned minus identified (£)", "Category checks",
                  "difference_gbp", totals.penny(planned - identified))]
+    out.append(Total("Category checks: identified at the median (£)", "Category checks",
+                     "identified_median_gbp", _sum(checks.category_rows,
+                                                   "identified_median_gbp")))
     for key, label in (("cost_base_gbp", "cost base (£)"), ("requirement_gbp", "requirement (£)"),
                        ("identified_gbp", "identified opportunity (£)"),
                        ("planned_gbp", "planned saving (£)"),
@@ -212,15 +256,28 @@ def _plan_totals(checks: PlanChecks) -> list[Total]:
         out.append(Total(f"Providers: {label}", "Providers", key, total(checks.region_rows)))
         out.append(Total(f"Regions: {label}", "Regions", key, total(providers)))
         out.append(Total(f"Systems: {label}", "Systems", key, total(providers)))
-    for key, label in (("identified_with_plan_gbp", "identified opportunity, providers with a "
-                        "plan (£)"), ("requirement_with_plan_gbp", "requirement, providers "
-                                      "with a plan (£)")):
-        with_plan = [r for r in providers if r["plan_submitted"] == "Yes"]
-        expected = (_sum(with_plan, "identified_gbp") if key == "identified_with_plan_gbp"
-                    else totals.known_sum(r["requirement_gbp"] for r in with_plan))
+    out.append(Total("Providers: range from (£)", "Providers", "range_low_gbp",
+                     _sum(providers, "range_low_gbp")))
+    with_plan = [r for r in providers if r["plan_submitted"] == "Yes"]
+    for key, label, expected in (
+            ("range_low_with_plan_gbp", "range from, providers with a plan (£)",
+             _sum(with_plan, "range_low_gbp")),
+            ("identified_with_plan_gbp", "identified opportunity, providers with a plan (£)",
+             _sum(with_plan, "identified_gbp")),
+            ("requirement_with_plan_gbp", "requirement, providers with a plan (£)",
+             totals.known_sum(r["requirement_gbp"] for r in with_plan))):
         for sheet in ("Regions", "Systems"):
             out.append(Total(f"{sheet}: {label}", sheet, key, expected))
     return out
+
+
+def area_html(run: RunInfo, area: dict, kind: str, providers: list[dict], flagged: list[dict],
+              thresholds: plans.Thresholds) -> str:
+    """The plan-check page of one region or system (`kind`): its figures, verdict against the
+    range, providers and flagged categories."""
+    return environment().get_template(TEMPLATE).render(
+        run=run, area=area, kind=kind, providers=providers, flagged=flagged,
+        thresholds=thresholds, verdict_sentences=plans.AREA_SENTENCES)
 
 
 def _area_pdfs(out_dir: Path, checks: PlanChecks, run: RunInfo, kind: str) -> list[Path]:
@@ -239,10 +296,9 @@ def _area_pdfs(out_dir: Path, checks: PlanChecks, run: RunInfo, kind: str) -> li
         code = area["code"]
         if not code:
             continue
-        html = environment().get_template(TEMPLATE).render(
-            run=run, area=area, kind=kind, providers=providers[code],
-            flagged=sorted(categories[code], key=lambda r: -abs(r["difference_gbp"])),
-            thresholds=checks.thresholds)
+        html = area_html(run, area, kind, providers[code],
+                         sorted(categories[code], key=lambda r: -abs(r["difference_gbp"])),
+                         checks.thresholds)
         folder = out_dir / f"{kind}s"
         path = inside(folder, folder / f"{code}-plan-checks.pdf", f"{kind} {code!r}")
         written.append(write_bytes_atomically(path, render_summary_pdf(html)))
@@ -259,25 +315,31 @@ def write_system_pdfs(out_dir: Path, checks: PlanChecks, run: RunInfo) -> list[P
 
 def summary_lines(checks: PlanChecks) -> list[str]:
     """The stdout summary: thresholds, then one line per region and a national line. Planned
-    savings are set beside the identified opportunity of the same providers (those with a
-    plan); 'unplanned' counts the large categories of every provider, with a plan or not."""
+    savings are set beside the range of the same providers (those with a plan): from their
+    totals with overlaps removed at the median to their upper bounds; 'unplanned' counts the
+    large categories of every provider, with a plan or not."""
     lines = [f"Thresholds: {checks.thresholds.describe()}.", "",
-             f"{'region':<7}{'plans':>7}{'no plan':>9}{'planned':>16}{'identified*':>16}"
-             f"{'requirement*':>16}{'<2% saving':>12}{'<2% growth':>12}{'unplanned':>11}"
-             f"{'above':>7}"]
-    keys = ("plans", "no_plan", "planned_gbp", "identified_with_plan_gbp", "saving_below",
-            "growth_below", "unplanned_categories", "above_categories")
+             f"{'region':<7}{'plans':>6}{'no plan':>8}{'planned':>14}{'range from*':>14}"
+             f"{'range to*':>14}{'requirement*':>14}{'below':>7}{'within':>7}{'above':>7}"
+             f"{'<2% saving':>11}{'<2% growth':>11}{'unplanned':>10}"]
+    keys = ("plans", "no_plan", "planned_gbp", "range_low_with_plan_gbp",
+            "identified_with_plan_gbp", "below_range", "within_range", "above_range",
+            "saving_below", "growth_below", "unplanned_categories")
     national = {k: sum(r[k] for r in checks.region_rows) for k in keys}
     national["requirement_with_plan_gbp"] = totals.known_sum(
         r["requirement_with_plan_gbp"] for r in checks.region_rows)
     for row in [*checks.region_rows, {"region_code": "Total", **national}]:
         requirement = row["requirement_with_plan_gbp"]
-        lines.append(f"{row['region_code']:<7}{row['plans']:>7,}{row['no_plan']:>9,}"
-                     f"{row['planned_gbp']:>16,.0f}{row['identified_with_plan_gbp']:>16,.0f}"
-                     + (f"{requirement:>16,.0f}" if requirement is not None
-                        else f"{'not known':>16}")
-                     + f"{row['saving_below']:>12,}{row['growth_below']:>12,}"
-                     f"{row['unplanned_categories']:>11,}{row['above_categories']:>7,}")
-    lines.append("* of the providers with a plan; 'unplanned' counts large categories with no "
-                 "plan at every provider, with a plan or not.")
+        lines.append(f"{row['region_code']:<7}{row['plans']:>6,}{row['no_plan']:>8,}"
+                     f"{row['planned_gbp']:>14,.0f}{row['range_low_with_plan_gbp']:>14,.0f}"
+                     f"{row['identified_with_plan_gbp']:>14,.0f}"
+                     + (f"{requirement:>14,.0f}" if requirement is not None
+                        else f"{'not known':>14}")
+                     + f"{row['below_range']:>7,}{row['within_range']:>7,}"
+                     f"{row['above_range']:>7,}{row['saving_below']:>11,}"
+                     f"{row['growth_below']:>11,}{row['unplanned_categories']:>10,}")
+    lines.append("* of the providers with a plan. below/within/above: plans against their range "
+                 "(from the total with overlaps removed at the median to the upper bound); "
+                 "'unplanned': large categories with no plan at every provider, with a plan or "
+                 "not.")
     return lines

@@ -7,6 +7,11 @@ Rules, each a flag in words:
 - large opportunity with no plan: identified >= `large_gbp` or >= `large_share` of the cost base,
   and the plan for the category is 0 or missing, or the provider has no plan in the file at all;
 - plan above the identified opportunity: the plan needs evidence beyond the pack.
+And each plan is placed against the range (issue 16): from the total with overlaps removed at
+the peers' median (the cautious end) to the upper bound at the run's percentile, a provider's
+planned saving is below the range (not ambitious enough), within it, or above it (check that it
+can be delivered); a category's plan likewise against the category's figure at the median and
+at the run's percentile.
 Identified figures are the packs' own category figures, so the checks reconcile with the packs.
 Checks are added up by region and by system (ICB), where 2026/27 plans are agreed.
 """
@@ -36,6 +41,21 @@ FLAG_GROWTH_MISSING = "Planned productivity growth not given"
 FLAG_UNPLANNED = "Large opportunity with no plan"
 FLAG_ABOVE = "Plan above identified opportunity: evidence needed"
 FLAG_REQUIREMENT_UNKNOWN = "Requirement not known: operating cost not supplied"
+BELOW = "Below the range: not ambitious enough"
+WITHIN = "Within the range"
+ABOVE = "Above the range: check it can be delivered"
+NO_PLAN = "No plan"
+NO_RANGE = "No range: nothing assessed"
+VERDICTS = (BELOW, WITHIN, ABOVE)
+# what a region's or system's verdict means, in a sentence ({what}: "region" or "system")
+AREA_SENTENCES = {
+    BELOW: "Together the plans fall short of the cautious end of the range.",
+    WITHIN: "Together the plans sit within the range.",
+    ABOVE: "Together the plans go beyond the upper bound of the identified opportunities: "
+           "check that they can be delivered.",
+    NO_RANGE: "No category could be assessed at the providers with a plan.",
+    NO_PLAN: "No provider of the {what} has a plan in the file.",
+}
 PROBLEMS_SHOWN = 20
 
 
@@ -142,27 +162,49 @@ def check_plans(packs: Sequence[Pack], plans: pl.DataFrame,
                       group_rows(provider_rows, SYSTEM_KEYS))
 
 
+def range_verdict(planned: float | None, low: float | None, high: float | None) -> str:
+    """A planned saving against the range `low` (cautious end) to `high` (upper bound), to the
+    penny: below, within or above; "No plan" without a plan, "No range" without a range."""
+    if planned is None:
+        return NO_PLAN
+    if low is None or high is None:
+        return NO_RANGE
+    planned, low, high = totals.penny(planned), totals.penny(low), totals.penny(high)
+    return BELOW if planned < low else ABOVE if planned > high else WITHIN
+
+
+def _assessed_anything(pack: Pack) -> bool:
+    return any(s.assessed for s in pack.categories)
+
+
 def _category_rows(pack: Pack, planned: dict[str, float] | None, th: Thresholds) -> list[dict]:
-    """The provider's categories (and those planned but not assessed), each flagged. `planned`
-    is None when the provider has no plan in the file."""
+    """The provider's categories (and those planned but not applicable to it), each flagged and
+    its plan placed against the category's range. `planned` is None when the provider has no
+    plan in the file."""
     p = pack.provider
     cost = p.operating_cost_gbp
-    identified = {s.id: s.opportunity_gbp for s in pack.categories}
-    titles = {s.id: s.title for s in pack.categories}
+    sections = {s.id: s for s in pack.categories}
     plan_rows = planned or {}
     rows = []
-    for category in [*identified, *sorted(set(plan_rows) - set(identified))]:
-        found = identified.get(category, 0.0)
+    for category in [*sections, *sorted(set(plan_rows) - set(sections))]:
+        section = sections.get(category)
+        assessed = section is not None and section.assessed
+        found = section.opportunity_gbp if assessed else 0.0
+        low = section.opportunity_median_gbp if assessed else None
         plan = plan_rows.get(category)
         large = found > 0 and (found >= th.large_gbp
                                or (cost is not None and found >= th.large_share * cost))
         rows.append({
             "provider_code": p.code, "provider_name": p.name, "region_code": p.region_code,
             "icb_code": p.icb_code, "plan_submitted": "No" if planned is None else "Yes",
-            "category": category, "category_title": titles.get(category, category),
-            "assessed": "Yes" if category in identified else f"No ({p.sector_name.lower()} "
-            "providers are not assessed in this category)",
-            "identified_gbp": found, "planned_gbp": plan,
+            "category": category,
+            "category_title": section.title if section is not None else category,
+            "assessed": "Yes" if assessed else f"No ({section.status_reason})"
+            if section is not None and section.status_reason
+            else f"No ({p.sector_name.lower()} providers are not assessed in this category)",
+            "identified_median_gbp": low, "identified_gbp": found, "planned_gbp": plan,
+            "range_verdict": "" if plan is None
+            else range_verdict(plan, low, found if assessed else None),
             "difference_gbp": totals.penny((plan or 0.0) - found),
             "identified_pct": found / cost if cost else None,
             "flag_unplanned": FLAG_UNPLANNED if large and not plan else "",
@@ -177,13 +219,18 @@ def _provider_row(pack: Pack, planned: dict[str, float] | None, growth: float | 
     cost = p.operating_cost_gbp
     requirement = totals.penny(th.requirement_rate * cost) if cost is not None else None
     unplanned = [r for r in rows if r["flag_unplanned"]]
+    ranged = _assessed_anything(pack)
     row = {
         "provider_code": p.code, "provider_name": p.name, "sector": p.sector_name,
         "region_code": p.region_code, "region_name": p.region_name,
         "icb_code": p.icb_code, "icb_name": reference.icb_name(p.icb_code),
         "cost_base_gbp": cost, "requirement_gbp": requirement,
+        # the range: the total with overlaps removed at the median, to the upper bound (blank
+        # when no category could be assessed: then there is no range, not a range of £0)
+        "range_low_gbp": pack.total_overlaps_removed_median_gbp if ranged else None,
         "identified_gbp": pack.total_opportunity_gbp, "plan_submitted": "Yes" if planned is not
         None else "No", "planned_gbp": None, "planned_pct": None, "planned_growth": growth,
+        "range_verdict": NO_PLAN if planned is None else NO_RANGE,
         "flag_saving": "", "flag_growth": "",
         # counted with a plan or without one: a provider with no plan leaves every large
         # opportunity unplanned
@@ -197,6 +244,8 @@ def _provider_row(pack: Pack, planned: dict[str, float] | None, growth: float | 
     rate = f"{th.requirement_rate:.0%}"
     row.update(
         planned_gbp=total, planned_pct=total / cost if cost else None,
+        range_verdict=range_verdict(total, row["range_low_gbp"],
+                                    pack.total_opportunity_gbp if ranged else None),
         flag_saving=FLAG_REQUIREMENT_UNKNOWN if requirement is None
         else FLAG_SAVING.format(rate=rate) if total < requirement else "",
         flag_growth=FLAG_GROWTH_MISSING if growth is None
@@ -235,6 +284,7 @@ def group_rows(provider_rows: Sequence[dict], keys: tuple[str, str]) -> list[dic
             "identified_gbp": _sum(rows, "identified_gbp"),
             "planned_gbp": _sum(with_plan, "planned_gbp"),
             "identified_with_plan_gbp": _sum(with_plan, "identified_gbp"),
+            "range_low_with_plan_gbp": _sum(with_plan, "range_low_gbp"),
             "requirement_with_plan_gbp": totals.known_sum(r["requirement_gbp"]
                                                           for r in with_plan),
             "saving_below": sum(1 for r in with_plan if r["flag_saving"]),
@@ -243,7 +293,15 @@ def group_rows(provider_rows: Sequence[dict], keys: tuple[str, str]) -> list[dic
             "unplanned_no_plan_categories": sum(r["unplanned_categories"] for r in without),
             "unplanned_gbp": _sum(rows, "unplanned_gbp"),
             "above_categories": sum(r["above_categories"] for r in with_plan),
+            "below_range": sum(1 for r in with_plan if r["range_verdict"] == BELOW),
+            "within_range": sum(1 for r in with_plan if r["range_verdict"] == WITHIN),
+            "above_range": sum(1 for r in with_plan if r["range_verdict"] == ABOVE),
         }
+        # the area's plans together against the same providers' ranges added up (a provider
+        # with a plan but nothing assessed adds its plan and no range)
+        row["range_verdict"] = (range_verdict(row["planned_gbp"], row["range_low_with_plan_gbp"],
+                                              row["identified_with_plan_gbp"])
+                                if with_plan else NO_PLAN)
         if keys == SYSTEM_KEYS:
             row["region_code"] = ";".join(sorted({r["region_code"] for r in rows}))
         out.append(row)
