@@ -1,8 +1,8 @@
 """The non-acute categories the slow, obvious way: plain loops, dicts and sorted lists.
 
-A reference implementation of METHOD.md for every category except acute cost (which has its own
-oracle in test_acute_oracle.py), written from METHOD.md and not from the TOML definitions or the
-SQL, so that comparing it with the engine checks both. No DuckDB, no polars, no statistics
+A reference implementation of docs/method.md for every category except acute cost (which has its
+own oracle in test_acute_oracle.py), written from docs/method.md and not from the TOML definitions
+or the SQL, so that comparing it with the engine checks both. No DuckDB, no polars, no statistics
 package: the percentile is written out by hand.
 
 `compute_oracle(tables, params)` takes the same rows a store is built from ({table: [row dicts]})
@@ -13,10 +13,10 @@ and returns {(provider_code, category, component, sub_unit): result} where resul
 the same rules against the peers' median; a fixed target's one figure). Peers are the default peer
 definition: the same sector, acute and specialist together.
 
-Partial data (METHOD.md, "Partial data"): every provider of a category's sectors gets a result for
-each component; one that sent no rows for it, or whose own value of a figure the component needs
-(income, pay bill) is blank, is "not assessed: no data supplied", never £0. A gap measured but
-not priced (no unit value) still shows its benchmark and its size in native units.
+Partial data (docs/method.md, "Partial data"): every provider of a category's sectors gets a
+result for each component; one that sent no rows for it, or whose own value of a figure the
+component needs (income, pay bill) is blank, is "not assessed: no data supplied", never £0. A gap
+measured but not priced (no unit value) still shows its benchmark and its size in native units.
 """
 
 from __future__ import annotations
@@ -43,7 +43,7 @@ DEFAULT_PARAMS = {
 
 @dataclass(frozen=True)
 class Rule:
-    """How one component is judged, as METHOD.md says."""
+    """How one component is judged, as docs/method.md says."""
 
     direction: str  # "lower" or "higher" is better
     target: str  # "percentile", "median", "fixed_rate" or "standard"
@@ -104,7 +104,7 @@ RULES = {
         "higher", "percentile", formula="resource_released",
         priced_by=("key", "cost_per_wte_ambulance")),
 }
-# Whose providers each category assesses (METHOD.md, "Categories by sector").
+# Whose providers each category assesses (docs/method.md, "Categories by sector").
 SECTORS_OF = {
     "temporary_staffing": ALL_SECTORS, "corporate_services": ALL_SECTORS,
     "estates_procurement": ALL_SECTORS, "medicines": ("acute", "specialist"),

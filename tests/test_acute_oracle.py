@@ -1,8 +1,8 @@
-"""Acute cost, the boring way: METHOD.md "Acute cost" steps 1-8 in plain Python, compared with the
-engine's `result_rows` and `acute_hrg_rows` to the penny.
+"""Acute cost, the boring way: docs/method.md "Acute cost" steps 1-8 in plain Python, compared
+with the engine's `result_rows` and `acute_hrg_rows` to the penny.
 
 The oracle below uses loops, dicts and sorted lists only (no DuckDB, no polars), so a reader can
-check it against METHOD.md line by line. It is deliberately slow and obvious.
+check it against docs/method.md line by line. It is deliberately slow and obvious.
 
 The seeded data (`make_data`) is shaped to reach every rule:
 - ~45 providers: acute trusts of several ERIC types and regions, specialist trusts (benchmarked

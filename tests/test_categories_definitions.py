@@ -13,7 +13,7 @@ from packgen.engine import compute
 from tests.category_cases import UNIT_VALUES
 from tests.engine_store import make_store, provider
 
-# METHOD.md, "Interfaces that stay stable"
+# docs/method.md, "Interfaces that stay stable"
 CATEGORY_IDS = {
     "acute_cost", "temporary_staffing", "corporate_services", "estates_procurement", "medicines",
     "community_los", "community_dna", "mh_los", "talking_therapies", "ambulance_handover",

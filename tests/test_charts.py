@@ -10,7 +10,7 @@ import lxml.etree
 import pytest
 
 from packgen.pack.model import Component, PeerValue
-from packgen.render import charts
+from packgen.render import charts, regional
 from tests.sample_pack import sample_pack
 
 
@@ -126,3 +126,13 @@ def test_category_bars_scale_to_the_largest_category():
     labels = [t.text for t in svg.iterfind("s:text", NS)]
     assert labels[:3] == [pack.categories[0].title, "£8.9m", pack.categories[1].title]
     assert re.fullmatch(r"£0", labels[-1])
+
+
+def test_a_long_provider_name_is_shortened_but_keeps_its_code():
+    """Regional charts label each bar with the provider: the ODS code must survive shortening."""
+    name = "Royal Northern Hospitals University Teaching NHS Foundation Trust"
+    label = charts.label_keeping(name, " (ZA1)")
+    assert label.endswith("… (ZA1)") and len(label) <= charts.LABEL_CHARS
+    assert charts.label_keeping("Alpha Hospital", " (RAA)") == "Alpha Hospital (RAA)"
+    svg = str(charts.category_bars_svg((regional._Bar(label, 1e6),)))
+    assert "(ZA1)</text>" in svg and "…" in svg

@@ -1,5 +1,5 @@
-"""Hand-made edge cases of the engine's rules (METHOD.md "Words" and "Acute cost"), with numbers a
-reader can check on paper.
+"""Hand-made edge cases of the engine's rules (docs/method.md "Words" and "Acute cost"), with
+numbers a reader can check on paper.
 
 Most cases use one department x currency (EL / HN12F) with a national schedule of GBP 1,000 a
 unit, so a row of activity 100 has an expected cost of exactly GBP 100,000 and a provider whose

@@ -73,8 +73,8 @@ def contract_markdown() -> str:
     parts = [
         "# packgen data contract\n",
         "Generated from `packgen/contract/tables.py` by `packgen contract --markdown`; do not "
-        "edit by hand.\nThe stable interface (METHOD.md) fixes the names and the listed columns "
-        "of `providers` and\n`ncc_costs`; everything else is packgen's own design.\n",
+        "edit by hand.\nThe stable interface (docs/method.md) fixes the names and the listed "
+        "columns of `providers` and\n`ncc_costs`; everything else is packgen's own design.\n",
         _index(),
         CONVENTIONS,
         "## Tables\n",

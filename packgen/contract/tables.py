@@ -1,9 +1,9 @@
 """Input tables of a packgen bundle: names, columns, types, units, keys and meaning.
 
 A bundle is a folder with one file per table, `<table>.csv` or `<table>.parquet`. `providers` and
-`ncc_costs` keep the names and columns fixed in METHOD.md ("Interfaces that stay stable"); the rest
-is packgen's own design. Codes (ODS, department, service, HRG, VMP) are strings, always: a service
-code `110` and `0110` are different codes and leading zeros are never lost.
+`ncc_costs` keep the names and columns fixed in docs/method.md ("Interfaces that stay stable");
+the rest is packgen's own design. Codes (ODS, department, service, HRG, VMP) are strings, always:
+a service code `110` and `0110` are different codes and leading zeros are never lost.
 
 Column types:
 - `str`: text, surrounding spaces stripped; a code.
@@ -229,7 +229,7 @@ TABLES: tuple[Table, ...] = (
         "national_unit_costs",
         "National unit costs",
         "National mean unit cost per department x currency (the national schedule). Optional: "
-        "when absent the national mean is computed from `ncc_costs` as METHOD.md says.",
+        "when absent the national mean is computed from `ncc_costs` as docs/method.md says.",
         (
             Column("department_code", "str", "", "NCC department.", ref="departments",
                    pattern=DEPARTMENT),

@@ -127,7 +127,7 @@ def _reference_set(ref: str, checked: dict[str, pl.DataFrame],
         return frozenset(checked["medicines_reference"]["vmp_code"].drop_nulls()), report.files[
             "medicines_reference"].name
     if ref == "categories":
-        return frozenset(CATEGORY_IDS), "the category ids of METHOD.md"
+        return frozenset(CATEGORY_IDS), "the category ids (packgen categories)"
     return reference.codes(ref), f"reference_data/{reference.REFERENCE_SETS[ref][0]}"
 
 

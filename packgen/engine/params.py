@@ -27,7 +27,7 @@ def ordinal(number: float) -> str:
 
 @dataclass(frozen=True)
 class RunParameters:
-    # The benchmark is the value at this percentile of *performance* among peers (METHOD.md):
+    # The benchmark is the value at this percentile of *performance* among peers (docs/method.md):
     # 0.75 -> the 25th percentile of values for lower-is-better metrics, the 75th for higher.
     performance_percentile: float = 0.75
     peer_mode: str = "sector"

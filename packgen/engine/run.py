@@ -9,7 +9,8 @@ Tables it writes (predictable names, so `packgen explain` and tests can inspect 
   category's sectors that has none;
 - engine_peer_sets / engine_peer_members: who is compared with whom;
 - engine_metrics, engine_peer_values, engine_benchmarks: the steps;
-- result_rows: the finest-level results of every category (METHOD.md "Interfaces");
+- result_rows: the finest-level results of every category (docs/method.md, "Interfaces that
+  stay stable");
 - drill-down tables of categories that have one (acute_hrg_rows);
 - productivity_growth.
 """

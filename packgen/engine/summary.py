@@ -15,7 +15,7 @@ import polars as pl
 
 from packgen.categories import CategoryDef
 
-# The columns METHOD.md ("Interfaces that stay stable") fixes for `packgen compute --csv`, in
+# The columns docs/method.md ("Interfaces that stay stable") fixes for `packgen compute --csv`, in
 # that order, then the columns that let a reader recompute every pound of a row.
 CSV_REQUIRED_COLUMNS = (
     "provider_code", "category", "sub_unit", "assessed", "reason", "metric", "benchmark",

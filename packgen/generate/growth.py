@@ -2,8 +2,8 @@
 
 Prior activity follows from each provider's activity growth (-4% to +7%) with currency-level
 noise, prior cost from the prior price level. Prior spend is then set so that each provider's
-productivity growth, computed as METHOD.md says, lands on a drawn target around +2% a year (some
-negative, some 6% or more).
+productivity growth, computed as docs/method.md says, lands on a drawn target around +2% a year
+(some negative, some 6% or more).
 """
 
 from __future__ import annotations
@@ -97,6 +97,6 @@ def productivity_inputs(providers: list[Provider], current: list[NccRow], prior:
 
 
 def productivity_growth(spend_prior: float, spend_now: float, growth: float) -> float:
-    """Productivity growth as METHOD.md defines it (used by the tests)."""
+    """Productivity growth as docs/method.md defines it (used by the tests)."""
     input_growth = (spend_now / INPUT_DEFLATOR) / spend_prior - 1
     return (1 + growth) / (1 + input_growth) - 1

@@ -165,7 +165,7 @@ def ncc_rows(providers: list[Provider], catalogue: dict[str, list[CatalogueRow]]
 
 def national_unit_costs(rows: list[NccRow],
                         mff: dict[str, float]) -> list[tuple[str, str, int, float]]:
-    """The national schedule as METHOD.md defines it: MFF-adjusted cost / activity per
+    """The national schedule as docs/method.md defines it: MFF-adjusted cost / activity per
     department x currency, over rows with activity and cost."""
     totals: dict[tuple[str, str], list[float]] = {}
     for provider, dept, _, currency, activity, cost in rows:

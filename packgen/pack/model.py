@@ -176,7 +176,7 @@ class CategorySection:
     drilldown: Drilldown | None = None  # the category's own drill-down, if it has one
     short_title: str = ""  # e.g. "Acute cost", for prose and lists
     sheet_title: str = ""  # the workbook tab name, at most 22 characters
-    # The range's cautious end: the opportunity at the peers' median (METHOD.md, "The range");
+    # The range's cautious end: the opportunity at the peers' median (docs/method.md, "The range");
     # fixed targets count at their one figure. `has_range` when any measure has two figures.
     opportunity_median_gbp: float = 0.0
     has_range: bool = False
@@ -333,7 +333,7 @@ class Pack:
     # Figures left out and why, e.g. "Share of cost base and the 2% requirement: the trust's
     # operating cost is not in providers.csv."
     left_out: tuple[str, ...] = ()
-    # The range (METHOD.md, "Adding up"): the upper bound at the peers' median, and the totals
+    # The range (docs/method.md, "Adding up"): the upper bound at the peers' median, and the totals
     # with overlaps removed (within each group of categories that overlap one another, only the
     # largest counts) at the run's percentile and at the median. The range to plan against runs
     # from `total_overlaps_removed_median_gbp` to `total_opportunity_gbp`.

@@ -1,4 +1,4 @@
-"""Totals with overlaps removed (METHOD.md, "Adding up").
+"""Totals with overlaps removed (docs/method.md, "Adding up").
 
 Categories can count the same pounds twice (a shorter stay also lowers the acute unit cost;
 agency staff work in every service). The definitions declare which categories overlap

@@ -191,6 +191,14 @@ ROW_HEIGHT = 22.0
 LABEL_CHARS = 44
 
 
+def label_keeping(name: str, suffix: str) -> str:
+    """`name` then `suffix` (e.g. " (ZA1)") in at most LABEL_CHARS characters: a long name is
+    shortened with an ellipsis, the suffix (the code that identifies the bar) is always kept."""
+    if len(name) + len(suffix) <= LABEL_CHARS:
+        return name + suffix
+    return name[: max(1, LABEL_CHARS - len(suffix) - 1)].rstrip() + "…" + suffix
+
+
 def category_bars_svg(categories: tuple[CategorySection, ...]) -> Markup:
     """Horizontal bars of each category's opportunity, labelled with its title and amount."""
     if not categories:

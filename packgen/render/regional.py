@@ -69,7 +69,7 @@ def regional_html(region_code: str, packs: Sequence[Pack], run: RunInfo,
     region = totals.group_totals(packs, totals.by_region)[0]
     rows = _provider_rows(packs, quality)
     chart = charts.category_bars_svg(tuple(
-        _Bar(f"{r['provider_name']} ({r['provider_code']})", r["total_gbp"])
+        _Bar(charts.label_keeping(r["provider_name"], f" ({r['provider_code']})"), r["total_gbp"])
         for r in rows[:CHART_PROVIDERS]))
     return environment().get_template(TEMPLATE).render(
         run=run, region_code=region_code, region_name=region.name, region=region,

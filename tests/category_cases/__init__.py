@@ -2,7 +2,7 @@
 expect these result rows. One module per category, each with a `CASES` list.
 
 Every expected figure is worked out by hand in the case, with the formula written out, so that a
-reader can check it against METHOD.md without running anything. Percentiles are Excel
+reader can check it against docs/method.md without running anything. Percentiles are Excel
 PERCENTILE.INC: for n sorted values v[0..n-1] and quantile q, h = q x (n - 1), and the value is
 v[floor(h)] + (h - floor(h)) x (v[floor(h) + 1] - v[floor(h)]).
 """

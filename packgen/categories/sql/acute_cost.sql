@@ -1,5 +1,5 @@
 -- Acute cost: casemix-adjusted cost index per provider x department x service cell
--- (METHOD.md, "Acute cost"), from the staged NCC rows (engine/sql/staging/ncc.sql: MFF-adjusted
+-- (docs/method.md, "Acute cost"), from the staged NCC rows (engine/sql/staging/ncc.sql: MFF-adjusted
 -- cost and expected cost at national mean unit costs). The provider's overall index over all its
 -- acute rows (context, for its rank among peers) is pooled from the cells by the engine.
 with cells as (

@@ -1,4 +1,4 @@
--- Acute HRG drill-down (METHOD.md, "Acute cost" step 7): each assessed cell's opportunity is
+-- Acute HRG drill-down (docs/method.md, "Acute cost" step 7): each assessed cell's opportunity is
 -- shared among its rows (HRGs) in proportion to each row's positive excess
 -- max(0, adjusted cost - benchmark x expected cost). Shares are whole pennies, the leftover
 -- pennies going to the largest remainders, so HRG rows sum exactly to the cell, cells to

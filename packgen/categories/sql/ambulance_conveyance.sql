@@ -1,4 +1,4 @@
--- Ambulance conveyance to ED (METHOD.md, "Ambulance"), ambulance providers.
+-- Ambulance conveyance to ED (docs/method.md, "Ambulance"), ambulance providers.
 -- Rate = incidents conveyed to an emergency department / incidents with a face-to-face
 -- response, lower is better, 25th percentile of peers' values;
 -- avoided conveyances = max(0, rate - benchmark) x face-to-face incidents;

@@ -1,4 +1,4 @@
--- Ambulance handover delays (METHOD.md, "Ambulance"), ambulance providers.
+-- Ambulance handover delays (docs/method.md, "Ambulance"), ambulance providers.
 -- Every minute of a handover over 15 minutes is the opportunity: the target is the standard 0
 -- hours lost. Metric = crew hours lost over 15 minutes per handover (hours lost = sum over
 -- handovers of max(0, minutes - 15) / 60, as published), volume = handovers, so the

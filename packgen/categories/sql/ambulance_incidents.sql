@@ -1,4 +1,4 @@
--- Ambulance incidents per WTE (METHOD.md, "Ambulance"), ambulance providers.
+-- Ambulance incidents per WTE (docs/method.md, "Ambulance"), ambulance providers.
 -- Incidents / whole-time equivalent staff, higher is better, 75th percentile of peers' values;
 -- WTE released = max(0, WTE - incidents / benchmark) (the engine's resource_released formula
 -- with volume = WTE); pounds = x cost per WTE.

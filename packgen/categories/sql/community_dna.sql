@@ -1,4 +1,4 @@
--- Community patient DNAs (METHOD.md, "DNAs"), community providers.
+-- Community patient DNAs (docs/method.md, "DNAs"), community providers.
 -- Per service: DNA rate = did-not-attend appointments / booked appointments, lower is better,
 -- against the peers' benchmark (25th percentile of values) for the same service.
 -- excess DNAs = max(0, rate - benchmark) x booked; pounds = x cost per appointment.

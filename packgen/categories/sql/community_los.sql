@@ -1,4 +1,4 @@
--- Community length of stay (METHOD.md, "Length of stay"), community providers.
+-- Community length of stay (docs/method.md, "Length of stay"), community providers.
 -- Per inpatient service: average length of stay = bed days / discharges, lower is better,
 -- against the peers' benchmark (25th percentile of values) for the same service.
 -- excess bed days = max(0, LOS - benchmark) x discharges; pounds = x cost per bed day.

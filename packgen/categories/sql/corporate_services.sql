@@ -1,4 +1,4 @@
--- Corporate services (METHOD.md, "Corporate services"), every sector.
+-- Corporate services (docs/method.md, "Corporate services"), every sector.
 -- Per corporate function: share = function spend / provider income, lower is better, against the
 -- peers' benchmark; opportunity = max(0, share - benchmark share) x income, in pounds (so the
 -- unit value is 1). The function opportunities add up to the category's. The pack shows shares

@@ -1,4 +1,4 @@
--- Estates and procurement (METHOD.md, "Estates and procurement"), every sector.
+-- Estates and procurement (docs/method.md, "Estates and procurement"), every sector.
 -- Energy: electricity and gas kWh per m2 of gross internal area against the peers' MEDIAN;
 --   excess kWh = max(0, kWh/m2 - median) x m2, priced at the provider's own cost per kWh of
 --   that fuel (its cost / its kWh), or, where only the total energy cost is known (ERIC), at

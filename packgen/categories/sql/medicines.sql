@@ -1,4 +1,4 @@
--- Medicines (METHOD.md, "Medicines"), acute and specialist providers.
+-- Medicines (docs/method.md, "Medicines"), acute and specialist providers.
 -- Per molecule with a best-value generic or biosimilar: share of the quantity issued that is on
 -- the best-value product, higher is better, against the peers' benchmark (75th percentile).
 -- opportunity = max(0, benchmark share - share) x total quantity

@@ -1,4 +1,4 @@
--- Mental health length of stay by ward type (METHOD.md, "Length of stay"), mental health
+-- Mental health length of stay by ward type (docs/method.md, "Length of stay"), mental health
 -- providers. Per ward type: bed days / discharges, lower is better. The ward type is the
 -- sub-unit, so each ward type is benchmarked only against the same ward type elsewhere.
 -- excess bed days = max(0, LOS - benchmark) x discharges; pounds = x cost per bed day.

@@ -1,4 +1,4 @@
--- NHS Talking Therapies (METHOD.md, "DNAs"), mental health providers.
+-- NHS Talking Therapies (docs/method.md, "DNAs"), mental health providers.
 -- dna_rate: DNAs / booked appointments, lower is better, 25th percentile of peers' values;
 --   excess DNAs = max(0, rate - benchmark) x booked; pounds = x cost per appointment.
 -- contacts_per_wte: care contacts / clinical WTE, higher is better, 75th percentile;

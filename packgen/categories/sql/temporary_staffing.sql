@@ -1,4 +1,4 @@
--- Temporary staffing (METHOD.md, "Temporary staffing"), every sector.
+-- Temporary staffing (docs/method.md, "Temporary staffing"), every sector.
 -- The opportunity is a fixed reduction of the provider's own spend, not a comparison with peers:
 -- agency down by the run's agency_reduction (30%), bank down by bank_reduction (10%), half of each
 -- counted (temporary_staffing_share_counted; the other half buys substantive cover). The metric is

@@ -43,7 +43,7 @@ select
         when any_value(direction) = 'lower' then quantile_cont(metric, $quantile_lower)
         else quantile_cont(metric, $quantile_higher)
     end as benchmark,
-    -- the cautious end of the range (METHOD.md, "The range"): the median of the same peers
+    -- the cautious end of the range (docs/method.md, "The range"): the median of the same peers
     quantile_cont(metric, 0.5) as benchmark_median
 from engine_peer_values
 group by category, component, sub_unit, peer_set;

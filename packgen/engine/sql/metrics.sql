@@ -1,7 +1,7 @@
 -- Metric per provider x category x component x sub-unit, with the unit value resolved and the
 -- reason (if any) the row fails its own thresholds: first an input the engine found missing
 -- (engine/sql/inputs.sql), then no valid value, then activity and volume. A row that fails them
--- is not assessed and is not a peer value either (METHOD.md, "Not assessed").
+-- is not assessed and is not a peer value either (docs/method.md, "Words").
 create or replace table engine_metrics as
 with inputs as (
     select

@@ -1,4 +1,4 @@
--- Productivity growth (METHOD.md, "Productivity growth"), for providers with two periods:
+-- Productivity growth (docs/method.md, "Productivity growth"), for providers with two periods:
 --   cost-weighted activity growth = sum(a_t x u_base) / sum(a_base x u_base) - 1
 --   real-terms input growth       = (spend_t / deflator) / spend_base - 1
 --   productivity growth           = (1 + activity growth) / (1 + input growth) - 1

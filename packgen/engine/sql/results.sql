@@ -1,7 +1,7 @@
 -- Result rows in the schema shared by every category: metric, benchmark, peers, thresholds,
--- and the opportunity in native units and in pounds (METHOD.md, "Opportunity"). Never negative;
+-- and the opportunity in native units and in pounds (docs/method.md, "Words"). Never negative;
 -- context rows are benchmarked but carry no opportunity.
--- Every peer-based component is benchmarked twice (METHOD.md, "The range"): at the run's
+-- Every peer-based component is benchmarked twice (docs/method.md, "The range"): at the run's
 -- percentile of performance and at the peers' median, the cautious end; a fixed target (a cut of
 -- the trust's own spend, a national standard) has one figure, given in both columns.
 

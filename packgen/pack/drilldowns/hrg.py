@@ -1,4 +1,4 @@
-"""Acute cost's drill-down: below each department x specialty cell, its HRG rows (METHOD.md,
+"""Acute cost's drill-down: below each department x specialty cell, its HRG rows (docs/method.md,
 "Acute cost", step 7), rolled up to specialties and to the five point-of-delivery groups.
 
 This is acute cost's own module: it knows the category's components (`cost_index` cells, the

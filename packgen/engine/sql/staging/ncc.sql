@@ -2,7 +2,7 @@
 -- drill-down, productivity growth): rows that can be used, MFF-adjusted, with their expected
 -- cost at national mean unit costs.
 
--- National mean unit cost of a department x currency (METHOD.md, "Acute cost" step 2): sum of
+-- National mean unit cost of a department x currency (docs/method.md, "Acute cost" step 2): sum of
 -- MFF-adjusted cost / sum of activity over every row of every provider that has activity and
 -- cost, before any threshold; the national schedule's mean wins where the run is given one.
 -- Never pooled across departments.
