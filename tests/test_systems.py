@@ -16,6 +16,7 @@ import pytest
 from click.testing import CliRunner
 
 from packgen import reference
+from packgen.categories import load_definitions
 from packgen.cli import cli
 from packgen.engine import RunParameters
 from packgen.errors import PackgenError
@@ -111,14 +112,28 @@ def test_every_icb_has_a_system_pack_listed_in_the_manifest(national_run):
     assert sorted(p.name for p in (run / "systems").iterdir()) == sorted(icbs)
 
 
+def _overlaps_removed(categories: dict[str, Decimal]) -> Decimal:
+    """A provider's total with overlaps removed, the plain way: categories largest first, each
+    counted unless it overlaps (either definition says so) one already counted."""
+    declared = {d.id: set(d.overlaps_with) for d in load_definitions()}
+    counted: list[str] = []
+    for category in sorted(categories, key=lambda c: (-categories[c], c)):
+        if not any(category in declared[c] or c in declared[category] for c in counted):
+            counted.append(category)
+    return sum((categories[c] for c in counted), Decimal(0))
+
+
 def test_systems_csv_reconciles_to_results_csv_to_the_penny(national_run):
     data, _source, run = national_run
     providers = _providers_csv(data)
     expected: dict[str, Decimal] = defaultdict(Decimal)
+    by_category: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     with open(run / "national" / "results.csv", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
             if row["in_total"] == "true":
                 expected[providers[row["provider_code"]]["icb_code"]] += Decimal(
+                    row["opportunity_gbp"])
+                by_category[row["provider_code"]][row["category"]] += Decimal(
                     row["opportunity_gbp"])
     with open(run / "national" / "systems.csv", encoding="utf-8", newline="") as fh:
         header = next(csv.reader(fh))
@@ -141,6 +156,8 @@ def test_systems_csv_reconciles_to_results_csv_to_the_penny(national_run):
                        for r in excel_table(book, "Providers")}
         assert sorted(by_provider) == sorted(members)
         assert round(sum(by_provider.values()), 2) == float(row["total_opportunity_gbp"])
+        assert Decimal(row["total_overlaps_removed_gbp"]) == sum(
+            _overlaps_removed(by_category[c]) for c in members)
         # each provider's figure is its own pack's total (the national summary has it too)
     national_rows = {r["ODS code"]: r for r in excel_table(
         run / "national" / national.WORKBOOK_NAME, "Providers")}

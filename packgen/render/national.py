@@ -54,6 +54,17 @@ _RANGE = (
            **_GBP, description="The total with overlaps removed at the peers' median, in "
            "pounds: the low end of the range."),
 )
+
+
+def range_cover_items(packs: Sequence[Pack]) -> list[tuple[str, float, str]]:
+    """Cover lines of a summary workbook: its packs' totals with overlaps removed (the range to
+    plan against runs from the one at the median to the upper bound)."""
+    return [("Total with overlaps removed (£): plan against this",
+             totals.penny(sum(p.total_overlaps_removed_gbp for p in packs)), GBP_PENCE),
+            ("Total with overlaps removed at the median (£): the cautious end of the range",
+             totals.penny(sum(p.total_overlaps_removed_median_gbp for p in packs)), GBP_PENCE)]
+
+
 _REQUIREMENT = Column("requirement_gbp", "2% requirement (£)", **_GBP, description="The "
                       "productivity requirement in pounds: the requirement rate (see Parameters) "
                       "x Cost base, to the penny.")
@@ -149,6 +160,7 @@ SYSTEM_COLUMNS = (
     Column("total_opportunity_gbp", "Total opportunity (£)", **_GBP, description="Sum of the "
            "system's providers' total opportunity in pounds (an upper bound: categories "
            "overlap); blank for a system with no provider in the bundle."),
+    *_RANGE,
     Column("pct_of_cost_base", "Opportunity % of cost base", PERCENT, description=_SHARE),
     _REQUIREMENT,
     Column("system_pack", "System pack", description="The system pack's files in the run "
@@ -157,7 +169,8 @@ SYSTEM_COLUMNS = (
            "has no pack, if anything. Text."),
 )
 SYSTEM_CSV_COLUMNS = ("icb_code", "icb_name", "region_code", "providers", "operating_cost_gbp",
-                      "total_opportunity_gbp", "region_name", "requirement_gbp",
+                      "total_opportunity_gbp", *(c.key for c in _RANGE), "region_name",
+                      "requirement_gbp",
                       "pct_of_cost_base", "providers_cost_not_known", "system_pack", "note")
 PRODUCTIVITY_COLUMNS = (
     Column("group", "Sector group", description="The benchmarking group the provider is "
@@ -228,7 +241,9 @@ def system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None =
             "region_name": "; ".join(reference.names("regions").get(r, r)
                                      for r in region.split(";")),
             "providers": group.providers, "operating_cost_gbp": group.cost_base_gbp,
-            "total_opportunity_gbp": group.total_gbp, "requirement_gbp": group.requirement_gbp,
+            "total_opportunity_gbp": group.total_gbp,
+            **{f: getattr(group, f) for f in totals.RANGE_TOTALS},
+            "requirement_gbp": group.requirement_gbp,
             "pct_of_cost_base": group.pct_of_cost_base, "providers_cost_not_known": unknown,
             "system_pack": f"systems/{icb}/{icb}-system-pack.pdf" if icb else "",
             "note": " ".join(notes)})
@@ -239,6 +254,7 @@ def system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None =
                 "icb_code": icb, "icb_name": reference.icb_name(icb), "region_code": real[icb],
                 "region_name": reference.names("regions").get(real[icb], real[icb]),
                 "providers": 0, "operating_cost_gbp": None, "total_opportunity_gbp": None,
+                **dict.fromkeys(totals.RANGE_TOTALS),
                 "requirement_gbp": None, "pct_of_cost_base": None,
                 "providers_cost_not_known": 0, "system_pack": "",
                 "note": "No provider of this ICB in the bundle: no system pack."})
@@ -348,6 +364,7 @@ def opportunity_totals(packs: Sequence[Pack], sheets: Sequence[str]) -> list[Tot
         "Sector categories": [("Opportunity (£)", "opportunity_gbp", opportunity, None)],
         "Regions": by_group,
         "Systems": [("Total opportunity (£)", "total_opportunity_gbp", opportunity, None),
+                    *by_group[1:1 + len(_RANGE)],
                     ("Cost base (£)", "operating_cost_gbp", cost, None),
                     ("Requirement (£)", "requirement_gbp", requirement, None)],
         "Largest opportunities": [("Opportunity (£)", "opportunity_gbp", opportunity, None)],
@@ -364,6 +381,7 @@ def write_national_workbook(path: Path, packs: Sequence[Pack], run: RunInfo,
     cover = [
         ("Providers", len(packs), COUNT),
         ("Total opportunity (£)", national, GBP_PENCE),
+        *range_cover_items(packs),
         ("2% productivity requirement (£)", requirement if requirement is not None
          else "Not known: some providers' operating cost is not supplied", GBP_PENCE),
         ("Providers whose opportunity covers the requirement",

@@ -24,6 +24,7 @@ from packgen.render.national import (
     live_system_rows,
     opportunity_totals,
     provider_category_rows,
+    range_cover_items,
     system_rows,
 )
 from packgen.render.summary_workbook import Sheet, write_summary_workbook
@@ -107,6 +108,7 @@ def write_regional_workbook(path: Path, region_code: str, packs: Sequence[Pack],
         ("Region", f"{region.name} ({region_code})", None),
         ("Providers", region.providers, COUNT),
         ("Total opportunity (£)", region.total_gbp, GBP_PENCE),
+        *range_cover_items(packs),
         ("Opportunity % of cost base", region.pct_of_cost_base, PERCENT),
         ("2% productivity requirement (£)", region.requirement_gbp, GBP_PENCE),
     ]

@@ -24,6 +24,7 @@ from packgen.render.national import (
     PROVIDER_COLUMNS,
     live_shares,
     opportunity_totals,
+    range_cover_items,
 )
 from packgen.render.summary_workbook import Sheet, write_summary_workbook
 from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT, Column
@@ -152,6 +153,7 @@ def write_system_workbook(path: Path, icb_code: str, packs: Sequence[Pack], run:
         ("NHS England region", _region_names(region), None),
         ("Providers", system.providers, COUNT),
         ("Total opportunity (£)", system.total_gbp, GBP_PENCE),
+        *range_cover_items(packs),
         ("Cost base (£)", system.cost_base_gbp if system.cost_base_gbp is not None
          else "Not known: some providers' operating cost is not supplied", GBP_PENCE),
         ("Opportunity % of cost base", system.pct_of_cost_base, PERCENT),
