@@ -136,3 +136,14 @@ def test_a_long_provider_name_is_shortened_but_keeps_its_code():
     assert charts.label_keeping("Alpha Hospital", " (RAA)") == "Alpha Hospital (RAA)"
     svg = str(charts.category_bars_svg((regional._Bar(label, 1e6),)))
     assert "(ZA1)</text>" in svg and "…" in svg
+
+
+def test_capital_letters_are_measured_so_no_label_is_cut_off():
+    """ODS publishes names in capitals, wider than mixed case: the bars start after
+    the widest label, measured with the shipped font's own advance widths."""
+    caps = "NORTH WEST AMBULANCE SERVICE NHS TRUST (RX7)"
+    assert charts.text_width(caps, 11) > charts.text_width(caps.title(), 11) * 1.1
+    svg = lxml.etree.fromstring(str(charts.category_bars_svg(
+        (regional._Bar(caps, 1e6), regional._Bar("Alpha (RAA)", 5e5)))).encode())
+    bar_left = float(svg.find("{http://www.w3.org/2000/svg}rect").get("x"))
+    assert bar_left - 8 - charts.text_width(caps, 11) >= 0

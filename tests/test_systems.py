@@ -387,3 +387,28 @@ def test_system_plan_checks_on_a_national_bundle(national_run, tmp_path):
     sheet = {r["ICB code"]: r for r in excel_table(book, "Systems")}
     for row in checks.system_rows:
         assert sheet[row["icb_code"]]["Planned saving (£)"] == row["planned_gbp"]
+
+
+def test_a_category_assessed_for_no_provider_has_no_total_never_zero(national_run):
+    """Real bundles leave whole categories without data: the system and regional tables say
+    "Not assessed", with blanks in the workbooks, never £0 (nor £0 quartiles)."""
+    _data, source, _run = national_run
+    icb = sorted({p["icb_code"] for p in source.providers.values()})[0]
+    packs = [build_pack(source, c, detail=False) for c in sorted(source.providers)
+             if source.providers[c]["icb_code"] == icb]
+    blank = [dataclasses.replace(p, categories=tuple(
+        dataclasses.replace(s, assessed=False, opportunity_gbp=0.0,
+                            status_reason="no data supplied (test)")
+        if s.id == "corporate_services" else s for s in p.categories)) for p in packs]
+    rows = {r["category"]: r for r in totals.category_rows(blank)}
+    corporate = rows["corporate_services"]
+    assert corporate["providers"] == len(packs) and corporate["assessed"] == 0
+    assert corporate["total_gbp"] is None and corporate["median_gbp"] is None
+    assert list(rows).index("corporate_services") == len(rows) - 1  # after every figure
+    text = " ".join(system.system_html(icb, blank, source.run, {}).split())
+    assert "Corporate services cost by function</td><td class=\"num\">" in text
+    assert "Not assessed for any provider" in text
+    by_provider = [r for r in totals.provider_category_rows(blank)
+                   if r["category"] == "corporate_services"]
+    assert {r["opportunity_gbp"] for r in by_provider} == {None}
+    assert {r["assessed"] for r in by_provider} == {"No: no data supplied (test)"}

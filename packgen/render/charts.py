@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import math
 from dataclasses import dataclass
+from functools import lru_cache
 
 from markupsafe import Markup, escape
 
@@ -191,6 +192,28 @@ ROW_HEIGHT = 22.0
 LABEL_CHARS = 44
 
 
+@lru_cache(maxsize=1)
+def _advances() -> tuple[dict[int, float], float]:
+    """The shipped regular face's advance width of each character, in ems (and the mean, for
+    characters outside it): an SVG has no text measurement, and all-capital names (as ODS
+    publishes them) are a third wider than the average character."""
+    from fontTools.ttLib import TTFont
+
+    from packgen.render import fonts
+
+    font = TTFont(fonts.FONTS_DIR / "PackgenSans.ttf", lazy=True)
+    per_em = font["head"].unitsPerEm
+    metrics = font["hmtx"].metrics
+    widths = {code: metrics[glyph][0] / per_em for code, glyph in font.getBestCmap().items()}
+    return widths, sum(widths.values()) / len(widths)
+
+
+def text_width(text: str, size: float) -> float:
+    """The width of `text` set in the shipped face at `size` pixels."""
+    widths, mean = _advances()
+    return size * sum(widths.get(ord(ch), mean) for ch in text)
+
+
 def label_keeping(name: str, suffix: str) -> str:
     """`name` then `suffix` (e.g. " (ZA1)") in at most LABEL_CHARS characters: a long name is
     shortened with an ellipsis, the suffix (the code that identifies the bar) is always kept."""
@@ -205,7 +228,7 @@ def category_bars_svg(categories: tuple[CategorySection, ...]) -> Markup:
         return Markup("")
     labels = [c.title if len(c.title) <= LABEL_CHARS else c.title[: LABEL_CHARS - 1] + "…"
               for c in categories]
-    label_width = 12 + 6.6 * max(len(label) for label in labels)  # DejaVu Sans 11 ~ 6.6/char
+    label_width = 12 + max(text_width(label, 11) for label in labels)
     bar_left, bar_right = label_width, WIDTH - 80
     largest = max((c.opportunity_gbp for c in categories), default=0.0)
     height = ROW_HEIGHT * len(categories) + 6

@@ -99,8 +99,11 @@ PROVIDER_COLUMNS = (
 )
 PROVIDER_CATEGORY_COLUMNS = (
     _CODE, _NAME, _SECTOR, _REGION, _CATEGORY, _CATEGORY_TITLE,
+    Column("assessed", "Assessed", width=30, wrap=True, description="Yes, or No with the reason "
+           "(e.g. no data supplied): a category not assessed has no figure. Text."),
     Column("opportunity_gbp", "Opportunity (£)", **_GBP,
-           description="The category's figure in the provider's pack, in pounds."),
+           description="The category's figure in the provider's pack, in pounds; blank where "
+           "not assessed (not known, never £0)."),
     _COST_BASE,
     Column("pct_of_cost_base", "% of cost base", PERCENT, description="A live formula: "
            "Opportunity (£) / Cost base (£), as a percentage; blank where there is no cost "
@@ -112,14 +115,16 @@ CATEGORY_COLUMNS = (
     _CATEGORY, _CATEGORY_TITLE,
     Column("providers", "Providers", COUNT,
            description="Number of providers of the sectors the category applies to."),
+    Column("assessed", "Providers assessed", COUNT, description="Number of those providers "
+           "for whom the category could be assessed (the others have no figure: not known)."),
     Column("with_opportunity", "Providers with opportunity", COUNT, description="Number of "
-           "those providers whose opportunity in the category is above £0."),
-    Column("total_gbp", "Total (£)", **_GBP, description="Sum of those providers' opportunity "
-           "in the category, in pounds."),
+           "the providers assessed whose opportunity in the category is above £0."),
+    Column("total_gbp", "Total (£)", **_GBP, description="Sum of the assessed providers' "
+           "opportunity in the category, in pounds; blank when no provider was assessed."),
     Column("pct_of_cost_base", "% of those providers' cost base", PERCENT, description="Total "
-           "(£) / the sum of those providers' cost base, as a percentage."),
-    Column("min_gbp", "Minimum (£)", **_GBP, description="The smallest provider figure, in "
-           "pounds."),
+           "(£) / the sum of the assessed providers' cost base, as a percentage."),
+    Column("min_gbp", "Minimum (£)", **_GBP, description="The smallest figure of the "
+           "providers assessed, in pounds (the distribution below is over them too)."),
     Column("q1_gbp", "Lower quartile (£)", **_GBP, description="The lower quartile of the "
            "provider figures, in pounds; quartiles are linearly interpolated (Excel "
            "QUARTILE.INC)."),

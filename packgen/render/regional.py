@@ -75,6 +75,7 @@ def regional_html(region_code: str, packs: Sequence[Pack], run: RunInfo,
     return environment().get_template(TEMPLATE).render(
         run=run, region_code=region_code, region_name=region.name, region=region,
         providers=rows, covering=sum(1 for r in rows if r["covers_requirement"] == "Yes"),
+        with_requirement=sum(1 for r in rows if r["requirement_gbp"] is not None),
         requirement_rate=packs[0].requirement_rate, provider_chart=chart,
         charted=min(len(rows), CHART_PROVIDERS),
         categories=totals.category_rows(packs),

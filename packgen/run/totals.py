@@ -78,6 +78,8 @@ def provider_row(pack: Pack, rank: int | None = None, quality: str | None = None
         "pct_of_cost_base": pack.total_pct_of_cost_base, "requirement_gbp": pack.requirement_gbp,
         "covers_requirement": covers(pack.total_opportunity_gbp, pack.requirement_gbp),
         "top_category": next((s.title for s in pack.categories if s.opportunity_gbp > 0), ""),
+        # 0: nothing could be assessed, so the total is not known (outputs say "Not assessed")
+        "assessed_categories": sum(1 for s in pack.categories if s.assessed),
     }
     if quality is not None:
         row["data_quality"] = quality
@@ -90,12 +92,17 @@ def provider_category_rows(packs: Iterable[Pack]) -> list[dict]:
     for pack in packs:
         p = pack.provider
         for section in pack.categories:
+            # a category not assessed has no figure (blank), never £0
+            amount = section.opportunity_gbp if section.assessed else None
             rows.append({
                 "provider_code": p.code, "provider_name": p.name, "sector": p.sector_name,
                 "region_code": p.region_code, "category": section.id,
-                "category_title": section.title, "opportunity_gbp": section.opportunity_gbp,
-                "pct_of_cost_base": section.opportunity_gbp / p.operating_cost_gbp
-                if p.operating_cost_gbp else None,
+                "category_title": section.title,
+                "assessed": "Yes" if section.assessed
+                else f"No: {section.status_reason or 'not assessed'}",
+                "opportunity_gbp": amount,
+                "pct_of_cost_base": amount / p.operating_cost_gbp
+                if amount is not None and p.operating_cost_gbp else None,
                 "not_assessed": section.not_assessed,
             })
     return rows
@@ -191,30 +198,37 @@ def national_total(packs: Iterable[Pack]) -> float:
 
 
 def category_rows(packs: Sequence[Pack]) -> list[dict]:
-    """Per category: total, providers assessed and with opportunity, and the distribution of the
-    opportunity across the providers the category applies to (min, quartiles, median, max;
-    quartiles linearly interpolated as Excel's QUARTILE.INC)."""
+    """Per category: the providers it applies to, those assessed and those with opportunity,
+    the total, and the distribution of the assessed providers' opportunity (min, quartiles,
+    median, max; quartiles linearly interpolated as Excel's QUARTILE.INC). A category assessed
+    for no provider has no total and no distribution (blank: not known, never £0)."""
     titles = category_titles(packs)
+    applies: dict[str, int] = defaultdict(int)
     values: dict[str, list[float]] = defaultdict(list)
     cost_base: dict[str, list[float | None]] = defaultdict(list)
     for pack in packs:
         for section in pack.categories:
-            values[section.id].append(section.opportunity_gbp)
-            cost_base[section.id].append(pack.provider.operating_cost_gbp)
+            applies[section.id] += 1
+            if section.assessed:
+                values[section.id].append(section.opportunity_gbp)
+                cost_base[section.id].append(pack.provider.operating_cost_gbp)
     rows = []
-    for category, amounts in values.items():
-        ordered = sorted(amounts)
-        q1, median, q3 = _quartiles(ordered)
-        total = penny(sum(ordered))
-        base = known_sum(cost_base[category])
-        rows.append({
-            "category": category, "category_title": titles[category],
-            "providers": len(ordered), "with_opportunity": sum(1 for v in ordered if v > 0),
-            "total_gbp": total, "pct_of_cost_base": total / base if base else None,
-            "min_gbp": ordered[0], "q1_gbp": q1, "median_gbp": median, "q3_gbp": q3,
-            "max_gbp": ordered[-1],
-        })
-    return sorted(rows, key=lambda r: (-r["total_gbp"], r["category"]))
+    for category, count in applies.items():
+        ordered = sorted(values[category])
+        row = {"category": category, "category_title": titles[category], "providers": count,
+               "assessed": len(ordered), "with_opportunity": sum(1 for v in ordered if v > 0),
+               **dict.fromkeys(("total_gbp", "pct_of_cost_base", "min_gbp", "q1_gbp",
+                                "median_gbp", "q3_gbp", "max_gbp"))}
+        if ordered:
+            q1, median, q3 = _quartiles(ordered)
+            total = penny(sum(ordered))
+            base = known_sum(cost_base[category])
+            row.update(total_gbp=total, pct_of_cost_base=total / base if base else None,
+                       min_gbp=ordered[0], q1_gbp=q1, median_gbp=median, q3_gbp=q3,
+                       max_gbp=ordered[-1])
+        rows.append(row)
+    return sorted(rows, key=lambda r: (r["total_gbp"] is None, -(r["total_gbp"] or 0.0),
+                                       r["category"]))
 
 
 def _quartiles(ordered: list[float]) -> tuple[float, float, float]:
