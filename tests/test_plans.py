@@ -360,7 +360,7 @@ def test_a_provider_with_nothing_assessed_has_no_range(store):
     assert row["range_low_gbp"] is None and row["range_verdict"] == plans.NO_RANGE
     category = _by(checks.category_rows, provider_code=pack.provider.code,
                    category=pack.categories[0].id)
-    assert category["assessed"] == "No (no data supplied (test))"
+    assert category["assessed"] == "No: no data supplied (test)"
     assert category["range_verdict"] == plans.NO_RANGE
 
 

@@ -93,8 +93,9 @@ def test_totals_reconcile_to_the_penny(bundle, tmp_path):
         own = run / "providers" / code / f"{code}-opportunity-pack.xlsx"
         assert label_value(own, "Summary", "Total opportunity £ computed by packgen") \
             == pack.total_opportunity_gbp
-        for section in pack.categories:
-            assert cells[code, section.id] == section.opportunity_gbp
+        for section in pack.categories:  # a category not assessed is blank, never £0
+            assert cells[code, section.id] == (section.opportunity_gbp if section.assessed
+                                               else None)
     for region in sorted({p.provider.region_code for p in packs.values()}):
         book = run / "regions" / region / f"{region}-regional-pack.xlsx"
         rows = excel_table(book, "Providers")
@@ -108,7 +109,9 @@ def test_totals_reconcile_to_the_penny(bundle, tmp_path):
     sectors = excel_table(summary, "Sectors")
     assert round(sum(r["Total opportunity (£)"] for r in sectors), 2) == national_total
     categories = excel_table(summary, "Categories")
-    assert round(sum(r["Total (£)"] for r in categories), 2) == national_total
+    assert round(sum(r["Total (£)"] or 0.0 for r in categories), 2) == national_total
+    for row in categories:  # a category assessed for no provider has no total, never £0
+        assert (row["Total (£)"] is None) == (row["Providers assessed"] == 0)
 
 
 def test_failed_provider_keeps_its_earlier_files_and_the_run_goes_on(bundle, tmp_path,

@@ -128,10 +128,14 @@ def check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path |
     """Check providers' 2026/27 plans in PLANS_FILE against the opportunities in their packs.
 
     PLANS_FILE has the columns of the contract's plans table (provider_code, category,
-    planned_saving_gbp, planned_productivity_growth). Flags, per provider and region: plans
-    below the requirement (saving under 2% of cost base; productivity growth under 2%), large
-    opportunities with no plan, and plans above the identified opportunity (evidence needed).
-    Writes OUT/plan-checks.xlsx and OUT/regions/<region>-plan-checks.pdf; prints a summary.
+    planned_saving_gbp, planned_productivity_growth). Each plan, per provider, category,
+    region and system (ICB), is placed against its range (from the total with overlaps
+    removed at the peers' median to the upper bound): below (not ambitious enough), within,
+    or above (check it can be delivered). Flags: plans below the requirement (saving under 2%
+    of cost base; productivity growth under 2%), large opportunities with no plan (a provider
+    with no plan is counted as such), plans above the identified opportunity. Writes
+    OUT/plan-checks.xlsx, OUT/regions/<region>-plan-checks.pdf and
+    OUT/systems/<ICB>-plan-checks.pdf; prints a summary.
 
     \b
     Example:

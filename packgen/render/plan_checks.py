@@ -60,7 +60,7 @@ CATEGORY_COLUMNS = (
     Column("category", "Category id", description="The category's identifier. Text."),
     Column("category_title", "Category", description="The category's title. Text."),
     Column("assessed", "Assessed in the pack", description="Yes if the provider's pack assesses "
-           "the category; No, with the reason, for a category planned but not assessed."),
+           "the category; No, with the reason, otherwise (then it has no range)."),
     Column("identified_median_gbp", "Identified at the median (£)", **_GBP,
            description="The category's figure at the peers' median (the cautious end of its "
            "range; the same as Identified opportunity (£) for a fixed target), in pounds; blank "

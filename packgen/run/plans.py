@@ -199,9 +199,9 @@ def _category_rows(pack: Pack, planned: dict[str, float] | None, th: Thresholds)
             "icb_code": p.icb_code, "plan_submitted": "No" if planned is None else "Yes",
             "category": category,
             "category_title": section.title if section is not None else category,
-            "assessed": "Yes" if assessed else f"No ({section.status_reason})"
+            "assessed": "Yes" if assessed else f"No: {section.status_reason}"
             if section is not None and section.status_reason
-            else f"No ({p.sector_name.lower()} providers are not assessed in this category)",
+            else f"No: {p.sector_name.lower()} providers are not assessed in this category",
             "identified_median_gbp": low, "identified_gbp": found, "planned_gbp": plan,
             "range_verdict": "" if plan is None
             else range_verdict(plan, low, found if assessed else None),
