@@ -93,7 +93,9 @@ def test_large_opportunity_with_no_plan_and_plan_above_opportunity(store):
     assert row["flag_unplanned"] == FLAG_UNPLANNED and row["flag_above"] == ""
     assert row["identified_gbp"] == big  # the pack's own figure
     above = _by(checks.category_rows, provider_code=code, category=elsewhere)
-    assert above["flag_above"] == FLAG_ABOVE and above["assessed"].startswith("No")
+    # a category the pack does not assess has no figure: the plan needs evidence, and says why
+    assert above["flag_above"] == plans.FLAG_NOT_ASSESSED and above["assessed"].startswith("No")
+    assert above["identified_gbp"] is None
     summary = _by(checks.provider_rows, provider_code=code)
     assert summary["unplanned_categories"] == 1 and summary["above_categories"] == 1
     assert summary["unplanned_gbp"] == big
@@ -109,6 +111,8 @@ def test_large_opportunity_with_no_plan_and_plan_above_opportunity(store):
     covered = check_plans(packs, _plans([(code, section.id, big, 0.02)]), thresholds)
     row = _by(covered.category_rows, category=section.id)
     assert row["flag_unplanned"] == "" and row["flag_above"] == ""
+    beyond = check_plans(packs, _plans([(code, section.id, big + 0.01, 0.02)]), thresholds)
+    assert _by(beyond.category_rows, category=section.id)["flag_above"] == FLAG_ABOVE
 
 
 @pytest.mark.parametrize(("line", "needle"), [
@@ -409,3 +413,37 @@ def test_system_plan_checks_add_up_the_providers_plans(store, tmp_path, monkeypa
         assert row["Providers"] == sum(1 for c in icb_of.values() if c == icb)
         assert (out / "systems" / f"{icb}-plan-checks.pdf").read_bytes() == FAKE_PDF
     assert "system PDFs:" in result.stdout
+
+
+def test_an_area_whose_plans_have_no_range_is_not_placed_against_one(store):
+    """A region whose only plan is from a provider with nothing assessed: 'No range', never
+    'Above the range' against £0 to £0; its plan is counted under no_range."""
+    _, _, packs = store
+    pack = packs[0]
+    blank = dataclasses.replace(pack, categories=tuple(
+        dataclasses.replace(s, assessed=False, status_reason="no data supplied (test)")
+        for s in pack.categories))
+    checks = check_plans([blank, *packs[1:]],
+                         _plans([(pack.provider.code, pack.categories[0].id, 5000.0, 0.02)]))
+    region = _by(checks.region_rows, region_code=pack.provider.region_code)
+    assert region["range_verdict"] == plans.NO_RANGE and region["no_range"] == 1
+    assert region["below_range"] + region["within_range"] + region["above_range"] == 0
+    row = _by(checks.provider_rows, provider_code=pack.provider.code)
+    assert row["identified_gbp"] is None  # nothing assessed: not known, never £0
+    text = " ".join(lxml.html.fromstring(plan_checks.area_html(
+        packs[0].run, region, "region", [row], [], checks.thresholds)).text_content().split())
+    assert "No range: nothing assessed. No category could be assessed" in text
+    assert "£0 to £0" not in text
+
+
+def test_planned_savings_are_taken_to_the_penny(store):
+    """The workbook adds category rows up and checks them against the providers' totals: a
+    plan of £1,000.003 would leave a check of a fraction of a penny per row."""
+    _, _, packs = store
+    code = packs[0].provider.code
+    rows = [(code, s.id, 1000.003, 0.02) for s in packs[0].categories[:4]]
+    checks = check_plans(packs, _plans(rows))
+    planned = [r["planned_gbp"] for r in checks.category_rows
+               if r["provider_code"] == code and r["planned_gbp"] is not None]
+    assert planned == [1000.0] * 4
+    assert _by(checks.provider_rows, provider_code=code)["planned_gbp"] == 4000.0

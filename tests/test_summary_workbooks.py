@@ -111,7 +111,7 @@ def test_plan_differences_are_live(books):
     for row in rows:
         planned, identified = row["Planned saving (£)"], row["Identified opportunity (£)"]
         assert row["Planned minus identified (£)"].value == (
-            f"=ROUND(N({planned.coordinate})-{identified.coordinate},2)")
+            f"=ROUND(N({planned.coordinate})-N({identified.coordinate}),2)")
 
 
 @pytest.mark.parametrize("name", ["national", "regional", "plans"])

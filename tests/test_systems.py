@@ -412,3 +412,14 @@ def test_a_category_assessed_for_no_provider_has_no_total_never_zero(national_ru
                    if r["category"] == "corporate_services"]
     assert {r["opportunity_gbp"] for r in by_provider} == {None}
     assert {r["assessed"] for r in by_provider} == {"No: no data supplied (test)"}
+
+
+def test_a_provider_with_nothing_assessed_has_no_total_in_area_tables(national_run):
+    _data, source, _run = national_run
+    pack = build_pack(source, sorted(source.providers)[0], detail=False)
+    blank = dataclasses.replace(pack, categories=tuple(
+        dataclasses.replace(s, assessed=False) for s in pack.categories))
+    row = totals.provider_row(blank, 1, "x")
+    assert row["total_gbp"] is None and row["total_overlaps_removed_gbp"] is None
+    assert row["covers_requirement"] == "Not known" and row["pct_of_cost_base"] is None
+    assert totals.provider_row(pack)["total_gbp"] == pack.total_opportunity_gbp

@@ -31,7 +31,8 @@ _REQUIREMENT = Column("requirement_gbp", "Requirement (£)", **_GBP, description
                       "see Thresholds) x Cost base, to the penny.")
 _IDENTIFIED = Column("identified_gbp", "Identified opportunity (£)", **_GBP, description="The "
                      "provider pack's total opportunity, in pounds: the upper bound (categories "
-                     "overlap) and the top of the range.")
+                     "overlap) and the top of the range; blank where no category could be "
+                     "assessed.")
 _RANGE_LOW = Column("range_low_gbp", "Range from (£)", **_GBP, description="The cautious end "
                     "of the range: the pack's total with overlaps removed, at the peers' median, "
                     "in pounds; blank where no category could be assessed (no range).")
@@ -67,12 +68,13 @@ CATEGORY_COLUMNS = (
            "where not assessed."),
     Column("identified_gbp", "Identified opportunity (£)", **_GBP,
            description="The category's figure in the provider's pack, at the run's percentile "
-           "(the top of its range), in pounds (0 where not assessed)."),
+           "(the top of its range), in pounds; blank where not assessed (not known, never "
+           "£0)."),
     Column("planned_gbp", "Planned saving (£)", **_GBP,
            description="From the plans file, in pounds; blank when the plan has no row (or "
            "the provider has no plan)."),
     Column("difference_gbp", "Planned minus identified (£)", **_GBP, description="A live "
-           "formula: Planned saving (£), blank counted as 0, minus Identified opportunity (£), "
+           "formula: Planned saving (£) minus Identified opportunity (£), a blank counted as 0, "
            "in pounds to the penny."),
     Column("identified_pct", "Identified % of cost base", PERCENT, description="Identified "
            "opportunity (£) / the provider's cost base, as a percentage; blank where the cost "
@@ -81,8 +83,8 @@ CATEGORY_COLUMNS = (
            description="Identified at least the 'large' threshold and planned 0, missing, or "
            "no plan at all; blank otherwise. Text."),
     Column("flag_above", "Plan above opportunity",
-           description="Planned more than the pack identifies: evidence needed; blank "
-           "otherwise. Text."),
+           description="Planned more than the pack identifies, or planned in a category the "
+           "pack could not assess: evidence needed; blank otherwise. Text."),
     Column("range_verdict", "Plan against the range",
            description="The category's planned saving against Identified at the median (£) to "
            "Identified opportunity (£): 'Below the range: not ambitious enough', 'Within the "
@@ -147,8 +149,14 @@ def _group_columns(code: Column, name: Column, *extra: Column) -> tuple[Column, 
                "providers whose plan is within their range."),
         Column("above_range", "Plans above the range", COUNT, description="Number of "
                "providers whose plan is above their range."),
+        Column("no_range", "Plans with no range", COUNT, description="Number of providers "
+               "with a plan but no category assessed: no range to place the plan against (left "
+               "out of the verdict)."),
         Column("saving_below", "Plans below requirement", COUNT, description="Number of plans "
-               "whose saving is below the requirement (or whose requirement is not known)."),
+               "whose saving is below the requirement."),
+        Column("requirement_unknown", "Plans with requirement not known", COUNT,
+               description="Number of plans whose provider's operating cost, and so "
+               "requirement, is not known (not counted as below it)."),
         Column("growth_below", "Growth below requirement or not given", COUNT,
                description="Number of plans whose productivity growth is below the requirement "
                "rate or not given."),
@@ -190,7 +198,7 @@ def write_plan_workbook(path: Path, checks: PlanChecks, run: RunInfo, plans_file
              ("Large opportunities with no plan (categories)",
               sum(r["unplanned_categories"] for r in rows), COUNT),
              ("Thresholds", checks.thresholds.describe(), None)]
-    difference = RowFormula("=ROUND(N({planned_gbp})-{identified_gbp},2)")
+    difference = RowFormula("=ROUND(N({planned_gbp})-N({identified_gbp}),2)")
     sheets = [
         Sheet("Category checks", "Planned vs identified, by provider and category",
               "Every provider x category, with a plan or not: identified, planned and a flag "

@@ -71,13 +71,13 @@ def regional_html(region_code: str, packs: Sequence[Pack], run: RunInfo,
     rows = _provider_rows(packs, quality)
     chart = charts.category_bars_svg(tuple(
         _Bar(charts.label_keeping(r["provider_name"], f" ({r['provider_code']})"), r["total_gbp"])
-        for r in rows[:CHART_PROVIDERS]))
+        for r in [r for r in rows if r["total_gbp"] is not None][:CHART_PROVIDERS]))
     return environment().get_template(TEMPLATE).render(
         run=run, region_code=region_code, region_name=region.name, region=region,
         providers=rows, covering=sum(1 for r in rows if r["covers_requirement"] == "Yes"),
-        with_requirement=sum(1 for r in rows if r["requirement_gbp"] is not None),
+        with_requirement=sum(1 for r in rows if r["covers_requirement"] != "Not known"),
         requirement_rate=packs[0].requirement_rate, provider_chart=chart,
-        charted=min(len(rows), CHART_PROVIDERS),
+        charted=min(sum(1 for r in rows if r["total_gbp"] is not None), CHART_PROVIDERS),
         categories=totals.category_rows(packs),
         sectors=[g.row() for g in totals.group_totals(packs, totals.by_sector)],
         systems=system_rows(packs))

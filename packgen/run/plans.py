@@ -40,6 +40,7 @@ FLAG_GROWTH = "Planned productivity growth below {rate}"
 FLAG_GROWTH_MISSING = "Planned productivity growth not given"
 FLAG_UNPLANNED = "Large opportunity with no plan"
 FLAG_ABOVE = "Plan above identified opportunity: evidence needed"
+FLAG_NOT_ASSESSED = "Planned in a category the pack could not assess: evidence needed"
 FLAG_REQUIREMENT_UNKNOWN = "Requirement not known: operating cost not supplied"
 BELOW = "Below the range: not ambitious enough"
 WITHIN = "Within the range"
@@ -53,7 +54,8 @@ AREA_SENTENCES = {
     WITHIN: "Together the plans sit within the range.",
     ABOVE: "Together the plans go beyond the upper bound of the identified opportunities: "
            "check that they can be delivered.",
-    NO_RANGE: "No category could be assessed at the providers with a plan.",
+    NO_RANGE: "No category could be assessed at the providers with a plan: their plans have no "
+              "range to be placed against.",
     NO_PLAN: "No provider of the {what} has a plan in the file.",
 }
 PROBLEMS_SHOWN = 20
@@ -145,8 +147,8 @@ def check_plans(packs: Sequence[Pack], plans: pl.DataFrame,
     for code, category, saving, rate in plans.select(
             "provider_code", "category", "planned_saving_gbp",
             "planned_productivity_growth").iter_rows():
-        if saving is not None:
-            planned[code][category] = saving
+        if saving is not None:  # to the penny, as every figure the workbook adds up
+            planned[code][category] = totals.penny(saving)
         if rate is not None:
             growth[code] = rate
     submitted = set(plans["provider_code"].to_list())
@@ -189,11 +191,12 @@ def _category_rows(pack: Pack, planned: dict[str, float] | None, th: Thresholds)
     for category in [*sections, *sorted(set(plan_rows) - set(sections))]:
         section = sections.get(category)
         assessed = section is not None and section.assessed
-        found = section.opportunity_gbp if assessed else 0.0
+        # a category not assessed has no figure (blank, never £0) and so no range
+        found = section.opportunity_gbp if assessed else None
         low = section.opportunity_median_gbp if assessed else None
         plan = plan_rows.get(category)
-        large = found > 0 and (found >= th.large_gbp
-                               or (cost is not None and found >= th.large_share * cost))
+        large = found is not None and found > 0 and (
+            found >= th.large_gbp or (cost is not None and found >= th.large_share * cost))
         rows.append({
             "provider_code": p.code, "provider_name": p.name, "region_code": p.region_code,
             "icb_code": p.icb_code, "plan_submitted": "No" if planned is None else "Yes",
@@ -201,14 +204,15 @@ def _category_rows(pack: Pack, planned: dict[str, float] | None, th: Thresholds)
             "category_title": section.title if section is not None else category,
             "assessed": "Yes" if assessed else f"No: {section.status_reason}"
             if section is not None and section.status_reason
-            else f"No: {p.sector_name.lower()} providers are not assessed in this category",
+            else f"No: {p.sector_name.lower()} providers are not assessed in this category"
+            if pack.benchmarked else "No: the provider has no sector, so it is not benchmarked",
             "identified_median_gbp": low, "identified_gbp": found, "planned_gbp": plan,
-            "range_verdict": "" if plan is None
-            else range_verdict(plan, low, found if assessed else None),
-            "difference_gbp": totals.penny((plan or 0.0) - found),
-            "identified_pct": found / cost if cost else None,
+            "range_verdict": "" if plan is None else range_verdict(plan, low, found),
+            "difference_gbp": totals.penny((plan or 0.0) - (found or 0.0)),
+            "identified_pct": found / cost if found is not None and cost else None,
             "flag_unplanned": FLAG_UNPLANNED if large and not plan else "",
-            "flag_above": FLAG_ABOVE if plan is not None and plan > found + 0.005 else "",
+            "flag_above": "" if not plan else FLAG_NOT_ASSESSED if found is None
+            else FLAG_ABOVE if plan > found + 0.005 else "",
         })
     return rows
 
@@ -228,8 +232,9 @@ def _provider_row(pack: Pack, planned: dict[str, float] | None, growth: float | 
         # the range: the total with overlaps removed at the median, to the upper bound (blank
         # when no category could be assessed: then there is no range, not a range of £0)
         "range_low_gbp": pack.total_overlaps_removed_median_gbp if ranged else None,
-        "identified_gbp": pack.total_opportunity_gbp, "plan_submitted": "Yes" if planned is not
-        None else "No", "planned_gbp": None, "planned_pct": None, "planned_growth": growth,
+        "identified_gbp": pack.total_opportunity_gbp if ranged else None,
+        "plan_submitted": "Yes" if planned is not None else "No", "planned_gbp": None,
+        "planned_pct": None, "planned_growth": growth,
         "range_verdict": NO_PLAN if planned is None else NO_RANGE,
         "flag_saving": "", "flag_growth": "",
         # counted with a plan or without one: a provider with no plan leaves every large
@@ -287,7 +292,10 @@ def group_rows(provider_rows: Sequence[dict], keys: tuple[str, str]) -> list[dic
             "range_low_with_plan_gbp": _sum(with_plan, "range_low_gbp"),
             "requirement_with_plan_gbp": totals.known_sum(r["requirement_gbp"]
                                                           for r in with_plan),
-            "saving_below": sum(1 for r in with_plan if r["flag_saving"]),
+            # below the requirement; a requirement not known is counted apart, not as below
+            "saving_below": sum(1 for r in with_plan
+                                if r["flag_saving"] and r["requirement_gbp"] is not None),
+            "requirement_unknown": sum(1 for r in with_plan if r["requirement_gbp"] is None),
             "growth_below": sum(1 for r in with_plan if r["flag_growth"]),
             "unplanned_categories": sum(r["unplanned_categories"] for r in rows),
             "unplanned_no_plan_categories": sum(r["unplanned_categories"] for r in without),
@@ -296,12 +304,16 @@ def group_rows(provider_rows: Sequence[dict], keys: tuple[str, str]) -> list[dic
             "below_range": sum(1 for r in with_plan if r["range_verdict"] == BELOW),
             "within_range": sum(1 for r in with_plan if r["range_verdict"] == WITHIN),
             "above_range": sum(1 for r in with_plan if r["range_verdict"] == ABOVE),
+            "no_range": sum(1 for r in with_plan if r["range_verdict"] == NO_RANGE),
         }
-        # the area's plans together against the same providers' ranges added up (a provider
-        # with a plan but nothing assessed adds its plan and no range)
-        row["range_verdict"] = (range_verdict(row["planned_gbp"], row["range_low_with_plan_gbp"],
-                                              row["identified_with_plan_gbp"])
-                                if with_plan else NO_PLAN)
+        # the area's plans together against the same providers' ranges added up; a provider
+        # with a plan but nothing assessed has no range, so its plan is left out of the verdict
+        # (and counted under no_range)
+        ranged = [r for r in with_plan if r["range_low_gbp"] is not None]
+        row["range_verdict"] = (NO_PLAN if not with_plan else NO_RANGE if not ranged
+                                else range_verdict(_sum(ranged, "planned_gbp"),
+                                                   _sum(ranged, "range_low_gbp"),
+                                                   _sum(ranged, "identified_gbp")))
         if keys == SYSTEM_KEYS:
             row["region_code"] = ";".join(sorted({r["region_code"] for r in rows}))
         out.append(row)

@@ -54,7 +54,7 @@ def data_quality(pack: Pack, ncc_rows_excluded: int = 0) -> str:
     """One line: "OK", or e.g. "1 category not assessed; 6 rows not assessed; 120 NCC rows ..."."""
     unassessed = sum(1 for s in pack.categories
                      if not any(r.assessed for r in s.rows if r.in_total))
-    parts = []
+    parts = [] if pack.benchmarked else ["Not benchmarked: the provider has no sector"]
     if unassessed:
         parts.append(f"{unassessed} categor{'y' if unassessed == 1 else 'ies'} not assessed")
     rows = len(pack.not_assessed)
@@ -81,6 +81,9 @@ def provider_row(pack: Pack, rank: int | None = None, quality: str | None = None
         # 0: nothing could be assessed, so the total is not known (outputs say "Not assessed")
         "assessed_categories": sum(1 for s in pack.categories if s.assessed),
     }
+    if not row["assessed_categories"]:  # blanks, never £0 or "does not cover 2%"
+        row.update(dict.fromkeys(("total_gbp", *RANGE_TOTALS, "pct_of_cost_base")),
+                   covers_requirement="Not known")
     if quality is not None:
         row["data_quality"] = quality
     return row
@@ -216,7 +219,8 @@ def category_rows(packs: Sequence[Pack]) -> list[dict]:
     for category, count in applies.items():
         ordered = sorted(values[category])
         row = {"category": category, "category_title": titles[category], "providers": count,
-               "assessed": len(ordered), "with_opportunity": sum(1 for v in ordered if v > 0),
+               "assessed": len(ordered),
+               "with_opportunity": sum(1 for v in ordered if v > 0) if ordered else None,
                **dict.fromkeys(("total_gbp", "pct_of_cost_base", "min_gbp", "q1_gbp",
                                 "median_gbp", "q3_gbp", "max_gbp"))}
         if ordered:

@@ -196,15 +196,18 @@ def render_all(codes: Sequence[str], *, source: PackSource, db_path: Path, run_d
         # As in a worker: what this process holds already (the source, the pack models) is out
         # of the collector's sight while packs render, so the collection after each pack walks
         # that pack's garbage only (not the whole heap: 0.1 s a pack in a test process).
-        gc.collect()
-        gc.freeze()
+        freezing = gc.get_freeze_count() == 0  # a caller's own freeze is left as it was
+        if freezing:
+            gc.collect()
+            gc.freeze()
         try:
             for code in codes:
                 outcome = render_pack(source, run_dir, code, formats)
                 with signals.deferred():
                     on_result(commit_pack(run_dir, outcome))
         finally:
-            gc.unfreeze()
+            if freezing:
+                gc.unfreeze()
         return
     context = multiprocessing.get_context("forkserver")
     context.set_forkserver_preload(["packgen.run.workers"])

@@ -142,10 +142,13 @@ def national(explorer: Explorer, query: Sequence[tuple[str, str]]) -> Page:
     for d in explorer.defs:
         mine = [c for code in shown for c in by_provider.get(code, []) if c["category"] == d.id]
         if mine:
+            assessed = [c for c in mine if c["assessed"]]
+            # assessed for none of them: not known (shown as "Not assessed"), never £0
             by_category.append({"title": d.title, "providers": len(mine),
-                                "assessed": sum(c["assessed"] for c in mine),
+                                "assessed": len(assessed),
                                 "opportunity_gbp": round(sum(c["opportunity_gbp"]
-                                                             for c in mine), 2)})
+                                                             for c in assessed), 2)
+                                if assessed else None})
     table = Table(NATIONAL_COLUMNS, rows, NATIONAL_CSV, totals={
         "providers": len(rows),
         "opportunity_gbp": round(sum(r["opportunity_gbp"] or 0 for r in rows), 2)})
