@@ -412,6 +412,8 @@ def test_a_category_assessed_for_no_provider_has_no_total_never_zero(national_ru
                    if r["category"] == "corporate_services"]
     assert {r["opportunity_gbp"] for r in by_provider} == {None}
     assert {r["assessed"] for r in by_provider} == {"No: no data supplied (test)"}
+    for group in totals.group_totals(blank, totals.by_sector):  # the Sector categories sheet
+        assert group.by_category["corporate_services"] is None
 
 
 def test_a_provider_with_nothing_assessed_has_no_total_in_area_tables(national_run):

@@ -150,7 +150,8 @@ GROUP_CATEGORY_COLUMNS = (
     Column("group", "Sector", description="The providers' sector (acute, specialist, "
            "community, mental health, ambulance). Text."), _CATEGORY, _CATEGORY_TITLE,
     Column("opportunity_gbp", "Opportunity (£)", **_GBP, description="Sum of the sector's "
-           "providers' opportunity in the category, in pounds."),
+           "providers' opportunity in the category, in pounds; blank where no provider of the "
+           "sector could be assessed in it (not known, never £0)."),
 )
 SYSTEM_COLUMNS = (
     Column("icb_code", "ICB code", description="ODS code of the integrated care board (the "

@@ -119,7 +119,7 @@ class GroupTotal:
     cost_base_gbp: float | None  # None when a member's operating cost is not known
     total_gbp: float
     requirement_gbp: float | None
-    by_category: dict[str, float]
+    by_category: dict[str, float | None]  # None: assessed for no member
     # the range (see Pack): overlaps removed, and both totals at the peers' median
     total_overlaps_removed_gbp: float = 0.0
     total_median_gbp: float = 0.0
@@ -147,15 +147,20 @@ def group_totals(packs: Sequence[Pack],
         groups[key(pack)].append(pack)
     totals = []
     for (code, name), members in groups.items():
-        by_category: dict[str, float] = defaultdict(float)
+        # a category assessed for none of the members is None (not known), never £0
+        by_category: dict[str, float | None] = {}
         for pack in members:
             for section in pack.categories:
-                by_category[section.id] += section.opportunity_gbp
+                if section.assessed:
+                    by_category[section.id] = (by_category.get(section.id) or 0.0
+                                               ) + section.opportunity_gbp
+                else:
+                    by_category.setdefault(section.id, None)
         totals.append(GroupTotal(
             code, name, len(members), known_sum(p.provider.operating_cost_gbp for p in members),
             penny(sum(p.total_opportunity_gbp for p in members)),
             known_sum(p.requirement_gbp for p in members),
-            {k: penny(v) for k, v in by_category.items()},
+            {k: None if v is None else penny(v) for k, v in by_category.items()},
             *(penny(sum(getattr(p, f) for p in members)) for f in RANGE_TOTALS)))
     return sorted(totals, key=lambda g: (-g.total_gbp, g.key))
 
