@@ -212,3 +212,12 @@ def sample_pack(seed: int = 1) -> Pack:
                                      "- Critical Care Medicine", "fewer than 5 peers (3)"),),
         data_notes=("1 acute cell was not assessed (fewer than 5 peers).",),
     )
+
+
+def not_assessed(pack: Pack, category_ids: set[str] | None = None,
+                 reason: str = "no data supplied (test)") -> Pack:
+    """`pack` with its categories (or those in `category_ids`) not assessed, as a bundle
+    without their inputs gives: no figure, the reason kept."""
+    return replace(pack, categories=tuple(
+        replace(s, assessed=False, opportunity_gbp=0.0, status_reason=reason)
+        if category_ids is None or s.id in category_ids else s for s in pack.categories))

@@ -27,6 +27,7 @@ from packgen.run.plans import (
 )
 from packgen.store import load_bundle, open_store
 from tests.bundles import csv_text, write_bundle
+from tests.sample_pack import not_assessed
 from tests.test_run_support import FAKE_PDF, excel_table
 
 PARAMS = RunParameters(min_peers=2)
@@ -355,9 +356,7 @@ def test_a_provider_with_nothing_assessed_has_no_range(store):
     """Never a range of £0 to £0 for a provider none of whose categories could be assessed."""
     _, _, packs = store
     pack = packs[0]
-    blank = dataclasses.replace(pack, categories=tuple(
-        dataclasses.replace(s, assessed=False, status_reason="no data supplied (test)")
-        for s in pack.categories))
+    blank = not_assessed(pack)
     checks = check_plans([blank, *packs[1:]],
                          _plans([(pack.provider.code, pack.categories[0].id, 1000.0, 0.02)]))
     row = _by(checks.provider_rows, provider_code=pack.provider.code)
@@ -420,9 +419,7 @@ def test_an_area_whose_plans_have_no_range_is_not_placed_against_one(store):
     'Above the range' against £0 to £0; its plan is counted under no_range."""
     _, _, packs = store
     pack = packs[0]
-    blank = dataclasses.replace(pack, categories=tuple(
-        dataclasses.replace(s, assessed=False, status_reason="no data supplied (test)")
-        for s in pack.categories))
+    blank = not_assessed(pack)
     checks = check_plans([blank, *packs[1:]],
                          _plans([(pack.provider.code, pack.categories[0].id, 5000.0, 0.02)]))
     region = _by(checks.region_rows, region_code=pack.provider.region_code)

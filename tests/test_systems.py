@@ -31,6 +31,7 @@ from packgen.run.build import BuildOptions, run_build
 from tests import recalc
 from tests.bundles import minimal_tables, write_bundle
 from tests.generated import generated_source
+from tests.sample_pack import not_assessed
 from tests.test_run_support import FAKE_PDF, excel_table, fast_renderers, label_value
 
 REAL_DATA = Path(__file__).resolve().parents[1] / "real_data"
@@ -396,10 +397,7 @@ def test_a_category_assessed_for_no_provider_has_no_total_never_zero(national_ru
     icb = sorted({p["icb_code"] for p in source.providers.values()})[0]
     packs = [build_pack(source, c, detail=False) for c in sorted(source.providers)
              if source.providers[c]["icb_code"] == icb]
-    blank = [dataclasses.replace(p, categories=tuple(
-        dataclasses.replace(s, assessed=False, opportunity_gbp=0.0,
-                            status_reason="no data supplied (test)")
-        if s.id == "corporate_services" else s for s in p.categories)) for p in packs]
+    blank = [not_assessed(p, {"corporate_services"}) for p in packs]
     rows = {r["category"]: r for r in totals.category_rows(blank)}
     corporate = rows["corporate_services"]
     assert corporate["providers"] == len(packs) and corporate["assessed"] == 0
@@ -419,8 +417,7 @@ def test_a_category_assessed_for_no_provider_has_no_total_never_zero(national_ru
 def test_a_provider_with_nothing_assessed_has_no_total_in_area_tables(national_run):
     _data, source, _run = national_run
     pack = build_pack(source, sorted(source.providers)[0], detail=False)
-    blank = dataclasses.replace(pack, categories=tuple(
-        dataclasses.replace(s, assessed=False) for s in pack.categories))
+    blank = not_assessed(pack)
     row = totals.provider_row(blank, 1, "x")
     assert row["total_gbp"] is None and row["total_overlaps_removed_gbp"] is None
     assert row["covers_requirement"] == "Not known" and row["pct_of_cost_base"] is None

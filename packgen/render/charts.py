@@ -119,10 +119,26 @@ def peer_chart(component: Component) -> PeerChart | None:
                      provider_label, description)
 
 
-def _text(x: float, y: float, text: str, anchor: str = "start", size: float = 11,
-          weight: str = "normal", fill: str = INK) -> str:
+def svg_text(x: float, y: float, text: str, anchor: str = "start", size: float = 11,
+             weight: str = "normal", fill: str = INK) -> str:
+    """An SVG <text> element, its text escaped (names come from data)."""
     return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" '
             f'text-anchor="{anchor}" fill="{fill}">{escape(text)}</text>')
+
+
+
+def benchmark_line_svg(chart: PeerChart, title: bool = False) -> str:
+    """The dashed benchmark line across the plot and its label on the right (empty when the
+    chart has no benchmark); with `title`, the line also carries it as an SVG <title>."""
+    if chart.benchmark_y is None:
+        return ""
+    y, label = chart.benchmark_y, chart.benchmark_label or ""
+    tooltip = f"<title>Benchmark: {escape(label)}</title>" if title else ""
+    return (f'<line class="benchmark" x1="{PLOT_LEFT}" x2="{PLOT_RIGHT + 6}" '
+            f'y1="{y:.1f}" y2="{y:.1f}" stroke="{INK}" stroke-width="1.5" '
+            f'stroke-dasharray="6 3">{tooltip}</line>'
+            + svg_text(PLOT_RIGHT + 10, y - 2, "Benchmark", size=10)
+            + svg_text(PLOT_RIGHT + 10, y + 11, label, size=11, weight="bold"))
 
 
 def peer_chart_svg(component: Component) -> Markup:
@@ -136,7 +152,7 @@ def peer_chart_svg(component: Component) -> Markup:
     for tick in chart.ticks:
         parts.append(f'<line class="grid" x1="{PLOT_LEFT}" x2="{PLOT_RIGHT}" '
                      f'y1="{tick.position:.1f}" y2="{tick.position:.1f}" stroke="{GRID}"/>')
-        parts.append(_text(PLOT_LEFT - 6, tick.position + 4, tick.label, "end", 10))
+        parts.append(svg_text(PLOT_LEFT - 6, tick.position + 4, tick.label, "end", 10))
     provider_bar = next((bar for bar in chart.bars if bar.is_provider), None)
     # Every peer's bar is one sub-path of a single <path>: WeasyPrint styles and lays out one
     # element instead of ~200 (a third of a second a pack at national scale).
@@ -147,19 +163,12 @@ def peer_chart_svg(component: Component) -> Markup:
                  f'fill="{PEER_GREY}"/>')
     parts.append(f'<line class="axis" x1="{PLOT_LEFT}" x2="{PLOT_RIGHT}" y1="{chart.zero_y:.1f}" '
                  f'y2="{chart.zero_y:.1f}" stroke="{INK}" stroke-width="1"/>')
-    if chart.benchmark_y is not None:
-        y = chart.benchmark_y
-        parts.append(f'<line class="benchmark" x1="{PLOT_LEFT}" x2="{PLOT_RIGHT + 6}" '
-                     f'y1="{y:.1f}" y2="{y:.1f}" stroke="{INK}" stroke-width="1.5" '
-                     f'stroke-dasharray="6 3"/>')
-        parts.append(_text(PLOT_RIGHT + 10, y - 2, "Benchmark", size=10))
-        parts.append(_text(PLOT_RIGHT + 10, y + 11, chart.benchmark_label or "", size=11,
-                           weight="bold"))
+    parts.append(benchmark_line_svg(chart))
     if provider_bar is not None:
         parts.append(_provider_mark(provider_bar, chart))
-    parts.append(_text(PLOT_LEFT, PLOT_BOTTOM + 18, "◀ best", size=10))
-    parts.append(_text(PLOT_RIGHT, PLOT_BOTTOM + 18, "worst ▶", "end", 10))
-    parts.append(_text((PLOT_LEFT + PLOT_RIGHT) / 2, PLOT_BOTTOM + 18,
+    parts.append(svg_text(PLOT_LEFT, PLOT_BOTTOM + 18, "◀ best", size=10))
+    parts.append(svg_text(PLOT_RIGHT, PLOT_BOTTOM + 18, "worst ▶", "end", 10))
+    parts.append(svg_text((PLOT_LEFT + PLOT_RIGHT) / 2, PLOT_BOTTOM + 18,
                        f"{len(chart.bars)} providers ranked by performance", "middle", 10))
     parts.append("</svg>")
     return Markup("".join(parts))
@@ -183,7 +192,7 @@ def _provider_mark(bar: Bar, chart: PeerChart) -> str:
         f'<path class="provider-marker" d="M{centre - 5:.1f},{top - 8:.1f} '
         f'L{centre + 5:.1f},{top - 8:.1f} L{centre:.1f},{top - 1:.1f} Z" fill="{NHS_BLUE}" '
         f'stroke="{INK}" stroke-width="0.6"/>',
-        _text(label_x, PLOT_TOP - 16, chart.provider_label or "", anchor, 11, "bold", NHS_BLUE),
+        svg_text(label_x, PLOT_TOP - 16, chart.provider_label or "", anchor, 11, "bold", NHS_BLUE),
     ])
 
 
@@ -240,10 +249,10 @@ def category_bars_svg(categories: tuple[CategorySection, ...]) -> Markup:
         y = 3 + i * ROW_HEIGHT
         amount = max(0.0, category.opportunity_gbp)
         length = 0.0 if largest <= 0 else amount / largest * (bar_right - bar_left)
-        parts.append(_text(bar_left - 8, y + 15, label, "end", 11))
+        parts.append(svg_text(bar_left - 8, y + 15, label, "end", 11))
         parts.append(f'<rect class="category-bar" x="{bar_left:.1f}" y="{y + 3:.1f}" '
                      f'width="{length:.1f}" height="{ROW_HEIGHT - 6:.1f}" fill="{NHS_BLUE}"/>')
-        parts.append(_text(bar_left + length + 6, y + 15, gbp(amount), size=11, weight="bold"))
+        parts.append(svg_text(bar_left + length + 6, y + 15, gbp(amount), size=11, weight="bold"))
     parts.append(f'<line x1="{bar_left:.1f}" x2="{bar_left:.1f}" y1="0" y2="{height:.0f}" '
                  f'stroke="{INK}" stroke-width="1"/></svg>')
     return Markup("".join(parts))

@@ -15,12 +15,6 @@ from packgen.render import charts
 from packgen.render.formatting import metric
 
 
-def _text(x: float, y: float, text: str, anchor: str = "start", size: float = 11,
-          weight: str = "normal", fill: str = charts.INK) -> str:
-    return (f'<text x="{x:.1f}" y="{y:.1f}" font-size="{size}" font-weight="{weight}" '
-            f'text-anchor="{anchor}" fill="{fill}">{escape(text)}</text>')
-
-
 def peer_chart_svg(component: Component) -> Markup:
     """The ranked peers of `component` as inline SVG (empty markup with nothing to chart)."""
     chart = charts.peer_chart(component)
@@ -38,7 +32,8 @@ def peer_chart_svg(component: Component) -> Markup:
         parts.append(f'<line x1="{charts.PLOT_LEFT}" x2="{charts.PLOT_RIGHT}" '
                      f'y1="{tick.position:.1f}" y2="{tick.position:.1f}" '
                      f'stroke="{charts.GRID}"/>')
-        parts.append(_text(charts.PLOT_LEFT - 6, tick.position + 4, tick.label, "end", 10))
+        parts.append(charts.svg_text(charts.PLOT_LEFT - 6, tick.position + 4, tick.label,
+                                     "end", 10))
     provider = None
     for bar, peer in zip(chart.bars, peers, strict=True):
         label = (f"{peer.provider_name} ({peer.provider_code}): {metric(peer.value, unit)}, "
@@ -52,19 +47,11 @@ def peer_chart_svg(component: Component) -> Markup:
                      f'fill="{charts.PEER_GREY}"><title>{escape(label)}</title></rect>')
     parts.append(f'<line x1="{charts.PLOT_LEFT}" x2="{charts.PLOT_RIGHT}" '
                  f'y1="{chart.zero_y:.1f}" y2="{chart.zero_y:.1f}" stroke="{charts.INK}"/>')
-    if chart.benchmark_y is not None:
-        y = chart.benchmark_y
-        parts.append(f'<line class="benchmark" x1="{charts.PLOT_LEFT}" '
-                     f'x2="{charts.PLOT_RIGHT + 6}" y1="{y:.1f}" y2="{y:.1f}" '
-                     f'stroke="{charts.INK}" stroke-width="1.5" stroke-dasharray="6 3">'
-                     f"<title>Benchmark: {escape(chart.benchmark_label or '')}</title></line>")
-        parts.append(_text(charts.PLOT_RIGHT + 10, y - 2, "Benchmark", size=10))
-        parts.append(_text(charts.PLOT_RIGHT + 10, y + 11, chart.benchmark_label or "",
-                           size=11, weight="bold"))
+    parts.append(charts.benchmark_line_svg(chart, title=True))
     if provider is not None:
         parts.append(_provider_mark(*provider, chart))
-    parts.append(_text(charts.PLOT_LEFT, charts.PLOT_BOTTOM + 18, "◀ best", size=10))
-    parts.append(_text(charts.PLOT_RIGHT, charts.PLOT_BOTTOM + 18, "worst ▶", "end", 10))
+    parts.append(charts.svg_text(charts.PLOT_LEFT, charts.PLOT_BOTTOM + 18, "◀ best", size=10))
+    parts.append(charts.svg_text(charts.PLOT_RIGHT, charts.PLOT_BOTTOM + 18, "worst ▶", "end", 10))
     parts.append("</svg>")
     return Markup("".join(parts))
 
@@ -85,6 +72,6 @@ def _provider_mark(bar: charts.Bar, label: str, chart: charts.PeerChart) -> str:
         f'<path class="provider-marker" d="M{centre - 5:.1f},{top - 9:.1f} '
         f'L{centre + 5:.1f},{top - 9:.1f} L{centre:.1f},{top - 2:.1f} Z" '
         f'fill="{charts.NHS_BLUE}" stroke="{charts.INK}" stroke-width="0.6"/>',
-        _text(label_x, charts.PLOT_TOP - 14, chart.provider_label or "", anchor, 11, "bold",
-              charts.NHS_BLUE),
+        charts.svg_text(label_x, charts.PLOT_TOP - 14, chart.provider_label or "", anchor, 11,
+                        "bold", charts.NHS_BLUE),
     ])
