@@ -69,15 +69,17 @@ def regional_html(region_code: str, packs: Sequence[Pack], run: RunInfo,
                   quality: Mapping[str, str]) -> str:
     region = totals.group_totals(packs, totals.by_region)[0]
     rows = _provider_rows(packs, quality)
+    # providers with nothing assessed have no total to chart (the table says "Not assessed")
+    charted = [r for r in rows if r["total_gbp"] is not None][:CHART_PROVIDERS]
     chart = charts.category_bars_svg(tuple(
         _Bar(charts.label_keeping(r["provider_name"], f" ({r['provider_code']})"), r["total_gbp"])
-        for r in [r for r in rows if r["total_gbp"] is not None][:CHART_PROVIDERS]))
+        for r in charted))
     return environment().get_template(TEMPLATE).render(
         run=run, region_code=region_code, region_name=region.name, region=region,
         providers=rows, covering=sum(1 for r in rows if r["covers_requirement"] == "Yes"),
         with_requirement=sum(1 for r in rows if r["covers_requirement"] != "Not known"),
         requirement_rate=packs[0].requirement_rate, provider_chart=chart,
-        charted=min(sum(1 for r in rows if r["total_gbp"] is not None), CHART_PROVIDERS),
+        charted=len(charted),
         categories=totals.category_rows(packs),
         sectors=[g.row() for g in totals.group_totals(packs, totals.by_sector)],
         systems=system_rows(packs))
