@@ -14,7 +14,7 @@ from packgen.render.regional import render_summary_pdf
 from packgen.render.summary_workbook import Sheet, Total, with_live_share, write_summary_workbook
 from packgen.render.xlsx_tables import COUNT, GBP_PENCE, PERCENT, Column, RowFormula
 from packgen.run import plans, totals
-from packgen.run.plans import PlanChecks
+from packgen.run.plans import PlanChecks, sum_present
 
 WORKBOOK_NAME = "plan-checks.xlsx"
 TEMPLATE = "plans.html.j2"
@@ -186,11 +186,11 @@ def write_plan_workbook(path: Path, checks: PlanChecks, run: RunInfo, plans_file
              ("Providers", len(rows), COUNT),
              ("Providers with a plan", len(with_plan), COUNT),
              ("Providers with no plan in the file", len(rows) - len(with_plan), COUNT),
-             ("Total planned saving (£), providers with a plan", _sum(with_plan, "planned_gbp"),
+             ("Total planned saving (£), providers with a plan", sum_present(with_plan, "planned_gbp"),
               GBP_PENCE),
              ("Identified opportunity (£), providers with a plan",
-              _sum(with_plan, "identified_gbp"), GBP_PENCE),
-             ("Identified opportunity (£), every provider", _sum(rows, "identified_gbp"),
+              sum_present(with_plan, "identified_gbp"), GBP_PENCE),
+             ("Identified opportunity (£), every provider", sum_present(rows, "identified_gbp"),
               GBP_PENCE),
              *((f"Plans {verdict[0].lower()}{verdict[1:]}", sum(
                  1 for r in with_plan if r["range_verdict"] == verdict), COUNT)
@@ -233,16 +233,12 @@ def write_plan_workbook(path: Path, checks: PlanChecks, run: RunInfo, plans_file
                                   sheets=sheets, notes=notes, totals=_plan_totals(checks))
 
 
-def _sum(rows: list[dict], key: str) -> float:
-    return totals.penny(sum(r[key] for r in rows if r[key] is not None))
-
-
 def _plan_totals(checks: PlanChecks) -> list[Total]:
     """Each table's pound columns added up live and checked against another table's figures:
     the category rows against their providers' totals, the providers against the regions and
     the systems (a total with an unknown part is written without a check)."""
     providers = checks.provider_rows
-    identified, planned = _sum(providers, "identified_gbp"), _sum(providers, "planned_gbp")
+    identified, planned = sum_present(providers, "identified_gbp"), sum_present(providers, "planned_gbp")
     out = [Total("Category checks: identified opportunity (£)", "Category checks",
                  "identified_gbp", identified),
            Total("Category checks: planned saving (£)", "Category checks", "planned_gbp",
@@ -250,7 +246,7 @@ def _plan_totals(checks: PlanChecks) -> list[Total]:
            Total("Category checks: planned minus identified (£)", "Category checks",
                  "difference_gbp", totals.penny(planned - identified))]
     out.append(Total("Category checks: identified at the median (£)", "Category checks",
-                     "identified_median_gbp", _sum(checks.category_rows,
+                     "identified_median_gbp", sum_present(checks.category_rows,
                                                    "identified_median_gbp")))
     for key, label in (("cost_base_gbp", "cost base (£)"), ("requirement_gbp", "requirement (£)"),
                        ("identified_gbp", "identified opportunity (£)"),
@@ -259,19 +255,19 @@ def _plan_totals(checks: PlanChecks) -> list[Total]:
         known = key not in ("cost_base_gbp", "requirement_gbp")
 
         def total(rows: list[dict], key: str = key, known: bool = known) -> float | None:
-            return _sum(rows, key) if known else totals.known_sum(r[key] for r in rows)
+            return sum_present(rows, key) if known else totals.known_sum(r[key] for r in rows)
 
         out.append(Total(f"Providers: {label}", "Providers", key, total(checks.region_rows)))
         out.append(Total(f"Regions: {label}", "Regions", key, total(providers)))
         out.append(Total(f"Systems: {label}", "Systems", key, total(providers)))
     out.append(Total("Providers: range from (£)", "Providers", "range_low_gbp",
-                     _sum(providers, "range_low_gbp")))
+                     sum_present(providers, "range_low_gbp")))
     with_plan = [r for r in providers if r["plan_submitted"] == "Yes"]
     for key, label, expected in (
             ("range_low_with_plan_gbp", "range from, providers with a plan (£)",
-             _sum(with_plan, "range_low_gbp")),
+             sum_present(with_plan, "range_low_gbp")),
             ("identified_with_plan_gbp", "identified opportunity, providers with a plan (£)",
-             _sum(with_plan, "identified_gbp")),
+             sum_present(with_plan, "identified_gbp")),
             ("requirement_with_plan_gbp", "requirement, providers with a plan (£)",
              totals.known_sum(r["requirement_gbp"] for r in with_plan))):
         for sheet in ("Regions", "Systems"):

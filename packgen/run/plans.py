@@ -262,8 +262,9 @@ REGION_KEYS = ("region_code", "region_name")
 SYSTEM_KEYS = ("icb_code", "icb_name")
 
 
-def _sum(rows: Sequence[dict], key: str) -> float:
-    """Pounds over the rows that have the figure (a blank planned saving is no plan)."""
+def sum_present(rows: Sequence[dict], key: str) -> float:
+    """Pounds over the rows that have the figure, to the penny (a blank is no plan, or a
+    figure not assessed: it adds nothing)."""
     return totals.penny(sum(r[key] for r in rows if r[key] is not None))
 
 
@@ -286,10 +287,10 @@ def group_rows(provider_rows: Sequence[dict], keys: tuple[str, str]) -> list[dic
             "providers": len(rows), "plans": len(with_plan), "no_plan": len(without),
             "cost_base_gbp": totals.known_sum(r["cost_base_gbp"] for r in rows),
             "requirement_gbp": totals.known_sum(r["requirement_gbp"] for r in rows),
-            "identified_gbp": _sum(rows, "identified_gbp"),
-            "planned_gbp": _sum(with_plan, "planned_gbp"),
-            "identified_with_plan_gbp": _sum(with_plan, "identified_gbp"),
-            "range_low_with_plan_gbp": _sum(with_plan, "range_low_gbp"),
+            "identified_gbp": sum_present(rows, "identified_gbp"),
+            "planned_gbp": sum_present(with_plan, "planned_gbp"),
+            "identified_with_plan_gbp": sum_present(with_plan, "identified_gbp"),
+            "range_low_with_plan_gbp": sum_present(with_plan, "range_low_gbp"),
             "requirement_with_plan_gbp": totals.known_sum(r["requirement_gbp"]
                                                           for r in with_plan),
             # below the requirement; a requirement not known is counted apart, not as below
@@ -299,7 +300,7 @@ def group_rows(provider_rows: Sequence[dict], keys: tuple[str, str]) -> list[dic
             "growth_below": sum(1 for r in with_plan if r["flag_growth"]),
             "unplanned_categories": sum(r["unplanned_categories"] for r in rows),
             "unplanned_no_plan_categories": sum(r["unplanned_categories"] for r in without),
-            "unplanned_gbp": _sum(rows, "unplanned_gbp"),
+            "unplanned_gbp": sum_present(rows, "unplanned_gbp"),
             "above_categories": sum(r["above_categories"] for r in with_plan),
             "below_range": sum(1 for r in with_plan if r["range_verdict"] == BELOW),
             "within_range": sum(1 for r in with_plan if r["range_verdict"] == WITHIN),
@@ -311,9 +312,9 @@ def group_rows(provider_rows: Sequence[dict], keys: tuple[str, str]) -> list[dic
         # (and counted under no_range)
         ranged = [r for r in with_plan if r["range_low_gbp"] is not None]
         row["range_verdict"] = (NO_PLAN if not with_plan else NO_RANGE if not ranged
-                                else range_verdict(_sum(ranged, "planned_gbp"),
-                                                   _sum(ranged, "range_low_gbp"),
-                                                   _sum(ranged, "identified_gbp")))
+                                else range_verdict(sum_present(ranged, "planned_gbp"),
+                                                   sum_present(ranged, "range_low_gbp"),
+                                                   sum_present(ranged, "identified_gbp")))
         if keys == SYSTEM_KEYS:
             row["region_code"] = ";".join(sorted({r["region_code"] for r in rows}))
         out.append(row)
