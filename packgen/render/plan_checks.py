@@ -186,8 +186,8 @@ def write_plan_workbook(path: Path, checks: PlanChecks, run: RunInfo, plans_file
              ("Providers", len(rows), COUNT),
              ("Providers with a plan", len(with_plan), COUNT),
              ("Providers with no plan in the file", len(rows) - len(with_plan), COUNT),
-             ("Total planned saving (£), providers with a plan", sum_present(with_plan, "planned_gbp"),
-              GBP_PENCE),
+             ("Total planned saving (£), providers with a plan",
+              sum_present(with_plan, "planned_gbp"), GBP_PENCE),
              ("Identified opportunity (£), providers with a plan",
               sum_present(with_plan, "identified_gbp"), GBP_PENCE),
              ("Identified opportunity (£), every provider", sum_present(rows, "identified_gbp"),
@@ -238,7 +238,8 @@ def _plan_totals(checks: PlanChecks) -> list[Total]:
     the category rows against their providers' totals, the providers against the regions and
     the systems (a total with an unknown part is written without a check)."""
     providers = checks.provider_rows
-    identified, planned = sum_present(providers, "identified_gbp"), sum_present(providers, "planned_gbp")
+    identified = sum_present(providers, "identified_gbp")
+    planned = sum_present(providers, "planned_gbp")
     out = [Total("Category checks: identified opportunity (£)", "Category checks",
                  "identified_gbp", identified),
            Total("Category checks: planned saving (£)", "Category checks", "planned_gbp",
