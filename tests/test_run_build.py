@@ -294,7 +294,7 @@ def test_previous_run_gives_the_movement_and_previous_figures(bundle, tmp_path):
     source = dataclasses.replace(source, previous=read_previous(first, PARAMS.as_dict()))
     pack = build_pack(source, "RAA")
     assert pack.movement.like_for_like and pack.movement.note == ""
-    assert all(r.change_gbp == 0 for r in pack.movement.rows)
+    assert pack.movement.rows and all(r.change_gbp == 0 for r in pack.movement.rows)
     assert pack.movement.sentence.startswith(
         f"Since {pack.movement.previous_label} the identified opportunity did not change, from "
         f"£{pack.total_opportunity_gbp:,.0f} to £{pack.total_opportunity_gbp:,.0f}")

@@ -292,8 +292,8 @@ class MovementRow:
 
     id: str
     title: str
-    previous_gbp: float | None  # None: the category was not in the previous pack
-    current_gbp: float
+    previous_gbp: float | None  # None: not in the previous pack, or not assessed there
+    current_gbp: float | None  # None: not assessed this year
     change_gbp: float | None  # current - previous
 
 
@@ -305,8 +305,9 @@ class Movement:
     like_for_like: bool
     note: str  # why not like for like ('' when it is)
     rows: tuple[MovementRow, ...]
-    previous_total_gbp: float | None  # over the categories the previous pack had
-    current_total_gbp: float
+    # both totals over the categories with a figure in both packs (None when there is none)
+    previous_total_gbp: float | None
+    current_total_gbp: float | None
     sentence: str  # names the largest movements
 
 

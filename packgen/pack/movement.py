@@ -57,14 +57,17 @@ def read_previous(run_dir: Path, parameters: dict) -> PreviousRun:
                          "give the run folder of last year's `packgen build` (it holds "
                          "national/results.csv and manifest.json).")
     try:
-        frame = pl.read_csv(results, columns=["provider_code", "category", "in_total",
-                                              "opportunity_gbp"],
-                            schema_overrides={"opportunity_gbp": pl.Float64,
-                                              "provider_code": pl.String})
+        frame = pl.read_csv(results, infer_schema=False)
+        frame = frame.select("provider_code", "category", "in_total",
+                             pl.col("opportunity_gbp").cast(pl.Float64),
+                             pl.col("assessed") if "assessed" in frame.columns
+                             else pl.lit("true").alias("assessed"))
     except (pl.exceptions.PolarsError, OSError) as exc:
         raise InputError(f"--previous {run_dir}: {results} cannot be read ({exc})",
                          "give the run folder of last year's `packgen build`.") from exc
-    counted = frame.filter(pl.col("in_total").cast(pl.String).str.to_lowercase() == "true")
+    # a category not assessed last time has no previous figure (never £0)
+    counted = frame.filter((pl.col("in_total").str.to_lowercase() == "true")
+                           & (pl.col("assessed").str.to_lowercase() == "true"))
     by_category = {(p, c): round(v, 2) for p, c, v in counted.group_by(
         "provider_code", "category").agg(pl.col("opportunity_gbp").sum()).iter_rows()}
     manifest = _manifest(run_dir)
@@ -83,8 +86,8 @@ def read_previous(run_dir: Path, parameters: dict) -> PreviousRun:
         if manifest.get("method_version") != method_version():
             reasons.append("it was computed with another version of the method (category "
                            "definitions or engine SQL)")
-    note = ("Not like for like: " + "; ".join(reasons) + ". Part of each change may come from "
-            "that, not from the trust.") if reasons else ""
+    note = ("; ".join(reasons).capitalize() + ". Part of each change may come from that, not "
+            "from the trust.") if reasons else ""
     return PreviousRun(label, by_category, not reasons, note, results)
 
 
@@ -98,34 +101,43 @@ def _manifest(run_dir: Path) -> dict:
 def movement(previous: PreviousRun | None, provider_code: str,
              sections: Sequence[CategorySection]) -> Movement | None:
     """This pack's categories against the previous pack's, with the sentence naming the
-    largest movements."""
+    largest movements. Totals are over the categories with a figure in both packs, so that a
+    category new this year (or not assessed in either) never shows as a movement."""
     if previous is None:
         return None
     rows = []
     for s in sections:
         before = previous.by_category.get((provider_code, s.id))
-        change = None if before is None else round(s.opportunity_gbp - before, 2)
-        rows.append(MovementRow(s.id, s.title, before, s.opportunity_gbp, change))
-    known = [r for r in rows if r.previous_gbp is not None]
-    before_total = round(sum(r.previous_gbp for r in known), 2) if known else None
-    now_total = round(sum(s.opportunity_gbp for s in sections), 2)
+        now = s.opportunity_gbp if s.assessed else None
+        change = None if before is None or now is None else round(now - before, 2)
+        rows.append(MovementRow(s.id, s.title, before, now, change))
+    both = [r for r in rows if r.change_gbp is not None]
+    before_total = round(sum(r.previous_gbp for r in both), 2) if both else None
+    now_total = round(sum(r.current_gbp for r in both), 2) if both else None
     return Movement(previous.label, previous.like_for_like, previous.note, tuple(rows),
                     before_total, now_total, _sentence(previous.label, rows, before_total,
                                                        now_total))
 
 
-def _sentence(label: str, rows: list[MovementRow], before: float | None, now: float) -> str:
-    if before is None:
-        return f"None of these categories was in {label}: there is no movement to show."
+def _sentence(label: str, rows: list[MovementRow], before: float | None,
+              now: float | None) -> str:
+    not_before = [r.title for r in rows if r.previous_gbp is None and r.current_gbp is not None]
+    not_now = [r.title for r in rows if r.current_gbp is None and r.previous_gbp is not None]
+    tail = ""
+    if not_before:
+        tail += f" Not in {label}: {', '.join(not_before)}."
+    if not_now:
+        tail += f" Not assessed this year: {', '.join(not_now)}."
+    if before is None or now is None:
+        return f"No category has a figure both this year and in {label}: there is no " \
+               f"movement to show.{tail}"
     direction = "rose" if now > before else "fell" if now < before else "did not change"
     amount = f" by £{abs(now - before):,.0f}" if now != before else ""
     moved = sorted((r for r in rows if r.change_gbp), key=lambda r: (-abs(r.change_gbp), r.id))
     named = "; ".join(f"{r.title} {'+' if r.change_gbp > 0 else '-'}£{abs(r.change_gbp):,.0f}"
                       for r in moved[:SHOWN_MOVEMENTS])
-    tail = f" The largest movements: {named}." if named else ""
-    new = [r.title for r in rows if r.previous_gbp is None]
-    if new:
-        tail += f" Not in {label}: {', '.join(new)}."
+    largest = f" The largest movements: {named}." if named else ""
+    scope = ("every category added" if all(r.change_gbp is not None for r in rows)
+             else "the categories in both packs added")
     return (f"Since {label} the identified opportunity {direction}{amount}, from "
-            f"£{before:,.0f} to £{now:,.0f} (every category added).{tail}")
-
+            f"£{before:,.0f} to £{now:,.0f} ({scope}).{largest}{tail}")

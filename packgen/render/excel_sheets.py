@@ -324,11 +324,12 @@ MOVEMENT_COLUMNS = (
            "Text."),
     Column("previous_gbp", "Previous pack £", GBP_PENCE, description="The category's "
            "opportunity in pounds in the previous pack (its national results.csv, rows in the "
-           "total); blank where the previous pack did not have the category."),
+           "total); blank where the previous pack did not have the category or did not assess it."),
     Column("current_gbp", "This pack £", GBP_PENCE, description="The category's opportunity "
-           "in pounds in this pack (the Summary's Opportunity £)."),
+           "in pounds in this pack (the Summary's Opportunity £); blank where it is not assessed "
+           "this year."),
     Column("change_gbp", "Change £", GBP_PENCE, description="A live formula: This pack £ minus "
-           "Previous pack £, in pounds; blank where there is no previous figure."),
+           "Previous pack £, in pounds; blank where either figure is missing."),
 )
 
 
@@ -337,13 +338,14 @@ def write_movement_sheet(ws: Worksheet, pack: Pack, table_name: str) -> TableLoc
     move = pack.movement
     notes: list[object] = [move.sentence]
     if not move.like_for_like:
-        notes.insert(0, move.note)
-    notes += ["Both years at the run's percentile, every category added (the upper bound).",
+        notes.insert(0, f"Not like for like: {move.note}")
+    notes += ["Both years at the run's percentile. Change is blank where a category has no figure "
+              "in one of the packs (not in the previous pack, or not assessed).",
               sheet_link("Contents", "Back to Contents")]
     header_row = write_title(ws, f"Change since {move.previous_label}", notes)
     rows = [{"category": r.title, "previous_gbp": r.previous_gbp, "current_gbp": r.current_gbp,
              "change_gbp": RowFormula("={current_gbp}-{previous_gbp}")
-             if r.previous_gbp is not None else None} for r in move.rows]
+             if r.change_gbp is not None else None} for r in move.rows]
     return write_table(ws, name=table_name, columns=MOVEMENT_COLUMNS, rows=rows,
                        header_row=header_row, empty_text="No categories")
 
