@@ -132,10 +132,13 @@ def test_compute_csv_adds_up_to_the_summary_on_generated_data(tmp_path):
     with open(out, newline="", encoding="utf-8") as fh:
         rows = list(csv.DictReader(fh))
     assert {r["category"] for r in rows} == {d.id for d in load_definitions()}
-    total = sum(float(r["opportunity_gbp"]) for r in rows if r["in_total"] == "true")
-    assert sum(float(r["opportunity_gbp"]) for r in rows if r["role"] == "context") == 0
-    assert all(float(r["opportunity_gbp"]) >= 0 for r in rows)
-    assert all(r["reason"] for r in rows if r["assessed"] == "false")
+    assessed = [r for r in rows if r["assessed"] == "true"]
+    total = sum(float(r["opportunity_gbp"]) for r in assessed if r["in_total"] == "true")
+    assert sum(float(r["opportunity_gbp"]) for r in assessed if r["role"] == "context") == 0
+    assert all(float(r["opportunity_gbp"]) >= 0 for r in assessed)
+    # a row not assessed gives its reason and no figure (never £0)
+    assert all(r["reason"] and r["opportunity_gbp"] == r["opportunity_median_gbp"] == ""
+               for r in rows if r["assessed"] == "false")
     assert f"£{total:,.0f}" in result.stdout.splitlines()[-3]
 
 

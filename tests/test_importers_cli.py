@@ -96,7 +96,7 @@ def test_demo_real_imports_run_in_order_on_a_fresh_folder(tmp_path):
         assert result.exit_code == 0, (source, result.output)
     _, log = read_table(out / "import_log.csv")
     assert [(r["source"], r["period"]) for r in log] == [
-        ("ods", ""), ("eric", "2016/17"), ("eric", "2016/17"), ("rci", "2015/16"),
+        ("ods", "2024/25"), ("eric", "2016/17"), ("eric", "2016/17"), ("rci", "2015/16"),
         ("ambsys", "2025/26"), ("ncc-schedule", "2023/24"), ("ncc-schedule", "2023/24"),
         ("scmd", "2019/20")]
     _, providers = read_table(out / "providers.csv")

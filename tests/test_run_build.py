@@ -282,8 +282,12 @@ def test_previous_run_gives_the_movement_and_previous_figures(bundle, tmp_path):
     _build(bundle, second, previous_run=first)
     with open(second / "national" / "results.csv", encoding="utf-8", newline="") as fh:
         rows = list(csv.DictReader(fh))
-    assert rows and all(r["previous_opportunity_gbp"] != "" for r in rows)
-    assert all(float(r["previous_opportunity_gbp"]) == float(r["opportunity_gbp"]) for r in rows)
+    assert rows and all(r["previous_opportunity_gbp"] != "" for r in rows
+                        if r["assessed"] == "true")
+    # a row not assessed has no figure in either run
+    assert all(r["previous_opportunity_gbp"] == r["opportunity_gbp"] == "" if r["assessed"] ==
+               "false" else float(r["previous_opportunity_gbp"]) == float(r["opportunity_gbp"])
+               for r in rows)
     manifest = json.loads((second / "manifest.json").read_text())
     assert manifest["previous_run"] == str(first.resolve()) and manifest["method_version"]
     con = open_store(second / "packgen.duckdb")

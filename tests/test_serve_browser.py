@@ -127,7 +127,8 @@ def same(ours: str, theirs: str) -> bool:
 
 def pennies(rows, **match) -> int:
     return sum(round(float(r["opportunity_gbp"]) * 100) for r in rows
-               if r["in_total"] == "true" and all(r[k] == v for k, v in match.items()))
+               if r["in_total"] == "true" and r["assessed"] == "true"
+               and all(r[k] == v for k, v in match.items()))
 
 
 def test_provider_category_and_hrg_pages_render_with_name_and_table(page):
@@ -232,7 +233,7 @@ def test_default_figures_equal_the_static_pack(page, run):
                 for r in download_rows(page)}
     expected = dict.fromkeys(national, 0)
     for r in rows:
-        if r["in_total"] == "true":
+        if r["in_total"] == "true" and r["assessed"] == "true":
             expected[r["provider_code"]] += round(float(r["opportunity_gbp"]) * 100)
     assert national == expected
 

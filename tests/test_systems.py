@@ -131,7 +131,7 @@ def test_systems_csv_reconciles_to_results_csv_to_the_penny(national_run):
     by_category: dict[str, dict[str, Decimal]] = defaultdict(lambda: defaultdict(Decimal))
     with open(run / "national" / "results.csv", encoding="utf-8", newline="") as fh:
         for row in csv.DictReader(fh):
-            if row["in_total"] == "true":
+            if row["in_total"] == "true" and row["assessed"] == "true":
                 expected[providers[row["provider_code"]]["icb_code"]] += Decimal(
                     row["opportunity_gbp"])
                 by_category[row["provider_code"]][row["category"]] += Decimal(

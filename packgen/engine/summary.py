@@ -27,6 +27,7 @@ CSV_EXTRA_COLUMNS = (
     "reason_code", "benchmark_median", "opportunity_median_gbp",
 )
 CSV_COLUMNS = CSV_REQUIRED_COLUMNS + CSV_EXTRA_COLUMNS
+UNASSESSED_BLANK = ("opportunity_native", "opportunity_gbp", "opportunity_median_gbp")
 # A result row of this run and last year's are the same row when these agree.
 MOVEMENT_KEY = ("provider_code", "category", "component", "sub_unit")
 
@@ -145,7 +146,10 @@ def export_csv(con: duckdb.DuckDBPyConnection, path: Path, previous: Path | None
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
     temporary = path.with_name(f".{path.name}.{os.getpid()}.tmp")
-    columns = ", ".join(f"r.{c}" for c in CSV_COLUMNS)
+    # A row not assessed has no figure: its money is blank, never £0 (the store keeps 0.0 so
+    # that sums need no null handling).
+    columns = ", ".join(f"case when r.assessed then r.{c} end as {c}" if c in UNASSESSED_BLANK
+                        else f"r.{c}" for c in CSV_COLUMNS)
     joined = ""
     if previous is not None:
         rows = pl.read_csv(previous, columns=[*MOVEMENT_KEY, "opportunity_gbp"],

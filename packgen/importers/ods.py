@@ -22,7 +22,7 @@ from pathlib import Path
 from packgen import reference
 from packgen.errors import InputError
 from packgen.importers import bundle
-from packgen.importers.common import ImportReport, Layout, read_table
+from packgen.importers.common import ImportReport, Layout, period_of_files, read_table
 
 PUBLISHER = "NHS England, Organisation Data Service (ODS)"
 TITLE = "NHS trusts (etr)"
@@ -61,7 +61,7 @@ def welsh_by(code: str, region: str, gor: str) -> str:
 
 
 def run(files: list[Path], data_dir: Path, **_options) -> ImportReport:
-    report = ImportReport("ods", PUBLISHER, TITLE)
+    report = ImportReport("ods", PUBLISHER, TITLE, period_of_files(files))
     regions = reference.codes("regions")
     updates: dict[str, dict[str, str]] = {}
     sources = []

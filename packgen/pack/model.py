@@ -49,6 +49,23 @@ class RunInfo:
             return "REAL DATA"
         return "MIXED DATA" if self.data_note else "SYNTHETIC DATA"
 
+    @property
+    def mark_lines(self) -> tuple[str, ...]:
+        """The mark as sentences, for a workbook's cover: what the data is and, when the
+        tables' periods are more than a year apart, that warning."""
+        if self.data_mark == "REAL DATA":
+            lines = ["REAL DATA: built from published NHS returns; each table's source, "
+                     "publisher and period are listed in Notes."]
+        elif self.data_mark == "MIXED DATA":
+            lines = [f"MIXED DATA: {self.data_note} The providers are fictional: the figures "
+                     "describe no real NHS provider."]
+        else:
+            lines = [f"SYNTHETIC DATA: built from {self.dataset_name}, which describes "
+                     "fictional providers. The figures describe no real NHS provider."]
+        if self.period_warning:
+            lines.append(f"Periods differ. {self.period_warning}")
+        return tuple(lines)
+
 
 @dataclass(frozen=True)
 class ProviderInfo:
@@ -348,5 +365,17 @@ class Pack:
 
     @property
     def drilldowns(self) -> tuple[CategorySection, ...]:
-        """The categories that carry a drill-down, in pack order."""
-        return tuple(s for s in self.categories if s.drilldown is not None)
+        """The assessed categories that carry a drill-down, in pack order (a category not
+        assessed has no figures to drill into)."""
+        return tuple(s for s in self.categories if s.drilldown is not None and s.assessed)
+
+    @property
+    def any_assessed(self) -> bool:
+        """Whether any category has a figure: if none has, the totals are not £0 but not
+        known, and the pack says why."""
+        return any(s.assessed for s in self.categories)
+
+    @property
+    def why_nothing_assessed(self) -> str:
+        return ("not benchmarked: the provider has no sector" if not self.benchmarked
+                else "no category could be assessed")

@@ -59,7 +59,7 @@ def read_previous(run_dir: Path, parameters: dict) -> PreviousRun:
     try:
         frame = pl.read_csv(results, infer_schema=False)
         frame = frame.select("provider_code", "category", "in_total",
-                             pl.col("opportunity_gbp").cast(pl.Float64),
+                             pl.col("opportunity_gbp").cast(pl.Float64, strict=False),
                              pl.col("assessed") if "assessed" in frame.columns
                              else pl.lit("true").alias("assessed"))
     except (pl.exceptions.PolarsError, OSError) as exc:

@@ -80,9 +80,14 @@ def period_end(period: str) -> int | None:
     return None
 
 
+def _periods(period: str) -> list[str]:
+    """A table's periods: one, or several joined by ';' (providers from ERIC and the RCI)."""
+    return [p.strip() for p in period.split(";") if p.strip()]
+
+
 def period_range(sources: Sequence[Source]) -> str:
     """The tables' period: the one they share, or 'earliest to latest (by table)'."""
-    dated = sorted({(period_end(s.period) or 0, s.period) for s in sources if s.period})
+    dated = sorted({(period_end(p) or 0, p) for s in sources for p in _periods(s.period)})
     periods = [p for _, p in dated]
     if len(periods) <= 1:
         return periods[0] if periods else ""
@@ -91,8 +96,9 @@ def period_range(sources: Sequence[Source]) -> str:
 
 def period_warning(sources: Sequence[Source]) -> str:
     """A warning when the tables' periods end more than a year apart, naming each table's."""
-    ends = [(period_end(s.period), s) for s in sources if s.period]
-    known = [end for end, _ in ends if end is not None]
+    ends = [(max((e for e in map(period_end, _periods(s.period)) if e is not None),
+                 default=None), s) for s in sources if s.period]
+    known = [e for s in sources for e in map(period_end, _periods(s.period)) if e is not None]
     if not known or max(known) - min(known) <= 12:
         return ""
     listed = "; ".join(f"{s.table} {s.period}" for _, s in sorted(

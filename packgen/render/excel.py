@@ -143,14 +143,10 @@ def _table_name(prefix: str, category_id: str) -> str:
 
 def _write_cover(ws: Worksheet, pack: Pack) -> None:
     provider, run = pack.provider, pack.run
-    notes: list[object] = []
-    if run.synthetic:
-        notes.append(f"SYNTHETIC DATA: built from {run.dataset_name}, which describes fictional "
-                     "providers. The figures describe no real NHS provider.")
+    notes: list[object] = list(run.mark_lines)
     next_row = write_title(ws, f"Productivity and efficiency opportunities, {run.period}", notes)
-    if run.synthetic:
-        for row in range(2, next_row):  # the mark, on as many rows as it needs
-            ws.cell(row=row, column=1).font = Font(bold=True)
+    for row in range(2, next_row):  # the mark, on as many rows as it needs
+        ws.cell(row=row, column=1).font = Font(bold=True)
     details = [("Provider", provider.name), ("Provider code", provider.code),
                ("Sector", provider.sector_name), ("Peer group", provider.peer_group),
                ("Region", f"{provider.region_name} ({provider.region_code})"),
@@ -242,9 +238,13 @@ def _summary_columns(pack: Pack) -> list[Column]:
         Column("code", "Code", description="The category's stable code, e.g. PG-AC-01. Text."),
         Column("category", "Category", width=30, wrap=True,
                description="The category's title. Text."),
+        Column("assessed", "Assessed", width=24, wrap=True, description="Yes when at least "
+               "one of the category's measures was benchmarked; otherwise No, with the reason "
+               "(e.g. no data supplied, naming the missing table or column), and the category's "
+               "figures are blank: not assessed is not £0. Text."),
         Column("opportunity_gbp", "Opportunity £", GBP_PENCE, description="The category's "
                "opportunity in pounds at the run's percentile: the sum of its result rows that "
-               "are in the total, to the penny."),
+               "are in the total, to the penny. Blank when the category is not assessed."),
         Column("opportunity_median_gbp", "Opportunity at the median £", GBP_PENCE,
                description="The category's opportunity in pounds at the peers' median, the "
                "cautious end of the range: the sum of its result rows' Opportunity at the median "
@@ -299,17 +299,21 @@ def _write_summary(ws: Worksheet, pack: Pack, plan: dict[str, sheets.CategoryShe
     for section in pack.categories:
         row: dict[str, object] = {
             "code": section.code, "category": section.title,
-            "opportunity_gbp": section.opportunity_gbp,
-            "opportunity_median_gbp": section.opportunity_median_gbp,
+            "assessed": "Yes" if section.assessed else f"No: {section.status_reason}",
             "counts": "Yes" if leader_of.get(section.id, section.id) == section.id
             else f"No: overlaps {titles.get(leader_of[section.id], leader_of[section.id])}",
             "not_assessed": section.not_assessed,
             "overlaps": ", ".join(titles.get(o, o) for o in section.overlaps_with) or "none",
             "details": sheet_link(plan[section.id].results)}
-        for key, base in bases.items():
-            row[key] = RowFormula("={opportunity_gbp}/" + base)
-        for slot, (unit, amount) in enumerate(section.opportunity_native.items()):
-            row[f"native_{slot}"], row[f"unit_{slot}"] = amount, unit
+        if section.assessed:  # a category not assessed has no figures, never £0
+            row.update(opportunity_gbp=section.opportunity_gbp,
+                       opportunity_median_gbp=section.opportunity_median_gbp)
+            for key, base in bases.items():
+                row[key] = RowFormula("={opportunity_gbp}/" + base)
+            for slot, (unit, amount) in enumerate(section.opportunity_native.items()):
+                row[f"native_{slot}"], row[f"unit_{slot}"] = amount, unit
+        else:
+            row["counts"] = "No: not assessed"
         rows.append(row)
     written = write_table(ws, name="Summary_by_category", columns=columns, rows=rows,
                           header_row=header_row, empty_text="No categories")

@@ -34,7 +34,6 @@ from packgen.render.xlsx_tables import (
     write_title,
 )
 
-SYNTHETIC_NOTE = "SYNTHETIC DATA: fictional providers, not real provider figures."
 CHECKS_SHEET = "Totals and checks"
 CHECK_HEADER = "Check: live total minus packgen's figure (0 = agrees)"
 
@@ -87,7 +86,7 @@ def write_summary_workbook(path: Path, *, title: str, run: RunInfo,
     workbook = Workbook()
     cover = workbook.active
     cover.title = "Cover"
-    lines = [SYNTHETIC_NOTE] if run.synthetic else []
+    lines = list(run.mark_lines)
     lines.append(f"{run.dataset_name}, {run.period}. Produced on {run.produced_on} by packgen "
                  f"{run.packgen_version} (run {run.run_id}).")
     next_row = write_title(cover, title, lines)

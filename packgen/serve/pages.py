@@ -17,7 +17,7 @@ from urllib.parse import quote
 import polars as pl
 
 from packgen import reference
-from packgen.engine.summary import CSV_COLUMNS
+from packgen.engine.summary import CSV_COLUMNS, UNASSESSED_BLANK
 from packgen.pack.model import CategorySection, Component, PeerValue
 from packgen.serve.explorer import DRILL_TABLES, Explorer, ProviderView
 from packgen.serve.query import PageState, Sort, parse
@@ -278,6 +278,8 @@ def _result_rows(view: ProviderView, explorer: Explorer, category: str, state: P
             and sub_unit in (None, r["sub_unit"])]
     prefix, query = provider_link(view.code, category) + "/", state.query()
     for row in rows:
+        if not row["assessed"]:  # as in results.csv: not assessed is blank, not £0
+            row.update(dict.fromkeys(UNASSESSED_BLANK))
         component = d.component(row["component"])
         row["component_title"] = component.title
         row["metric_unit"] = component.metric_unit

@@ -1,0 +1,83 @@
+"""What a pack shows for what was not assessed (issue 13): no £0 total on the cover or the
+summary when nothing could be assessed, no drill-down page of a category not assessed, and a
+workbook Summary row that says why instead of £0.00. Also the workbook cover's data mark."""
+
+from dataclasses import replace
+
+from packgen.render.excel import build_workbook
+from packgen.render.html import render_html
+from tests.sample_pack import not_assessed, sample_pack
+
+
+def _nothing_assessed(benchmarked: bool = True):
+    pack = not_assessed(sample_pack(), reason="no data supplied (ncc_costs.csv not in the bundle)")
+    # as the pack builder gives it: no figure anywhere
+    return replace(pack, total_opportunity_gbp=0.0, total_median_gbp=0.0,
+                   total_overlaps_removed_gbp=0.0, total_overlaps_removed_median_gbp=0.0,
+                   headlines=(), benchmarked=benchmarked)
+
+
+def _between(html: str, start: str, end: str) -> str:
+    return html[html.index(start):html.index(end, html.index(start))]
+
+
+def test_a_pack_with_nothing_assessed_says_so_instead_of_0():
+    html = render_html(_nothing_assessed())
+    cover = _between(html, 'id="cover"', "</section>")
+    assert "Not assessed" in cover and "No category could be assessed" in cover
+    assert "£0" not in cover
+    summary = _between(html, 'id="summary"', "</section>")
+    assert 'id="total-opportunity">Not assessed' in summary
+    assert "£0" not in summary.split("productivity requirement")[0]
+    assert "Total with overlaps removed" not in summary
+    assert "The range to plan against" not in summary
+
+
+def test_a_provider_with_no_sector_is_said_to_be_not_benchmarked():
+    html = render_html(_nothing_assessed(benchmarked=False))
+    cover = _between(html, 'id="cover"', "</section>")
+    assert "Not benchmarked: the provider has no sector" in cover
+
+
+def test_no_drill_down_page_for_a_category_not_assessed():
+    pack = sample_pack()
+    drilled = [s for s in pack.categories if s.drilldown is not None]
+    assert drilled
+    assert 'id="drilldown-' in render_html(pack)
+    blank = not_assessed(pack, {s.id for s in drilled})
+    assert blank.drilldowns == ()
+    assert 'id="drilldown-' not in render_html(blank)
+    assert not any("drill-down" in name for name in build_workbook(blank).sheetnames)
+
+
+def test_workbook_summary_gives_the_reason_not_0():
+    pack = sample_pack()
+    first = pack.categories[0]
+    blank = not_assessed(pack, {first.id}, reason="no data supplied (ncc_costs.csv not in the "
+                         "bundle)")
+    ws = build_workbook(blank)["Summary"]
+    header = next(r for r in ws.iter_rows(values_only=True) if r and r[0] == "Code")
+    row = next(r for r in ws.iter_rows(values_only=True) if r and r[0] == first.code)
+    cells = dict(zip(header, row, strict=False))
+    assert cells["Assessed"] == "No: no data supplied (ncc_costs.csv not in the bundle)"
+    assert cells["Opportunity £"] is None and cells["Opportunity at the median £"] is None
+    assert cells["% of cost base"] is None
+    assert cells["Counts when overlaps are removed"] == "No: not assessed"
+    other = next(r for r in ws.iter_rows(values_only=True)
+                 if r and r[0] == pack.categories[1].code)
+    assert dict(zip(header, other, strict=False))["Assessed"] == "Yes"
+
+
+def test_workbook_covers_carry_the_real_data_mark_and_the_periods_warning():
+    pack = sample_pack()
+    real = replace(pack, run=replace(pack.run, synthetic=False, period_warning="The tables "
+                                     "describe different periods, more than a year apart."))
+    cover = [c for row in build_workbook(real)["Cover"].iter_rows(values_only=True)
+             for c in row if isinstance(c, str)]
+    assert any(c.startswith("REAL DATA: built from published NHS returns") for c in cover)
+    assert "Periods differ. The tables describe different periods, more than a year apart." \
+        in cover
+    assert not any("SYNTHETIC" in c for c in cover)
+    synthetic = [c for row in build_workbook(pack)["Cover"].iter_rows(values_only=True)
+                 for c in row if isinstance(c, str)]
+    assert any(c.startswith("SYNTHETIC DATA") for c in synthetic)
