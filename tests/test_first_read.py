@@ -72,6 +72,15 @@ def test_temporary_staffing_states_one_figure(texts):
         assert "agency spend" not in box and "bank spend" not in box, sector
         # the table's £ column gives the same pounds as the box
         assert f"£{staffing.opportunity_gbp:,.0f} a year" in page
+        # the table calls the spend cut what it is, before the half counted, and its target a
+        # target: no second "opportunity" and no peer "benchmark"
+        table = doc.get_element_by_id("cat-temporary_staffing").xpath(
+            ".//table[contains(@class,'top-rows')]")[0]
+        head = [" ".join(th.text_content().split()) for th in table.xpath(".//thead//th")]
+        assert head[2] == "Target" and head[4].startswith("Before pricing"), head
+        assert "Opportunity" not in head and "Benchmark" not in head, head
+        body = " ".join(table.xpath(".//tbody")[0].text_content().split())
+        assert "cut from agency spend" in body and "of agency spend" not in body
 
 
 def test_every_pack_explains_how_to_read_it_and_its_terms(texts):

@@ -256,6 +256,9 @@ def test_pdf_renders_with_the_provider_name(sample, tmp_path):
                               check=True).stdout
         assert "=Riverside <Teaching> Hospitals & Community" in " ".join(text.split())
         assert "SYNTHETIC DATA" in text
+        # the watermark is drawn, not set as text: none of its letters is scattered through
+        # the text layer (copy-paste, screen readers)
+        assert not [line for line in text.splitlines() if re.fullmatch(r"\s*[A-Z]\s*", line)]
 
 
 def test_writers_replace_files_atomically(tmp_path):

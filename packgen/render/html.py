@@ -15,6 +15,7 @@ import jinja2
 from packgen import reference
 from packgen.pack.model import CategorySection, HrgDrilldown, Pack, ResultRow
 from packgen.render import charts
+from packgen.render.watermark import watermark_svg
 from packgen.render.formatting import FILTERS, priced_components
 from packgen.resources import templates_dir
 
@@ -43,6 +44,7 @@ def environment() -> jinja2.Environment:
     env.globals.update(
         peer_chart_svg=charts.peer_chart_svg,
         category_bars_svg=charts.category_bars_svg,
+        watermark_svg=watermark_svg,
         row_unit=row_metric_unit,
         pod_group_name=pod_group_name,
         pod_group_order=pod_group_order,

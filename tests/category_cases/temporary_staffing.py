@@ -25,7 +25,7 @@ CASES = [
             Expect("A1", "agency", assessed=True, metric=2_000_000.0,
                    benchmark=2_000_000.0 * (1 - 0.30), peers="missing", unit_value=0.5,
                    opportunity_native=0.30 * 2_000_000, opportunity_gbp=0.5 * 0.30 * 2_000_000,
-                   native_unit="GBP of agency spend"),
+                   native_unit="GBP cut from agency spend"),
             # bank: pounds = 0.5 x 0.10 x 1,000,000 = 50,000
             Expect("A1", "bank", assessed=True, metric=1_000_000.0, peers="missing",
                    opportunity_native=0.10 * 1_000_000, opportunity_gbp=0.5 * 0.10 * 1_000_000),
