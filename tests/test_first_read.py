@@ -34,7 +34,7 @@ def test_no_doubled_units_lowered_acronyms_or_zero_decimals(texts):
         assert not doubled, (sector, doubled)
         assert not re.search(r"\b([a-z]+)( per m2)?\s*\(\1 per m2\)", text), sector
         assert "kWh per m2 (kWh per m2)" not in text, sector
-        assert "dNA" not in text, sector
+        assert "dNA" not in text and "per wte" not in text, sector
         assert not re.search(r"\b0\.00 (kWh|bed days|appointments|WTE)", text), sector
         assert "(synthetic) (synthetic" not in text, sector
 
@@ -47,6 +47,12 @@ def test_peers_are_named_as_they_are(texts):
         for section in pack.categories:
             if section.rank:
                 assert f"ranks {section.rank}" in text or "ranks" in text
+        # the workbook says the same: the peers, and the ERIC trust type as what it is
+        from packgen.render.excel import build_workbook
+        cover = dict(row[:2] for row in build_workbook(pack)["Cover"].iter_rows(values_only=True)
+                     if row[0])
+        assert cover["Peers"] == pack.peers and "Peer group" not in cover, sector
+        assert cover["Trust type (ERIC)"] == (pack.provider.peer_group or "Not known")
 
 
 def test_each_category_page_names_its_peers_and_the_trusts_rank(texts):

@@ -138,6 +138,8 @@ def overlap_note(overlaps: dict[str, list[str]]) -> str:
         return base + "."
     parts = []
     for name, others in overlaps.items():
+        # lower_first keeps acronyms ("incidents per WTE", "NHS Talking Therapies")
+        others = [lower_first(o) for o in others]
         listed = ", ".join(others[:-1]) + (" and " if len(others) > 1 else "") + others[-1]
-        parts.append(f"{name} overlaps with {listed.lower()}")
+        parts.append(f"{name} overlaps with {listed}")
     return f"{base}. {'; '.join(parts)}."

@@ -148,7 +148,9 @@ def _write_cover(ws: Worksheet, pack: Pack) -> None:
     for row in range(2, next_row):  # the mark, on as many rows as it needs
         ws.cell(row=row, column=1).font = Font(bold=True)
     details = [("Provider", provider.name), ("Provider code", provider.code),
-               ("Sector", provider.sector_name), ("Peer group", provider.peer_group),
+               ("Sector", provider.sector_name),
+               ("Trust type (ERIC)", provider.peer_group or "Not known"),
+               ("Peers", pack.peers),
                ("Region", f"{provider.region_name} ({provider.region_code})"),
                ("Data period", run.period), ("Prior period", run.prior_period or "none"),
                ("Produced on", run.produced_on), ("packgen version", run.packgen_version),

@@ -15,8 +15,8 @@ import jinja2
 from packgen import reference
 from packgen.pack.model import CategorySection, HrgDrilldown, Pack, ResultRow
 from packgen.render import charts
-from packgen.render.watermark import watermark_svg
 from packgen.render.formatting import FILTERS, priced_components
+from packgen.render.watermark import watermark_svg
 from packgen.resources import templates_dir
 
 TEMPLATES_DIR = templates_dir()

@@ -72,8 +72,9 @@ PROVIDER_COLUMNS = (
     Column("rank", "Rank", COUNT, description="Position by total opportunity, 1 = largest "
            "(nationally on the national summary, within the region on a regional pack)."),
     _CODE, _NAME, _SECTOR,
-    Column("peer_group", "Peer group", description="The provider's benchmarking peer group. "
-           "Text."),
+    Column("peer_group", "Trust type (ERIC)", description="The provider's trust type as ERIC "
+           "gives it (e.g. ACUTE - MEDIUM); the peers it is benchmarked against are set by the "
+           "run (Notes: parameters), by default the providers of its sector. Text."),
     _REGION,
     Column("region_name", "Region", description="The provider's NHS England region. Text."),
     Column("icb_code", "ICB code", description="ODS code of the provider's integrated care "
