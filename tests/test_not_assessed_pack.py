@@ -81,3 +81,24 @@ def test_workbook_covers_carry_the_real_data_mark_and_the_periods_warning():
     synthetic = [c for row in build_workbook(pack)["Cover"].iter_rows(values_only=True)
                  for c in row if isinstance(c, str)]
     assert any(c.startswith("SYNTHETIC DATA") for c in synthetic)
+
+
+def test_method_page_and_workbook_say_what_to_plan_against():
+    pack = sample_pack()
+    html = render_html(pack)
+    method = " ".join(_between(html, 'id="method"', "</section>").split())
+    assert "priced twice" in method and "at the peers' median, the cautious end" in method
+    assert ("Plan against the range from the total with overlaps removed at the median to the "
+            "upper bound.") in method
+    workbook = build_workbook(pack)
+    texts = [c for name in ("Cover", "Summary") for row in
+             workbook[name].iter_rows(values_only=True) for c in row if isinstance(c, str)]
+    assert any(t.startswith("Plan against the range from the total with overlaps removed")
+               for t in texts)
+    # the cover names the pack's own drill-down sheets, none on a pack without one
+    assert any("drill-down lists the rows below acute cost's cells" in t for t in texts)
+    no_drill = replace(pack, categories=tuple(replace(s, drilldown=None)
+                                             for s in pack.categories))
+    cover = [c for row in build_workbook(no_drill)["Cover"].iter_rows(values_only=True)
+             for c in row if isinstance(c, str)]
+    assert not any("drill-down" in c.lower() for c in cover)

@@ -21,6 +21,7 @@ from openpyxl import Workbook
 from openpyxl.styles import Alignment, Font
 from openpyxl.worksheet.worksheet import Worksheet
 
+from packgen.engine.params import lower_first
 from packgen.fileio import atomic_path
 from packgen.pack.model import CategorySection, Pack
 from packgen.render import excel_sheets as sheets
@@ -158,11 +159,14 @@ def _write_cover(ws: Worksheet, pack: Pack) -> None:
     next_row = _label_rows(ws, next_row + 1, details)
     how_to_use = [
         "Start at Contents: every sheet is linked from there, with what it holds.",
-        "Summary gives the opportunity of each category and the total; the total is an upper "
-        "bound because categories overlap.",
+        "Summary gives the opportunity of each category at the run's percentile and at the "
+        "peers' median, and the totals. Every category added is an upper bound (categories "
+        "overlap); plan against the range from the total with overlaps removed at the median "
+        "to the upper bound, both below the Summary table.",
         "Each category sheet lists every result row: metric, benchmark, peers, volume and unit "
         "value, the opportunity, and a live formula that recomputes it (Check = 0 agrees).",
-        "Acute drill-down lists every HRG row; filter it by point of delivery or specialty.",
+        *(f"{drilldown_sheet_title(s)} lists the rows below {lower_first(s.short_title)}'s cells; "
+          "filter them with the header buttons." for s in pack.drilldowns),
         "Notes defines every column and states the method, parameters and sources.",
     ]
     next_row = _label_rows(ws, next_row + 1, [("How to use this workbook", how_to_use[0])]
@@ -288,6 +292,10 @@ def _write_summary(ws: Worksheet, pack: Pack, plan: dict[str, sheets.CategoryShe
                            pack.overlap_note]
     if pack.productivity is not None:
         notes.append(pack.productivity.sentence)
+    if pack.any_assessed:
+        notes.append("Plan against the range from the total with overlaps removed at the "
+                     "median (the cautious end) to the total with every category added at the "
+                     "run's percentile (the upper bound): both are below the table.")
     notes.append("Totals and checks are below the table; the percentages are live formulas.")
     header_row = write_title(ws, "Summary: opportunity by category", notes)
     table = planned_location(ws.title, columns, header_row, len(pack.categories))
