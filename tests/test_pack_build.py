@@ -186,6 +186,10 @@ def test_acute_opportunity_by_point_of_delivery_sums_to_the_category(packs):
         assert [g for g, _name, _gbp in by_pod] == [
             "nel_long_stay", "ae_nel_short_stay", "electives", "outpatients", "other_acute"]
         assert round(sum(gbp for *_, gbp in by_pod), 2) == acute.opportunity_gbp
+        # and at the median, the range's cautious end
+        medians = acute.drilldown.median_by_pod_group
+        assert round(sum(medians.values()), 2) == acute.opportunity_median_gbp
+        assert all(medians.get(g, 0.0) <= gbp + 0.005 for g, _name, gbp in by_pod)
 
 
 def test_components_sharing_a_target_share_one_clause():

@@ -283,7 +283,8 @@ def test_polars_reads_the_drilldown_table(path, pack):
               "Actual cost £": "actual_cost_gbp", "MFF-adjusted cost £": "adjusted_cost_gbp",
               "Expected cost £": "expected_cost_gbp",
               "Cell index": "cell_index", "Benchmark index": "benchmark_index",
-              "Excess £": "excess_gbp", "Opportunity £": "opportunity_gbp"}
+              "Excess £": "excess_gbp", "Opportunity £": "opportunity_gbp",
+              "Opportunity at the median £": "opportunity_median_gbp"}
     assert set(frame.columns) == set(fields)
     for got, hrg in zip(frame.iter_rows(named=True), pack.drilldowns[0].drilldown.rows,
                         strict=True):

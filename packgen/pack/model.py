@@ -269,6 +269,8 @@ class HrgDrilldown(Drilldown):
     by_pod_group: tuple[tuple[str, str, float], ...] = ()
     rows: tuple[HrgRow, ...] = ()  # every HRG row with opportunity (empty without detail)
     mff: float | None = None  # the provider's market forces factor, which the rows divide by
+    # pod_group -> the group's opportunity at the peers' median (the range's cautious end)
+    median_by_pod_group: dict[str, float] = field(default_factory=dict)
 
 
 @dataclass(frozen=True)

@@ -343,6 +343,16 @@ def _write_summary(ws: Worksheet, pack: Pack, plan: dict[str, sheets.CategoryShe
                              Formula(f"={category_cell}"), GBP_PENCE)
         drill.add(CHECK_LABEL_DRILLDOWN, Formula(f"=ROUND({drill_sum}-{category},2)"),
                   GBP_PENCE)
+        median_cell = (f"${table.letters['opportunity_median_gbp']}"
+                       f"${table.first_row + index}")
+        median_sum = drill.add(
+            f"{section.drilldown.title}: sum of its rows' opportunity at the median £",
+            Formula(f"=SUM({drilldown.qualified_range('opportunity_median_gbp')})"), GBP_PENCE)
+        median = drill.add(f"{section.short_title} opportunity at the median £ (table above)",
+                           Formula(f"={median_cell}"), GBP_PENCE)
+        drill.add(f"Check: {section.drilldown.title} at the median minus the category's "
+                  "figure £ (0 = agrees)", Formula(f"=ROUND({median_sum}-{median},2)"),
+                  GBP_PENCE)
         next_row = drill.write(ws)
     ws.column_dimensions["B"].width = max(ws.column_dimensions["B"].width or 0, 56)
 

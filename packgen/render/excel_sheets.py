@@ -166,6 +166,11 @@ HRG_COLUMNS = (
     Column("opportunity_gbp", "Opportunity £", GBP_PENCE,
            description="This HRG's share of its cell's opportunity, in the provider's pounds "
            "(cash), to the penny."),
+    Column("opportunity_median_gbp", "Opportunity at the median £", GBP_PENCE,
+           description="This HRG's share of its cell's opportunity at the peers' median (the "
+           "cautious end of the range), in the provider's pounds, shared the same way against the "
+           "median benchmark, to "
+           "the penny; 0 where the cell is at or better than its peers' median."),
 )
 
 # The HrgRow field behind each drill-down column, looked up by key so the two cannot drift apart.
@@ -175,7 +180,8 @@ _HRG_FIELDS = {"pod_group": "pod_group", "department": "department_code",
                "actual_cost": "actual_cost_gbp", "adjusted_cost": "adjusted_cost_gbp",
                "expected_cost": "expected_cost_gbp",
                "cell_index": "cell_index", "benchmark_index": "benchmark_index",
-               "excess": "excess_gbp", "opportunity_gbp": "opportunity_gbp"}
+               "excess": "excess_gbp", "opportunity_gbp": "opportunity_gbp",
+               "opportunity_median_gbp": "opportunity_median_gbp"}
 _HRG_VALUES = attrgetter(*(_HRG_FIELDS[c.key] for c in HRG_COLUMNS))
 
 NOT_ASSESSED_COLUMNS = (
@@ -289,7 +295,9 @@ def write_hrg_drilldown_sheet(ws: Worksheet, section: CategorySection,
         f"How a row is computed: MFF-adjusted cost = actual cost / the market forces factor "
         f"({mff}); Excess = max(0, MFF-adjusted cost - benchmark index x expected cost); "
         f"Opportunity = the cell's opportunity ({section.sheet_title} sheet) x the row's Excess "
-        "/ the cell's total Excess, in pennies that add up to the cell.",
+        "/ the cell's total Excess, in pennies that add up to the cell; Opportunity at the "
+        "median is the cell's median opportunity shared the same way against the median "
+        "benchmark.",
         "Filter the table to any point of delivery, specialty or HRG; the Summary checks that "
         f"this table adds up to the {section.short_title.lower()} opportunity.",
         sheet_link("Contents", "Back to Contents"),

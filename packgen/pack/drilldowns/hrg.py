@@ -78,7 +78,8 @@ def build(section: CategorySection, rows: DrillRows, facts: Mapping, provider_co
                              "count")]
     facts_shown += [Fact(f"Opportunity: {name}", amount, "gbp") for _g, name, amount in by_pod]
     return HrgDrilldown(KIND, TITLE, tuple(facts_shown), specialties=_specialties(section, hrgs),
-                        by_pod_group=by_pod, rows=tuple(hrgs), mff=mff)
+                        by_pod_group=by_pod, rows=tuple(hrgs), mff=mff,
+                        median_by_pod_group=_median_by_pod_group(section))
 
 
 def _hrg_rows(frame: pl.DataFrame | None) -> list[HrgRow]:
@@ -105,6 +106,16 @@ def _specialties(section: CategorySection, hrgs: list[HrgRow]) -> tuple[Specialt
               for code, pods in totals.items()]
     drills.sort(key=lambda s: (-s.opportunity_gbp, s.service_code))
     return tuple(drills)  # every specialty with opportunity; the PDF shows the first few
+
+
+def _median_by_pod_group(section: CategorySection) -> dict[str, float]:
+    """The opportunity of each point-of-delivery group at the peers' median (the range's
+    cautious end), keyed by group."""
+    totals: dict[str, float] = defaultdict(float)
+    for r in section.rows:
+        if r.component == CELLS and r.in_total:
+            totals[r.pod_group] += r.opportunity_median_gbp
+    return {group: round(amount, 2) for group, amount in totals.items()}
 
 
 def _by_pod_group(section: CategorySection) -> tuple[tuple[str, str, float], ...]:
