@@ -140,6 +140,12 @@ def native_amount(amount: float | None, unit: str) -> str:
     return gbp(amount) if unit.startswith("GBP") else number(amount)
 
 
+def unit_heading(unit: str) -> str:
+    """A native unit as a column heading says it: "GBP at national prices" -> "£ at national
+    prices", "GBP" -> "£", others as they are ("bed days")."""
+    return ("£ " + unit[3:].strip()).strip() if unit.startswith("GBP") else unit
+
+
 def native(amount: float | None, unit: str) -> str:
     """An opportunity in its native unit: "1,234 bed days", "£9.4m", "£11.9m (national prices)"."""
     if not _is_number(amount):
@@ -224,6 +230,7 @@ FILTERS = {
     "metric": metric,
     "native": native,
     "native_amount": native_amount,
+    "unit_heading": unit_heading,
     "long_date": long_date,
     "short_hash": short_hash,
     "with_unit": with_unit,
