@@ -76,7 +76,9 @@ RESULT_COLUMNS = (
            "provider's pounds: pounds per native unit (e.g. £ per bed day or per appointment), "
            "or a ratio where the native unit is already pounds: the market forces factor for "
            "acute cost (national prices to the provider's cash), 1 where the gap is already in "
-           "the provider's pounds. Opportunity £ = Opportunity (native units) x Unit value."),
+           "the provider's pounds, or the share of a cut counted as opportunity (temporary "
+           "staffing: 0.5, half of the cut in agency and bank spend). Opportunity £ = "
+           "Opportunity (native units) x Unit value."),
     Column("opportunity_native", "Opportunity (native units)", DECIMAL, description="The "
            "opportunity before pricing, in the unit given in Native unit: max(0, gap) x Volume "
            "(see Formula). 0 for rows not assessed and context rows."),
