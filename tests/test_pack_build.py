@@ -323,3 +323,31 @@ def test_the_range_and_the_totals_with_overlaps_removed(packs, source):
             if fixed:  # one figure: a fixed target or the median itself
                 assert section.opportunity_median_gbp == section.opportunity_gbp
             assert section.opportunity_median_gbp <= section.opportunity_gbp + 0.01
+
+
+def test_every_category_page_ranks_the_trust_where_any_peer_measure_has_its_value(packs):
+    """A trust with no value on a category's charted measure (a gas figure missing from the
+    estates return, say) is still charted and ranked on another measure compared with peers."""
+    ranked = 0
+    for pack in packs.values():
+        for section in pack.categories:
+            if section.chart is None and section.rank is None:
+                continue
+            peer_rows = [r for r in section.rows if r.assessed and r.peers and r.metric is not None
+                         and r.sub_unit in ("all", r.component)]
+            if peer_rows and section.id != "acute_cost":
+                assert section.rank is not None, (pack.provider.code, section.id)
+                ranked += 1
+    assert ranked
+
+
+def test_estates_falls_back_to_electricity_when_energy_together_is_missing(source):
+    from dataclasses import replace
+
+    code = next(c for c, p in source.providers.items() if p["sector"] == "acute")
+    rows = [r for r in source.results[code] if not (r["category"] == "estates_procurement"
+                                                    and r["component"] == "energy_per_m2")]
+    pack = build_pack(replace(source, results={**source.results, code: rows}), code)
+    estates = next(s for s in pack.categories if s.id == "estates_procurement")
+    assert estates.chart is not None and estates.chart.id != "energy_per_m2"
+    assert estates.rank is not None and estates.rank_of >= 5

@@ -156,8 +156,12 @@ def load_source(con: duckdb.DuckDBPyConnection, params: RunParameters | None = N
     """
     params = params or RunParameters()
     defs = load_definitions()
-    charted = " or ".join(f"(category = '{d.id}' and component = '{d.chart_component}')"
-                          for d in defs if d.chart_component) or "false"
+    # the charted measure of each category, and its fallbacks' provider-level rows (`_chart`)
+    charted = " or ".join(
+        f"(category = '{d.id}' and (component = '{d.chart_component}' or (component in "
+        f"({', '.join(repr(c) for c in _chart_fallbacks(d)) or 'null'}) "
+        "and sub_unit in ('all', component))))"
+        for d in defs if d.chart_component) or "false"
     providers = {r["provider_code"]: r for r in _frame_rows(con, "select * from providers")}
     peer_sets = {code: (ps, group) for code, ps, group in con.execute(
         "select provider_code, peer_set, benchmark_group from engine_peer_sets").fetchall()}
@@ -220,10 +224,27 @@ def _peer_values(source: PackSource, key: tuple[str, str, str, str],
 
 def _chart(source: PackSource, d: CategoryDef, rows: list[ResultRow],
            provider_code: str) -> Component | None:
-    """The chart component: its provider-level row, or the provider's largest sub-unit."""
+    """The chart component: the definition's, or, when the trust has no value on it (a gas
+    figure missing from the estates return, say), the first other measure compared with peers
+    on which it has one, so that the page still charts and ranks the trust among its peers."""
     if not d.chart_component:
         return None
-    comp = d.component(d.chart_component)
+    for component_id in (d.chart_component, *_chart_fallbacks(d)):
+        chart = _chart_of(source, d, d.component(component_id), rows, provider_code)
+        if chart is not None and any(p.is_provider for p in chart.peer_values):
+            return chart
+    return _chart_of(source, d, d.component(d.chart_component), rows, provider_code)
+
+
+def _chart_fallbacks(d: CategoryDef) -> list[str]:
+    """The measures compared with peers that can stand in for the charted one."""
+    return [c.id for c in d.components if c.id != d.chart_component
+            and c.target in ("percentile", "median")]
+
+
+def _chart_of(source: PackSource, d: CategoryDef, comp, rows: list[ResultRow],
+              provider_code: str) -> Component | None:
+    """One measure's chart: its provider-level row, or the provider's largest sub-unit."""
     candidates = [r for r in rows if r.component == comp.id and r.metric is not None]
     if not candidates:
         return None
