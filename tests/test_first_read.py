@@ -110,3 +110,13 @@ def test_figures_that_differ_read_differently(texts):
                 if len(cells) == 7 and cells[6] not in ("£0", "–", "not priced") \
                         and cells[1] != "–":
                     assert cells[1] != cells[2], (sector, section.id, cells)
+
+
+def test_handover_pounds_are_said_to_be_shared_with_hospitals_on_the_summary(texts):
+    pack, _text, doc = texts["ambulance"]
+    handover = next(s for s in pack.categories if s.id == "ambulance_handover")
+    summary = " ".join(doc.get_element_by_id("summary").text_content().split())
+    assert handover.opportunity_gbp > 0
+    assert ("Handover delays: Much of the handover delay depends on the receiving hospitals"
+            in summary)
+    assert "not a saving within the trust's own control" in summary

@@ -96,6 +96,9 @@ class CategoryDef:
     requires: tuple[str, ...] = ()  # inputs every component needs (see ComponentDef.requires)
     drilldown: str | None = None  # the pack's drill-down extension (packgen.pack.drilldowns)
     sheet_title: str = ""  # the workbook's tab name (short_title when it fits)
+    # A sentence the summary prints beside the category's figure, for what a reader must know
+    # before adding it to a plan (e.g. handovers: not a saving within the trust's own control)
+    caveat: str = ""
 
     def component(self, component_id: str) -> ComponentDef:
         return next(c for c in self.components if c.id == component_id)
@@ -109,10 +112,10 @@ _CATEGORY_FIELDS = {
     "sub_unit_name": str, "what_it_measures": str, "why_it_matters": str,
     "how_calculated": str, "overlaps_with": list, "sources": list, "sql": str,
     "drilldown_sql": str, "chart_component": str, "components": list, "requires": list,
-    "drilldown": str, "sheet_title": str,
+    "drilldown": str, "sheet_title": str, "caveat": str,
 }
 _OPTIONAL_CATEGORY = {"drilldown_sql", "chart_component", "overlaps_with", "short_title",
-                      "requires", "drilldown", "sheet_title"}
+                      "requires", "drilldown", "sheet_title", "caveat"}
 # A workbook tab name holds 31 characters and the peers tab adds " - peers".
 SHEET_TITLE_LENGTH = 22
 _COMPONENT_FIELDS = {
@@ -283,7 +286,7 @@ def parse_definition(path: Path, errors: list[str]) -> CategoryDef | None:
         drilldown_sql=SQL_DIR / data["drilldown_sql"] if data.get("drilldown_sql") else None,
         chart_component=chart, components=tuple(components), path=path,
         requires=tuple(data.get("requires", ())), drilldown=drilldown,
-        sheet_title=sheet_title,
+        sheet_title=sheet_title, caveat=_prose(data.get("caveat", "")),
     )
 
 

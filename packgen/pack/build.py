@@ -346,7 +346,7 @@ def _section(source: PackSource, d: CategoryDef, raw: list[dict], info: Provider
         d.overlaps_with, d.sub_unit_name, tuple(components),
         chart, tuple(rows), tuple(top), total, native, not_assessed, sentence,
         assessed=assessed, status_reason=status_reason, rank=rank, rank_of=rank_of,
-        short_title=d.short_title, sheet_title=d.sheet_title,
+        short_title=d.short_title, sheet_title=d.sheet_title, caveat=d.caveat,
         opportunity_median_gbp=round(sum(r.opportunity_median_gbp for r in counted), 2),
         has_range=any(c.target == "percentile" and c.role == "opportunity"
                       for c in d.components))

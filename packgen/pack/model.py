@@ -205,6 +205,7 @@ class CategorySection:
     # had valid data for it
     rank: int | None = None
     rank_of: int | None = None
+    caveat: str = ""  # what a reader must know before planning on the figure (definition's)
 
 
 @dataclass(frozen=True)

@@ -290,6 +290,8 @@ def _write_summary(ws: Worksheet, pack: Pack, plan: dict[str, sheets.CategoryShe
     columns = _summary_columns(pack)
     notes: list[object] = [f"{pack.provider.name} ({pack.provider.code}), {pack.run.period}.",
                            pack.overlap_note]
+    notes += [f"{s.short_title}: {s.caveat}" for s in pack.categories
+              if s.caveat and s.assessed and s.opportunity_gbp > 0]
     if pack.productivity is not None:
         notes.append(pack.productivity.sentence)
     if pack.any_assessed:
