@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 
 from packgen import reference
 from packgen.categories import load_definitions
@@ -24,7 +25,7 @@ from packgen.fileio import inside
 from packgen.generate import names
 from packgen.generate.providers import REGION_ICBS, build_providers
 from packgen.pack.build import build_pack
-from packgen.render import national, plan_checks, system
+from packgen.render import national, plan_checks, regional, system
 from packgen.render.formatting import gbp_full
 from packgen.run import plans, summary_packs, totals
 from packgen.run.build import BuildOptions, run_build
@@ -422,3 +423,41 @@ def test_a_provider_with_nothing_assessed_has_no_total_in_area_tables(national_r
     assert row["total_gbp"] is None and row["total_overlaps_removed_gbp"] is None
     assert row["covers_requirement"] == "Not known" and row["pct_of_cost_base"] is None
     assert totals.provider_row(pack)["total_gbp"] == pack.total_opportunity_gbp
+
+
+# ---------------------------------------------------------------- the PDFs' category tables
+
+@pytest.fixture(scope="module")
+def small_packs(computed_national):
+    _data, source = computed_national
+    return source, [build_pack(source, c, detail=False) for c in sorted(source.providers)]
+
+
+def _category_cells(row: dict) -> str:
+    """A category's cells in the PDFs' category tables, from Total on: at the run's percentile,
+    then at the peers' median (* a fixed target: one figure, the same at both ends)."""
+    return (f'<td class="num">{gbp_full(row["total_gbp"])}</td><td class="num">'
+            f'{gbp_full(row["total_median_gbp"])}{"" if row["has_range"] else "*"}</td>')
+
+
+def test_the_regional_and_system_pdfs_give_each_category_at_the_median(small_packs):
+    source, packs = small_packs
+    region, in_region = next(iter(regional.packs_by_region(packs).items()))
+    icb, in_icb = max(totals.packs_by_icb(packs).items(), key=lambda i: (len(i[1]), i[0]))
+    for members, html, group in (
+            (in_region, regional.regional_html(region, in_region, source.run, {}),
+             totals.group_totals(in_region, totals.by_region)[0]),
+            (in_icb, system.system_html(icb, in_icb, source.run, {}),
+             totals.group_totals(in_icb, totals.by_icb)[0])):
+        html = " ".join(html.split())
+        assert "<th class=\"num\">At the median of peers</th>" in html
+        rows = totals.category_rows(members)
+        assert any(r["has_range"] for r in rows) and not all(r["has_range"] for r in rows)
+        for row in rows:
+            assert f"<td>{escape(row['category_title'])}</td>" in html
+            if row["assessed"]:
+                assert _category_cells(row) in html, row["category"]
+        # the total row: every category added, at both ends
+        assert _category_cells({"total_gbp": group.total_gbp, "has_range": True,
+                                "total_median_gbp": group.total_median_gbp}) in html
+        assert group.total_median_gbp < group.total_gbp

@@ -103,8 +103,13 @@ PROVIDER_CATEGORY_COLUMNS = (
     Column("assessed", "Assessed", width=30, wrap=True, description="Yes, or No with the reason "
            "(e.g. no data supplied): a category not assessed has no figure. Text."),
     Column("opportunity_gbp", "Opportunity (£)", **_GBP,
-           description="The category's figure in the provider's pack, in pounds; blank where "
-           "not assessed (not known, never £0)."),
+           description="The category's figure in the provider's pack, in pounds, at the run's "
+           "percentile; blank where not assessed (not known, never £0)."),
+    Column("opportunity_median_gbp", "Opportunity at the median (£)", **_GBP,
+           description="The category's figure in the provider's pack at the peers' median, in "
+           "pounds: the cautious end of the range. A fixed target (a cut of the trust's own "
+           "spend, a national standard) has one figure, the same as Opportunity (£). Blank "
+           "where not assessed (not known, never £0)."),
     _COST_BASE,
     Column("pct_of_cost_base", "% of cost base", PERCENT, description="A live formula: "
            "Opportunity (£) / Cost base (£), as a percentage; blank where there is no cost "
@@ -121,7 +126,12 @@ CATEGORY_COLUMNS = (
     Column("with_opportunity", "Providers with opportunity", COUNT, description="Number of "
            "the providers assessed whose opportunity in the category is above £0."),
     Column("total_gbp", "Total (£)", **_GBP, description="Sum of the assessed providers' "
-           "opportunity in the category, in pounds; blank when no provider was assessed."),
+           "opportunity in the category at the run's percentile, in pounds; blank when no "
+           "provider was assessed."),
+    Column("total_median_gbp", "Opportunity at the median (£)", **_GBP, description="Sum of "
+           "the assessed providers' opportunity in the category at the peers' median, in "
+           "pounds: the cautious end of the range (a fixed target has one figure, the same as "
+           "Total (£)); blank when no provider was assessed."),
     Column("pct_of_cost_base", "% of those providers' cost base", PERCENT, description="Total "
            "(£) / the sum of the assessed providers' cost base, as a percentage."),
     Column("min_gbp", "Minimum (£)", **_GBP, description="The smallest figure of the "
@@ -129,8 +139,9 @@ CATEGORY_COLUMNS = (
     Column("q1_gbp", "Lower quartile (£)", **_GBP, description="The lower quartile of the "
            "provider figures, in pounds; quartiles are linearly interpolated (Excel "
            "QUARTILE.INC)."),
-    Column("median_gbp", "Median (£)", **_GBP, description="The median provider figure, in "
-           "pounds."),
+    Column("median_gbp", "Median (£)", **_GBP, description="The median of the provider "
+           "figures (at the run's percentile), in pounds: the middle provider, not the peers' "
+           "median."),
     Column("q3_gbp", "Upper quartile (£)", **_GBP, description="The upper quartile of the "
            "provider figures, in pounds."),
     Column("max_gbp", "Maximum (£)", **_GBP, description="The largest provider figure, in "
@@ -151,8 +162,12 @@ GROUP_CATEGORY_COLUMNS = (
     Column("group", "Sector", description="The providers' sector (acute, specialist, "
            "community, mental health, ambulance). Text."), _CATEGORY, _CATEGORY_TITLE,
     Column("opportunity_gbp", "Opportunity (£)", **_GBP, description="Sum of the sector's "
-           "providers' opportunity in the category, in pounds; blank where no provider of the "
-           "sector could be assessed in it (not known, never £0)."),
+           "providers' opportunity in the category at the run's percentile, in pounds; blank "
+           "where no provider of the sector could be assessed in it (not known, never £0)."),
+    Column("opportunity_median_gbp", "Opportunity at the median (£)", **_GBP,
+           description="The same sum at the peers' median, in pounds: the cautious end of the "
+           "range (a fixed target has one figure, the same as Opportunity (£)); blank where no "
+           "provider of the sector could be assessed in it."),
 )
 SYSTEM_COLUMNS = (
     Column("icb_code", "ICB code", description="ODS code of the integrated care board (the "
@@ -321,7 +336,8 @@ def national_sheets(packs: Sequence[Pack], quality: Mapping[str, str],
         Sheet("Sector categories", "Totals by sector and category",
               "Each sector's opportunity by category.", GROUP_CATEGORY_COLUMNS,
               [{"group": g.name, "category": c, "category_title": titles[c],
-                "opportunity_gbp": v} for g in sectors for c, v in g.by_category.items()],
+                "opportunity_gbp": v, "opportunity_median_gbp": g.by_category_median[c]}
+               for g in sectors for c, v in g.by_category.items()],
               "sector_categories"),
         Sheet("Regions", "Totals by NHS England region", "Opportunity and requirement by region.",
               GROUP_COLUMNS, live_shares(
@@ -353,6 +369,8 @@ def opportunity_totals(packs: Sequence[Pack], sheets: Sequence[str]) -> list[Tot
     """Live totals of the opportunity, cost base and requirement columns of `sheets` (titles of
     the national summary's sheets), each checked against the sum over `packs`."""
     opportunity = totals.national_total(packs)
+    # every category added at the peers' median: the sum of the category figures at the median
+    at_median = totals.penny(sum(p.total_median_gbp for p in packs))
     cost = totals.known_sum(p.provider.operating_cost_gbp for p in packs)
     requirement = totals.known_sum(p.requirement_gbp for p in packs)
     share = opportunity / cost if cost else None
@@ -365,10 +383,15 @@ def opportunity_totals(packs: Sequence[Pack], sheets: Sequence[str]) -> list[Tot
                 ("Opportunity % of cost base", "total_gbp", share, "cost_base_gbp")]
     plans = {
         "Providers": by_group,
-        "Provider categories": [("Opportunity (£)", "opportunity_gbp", opportunity, None)],
-        "Categories": [("Total (£)", "total_gbp", opportunity, None)],
+        "Provider categories": [
+            ("Opportunity (£)", "opportunity_gbp", opportunity, None),
+            ("Opportunity at the median (£)", "opportunity_median_gbp", at_median, None)],
+        "Categories": [("Total (£)", "total_gbp", opportunity, None),
+                       ("Opportunity at the median (£)", "total_median_gbp", at_median, None)],
         "Sectors": by_group,
-        "Sector categories": [("Opportunity (£)", "opportunity_gbp", opportunity, None)],
+        "Sector categories": [
+            ("Opportunity (£)", "opportunity_gbp", opportunity, None),
+            ("Opportunity at the median (£)", "opportunity_median_gbp", at_median, None)],
         "Regions": by_group,
         "Systems": [("Total opportunity (£)", "total_opportunity_gbp", opportunity, None),
                     *by_group[1:1 + len(_RANGE)],
