@@ -461,3 +461,22 @@ def test_the_regional_and_system_pdfs_give_each_category_at_the_median(small_pac
         assert _category_cells({"total_gbp": group.total_gbp, "has_range": True,
                                 "total_median_gbp": group.total_median_gbp}) in html
         assert group.total_median_gbp < group.total_gbp
+
+
+def test_the_regional_pdf_gives_each_system_with_overlaps_removed(small_packs):
+    """As its providers table and the workbook's Systems sheet: the upper bound and the total
+    to plan against side by side, for every system and the region."""
+    source, packs = small_packs
+    region, members = max(regional.packs_by_region(packs).items(),
+                          key=lambda i: (len(totals.packs_by_icb(i[1])), i[0]))
+    html = " ".join(regional.regional_html(region, members, source.run, {}).split())
+    systems = html[html.index("Totals by system"):html.index("Totals by category")]
+    assert '<th class="num">Opportunity</th><th class="num">Overlaps removed</th>' in systems
+    rows = national.system_rows(members)
+    assert len(rows) > 1
+    group = totals.group_totals(members, totals.by_region)[0]
+    for row in [*rows, {"total_opportunity_gbp": group.total_gbp,
+                        "total_overlaps_removed_gbp": group.total_overlaps_removed_gbp}]:
+        assert row["total_overlaps_removed_gbp"] < row["total_opportunity_gbp"]
+        assert (f'<td class="num">{gbp_full(row["total_opportunity_gbp"])}</td><td class="num">'
+                f'{gbp_full(row["total_overlaps_removed_gbp"])}</td>') in systems
