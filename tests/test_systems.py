@@ -306,6 +306,64 @@ def test_system_option_builds_the_system_and_its_providers(tmp_path, monkeypatch
     assert "QMF" in bad.stderr  # the hint lists the bundle's ICB codes
 
 
+def test_a_partial_build_gives_the_path_of_the_system_packs_in_the_folder_only(tmp_path,
+                                                                             monkeypatch):
+    """--system QMF into an empty folder writes systems/QMF only: the national systems.csv and
+    Systems sheet and the regional pack's Systems table give no path to another ICB's pack
+    (blank, with a note); a later build that adds a system pack adds its path."""
+    fast_renderers(monkeypatch)
+    pages: dict[str, str] = {}
+    monkeypatch.setattr(regional, "regional_html", lambda code, *a, real=regional.regional_html,
+                        **kw: pages.setdefault(code, real(code, *a, **kw)))
+    tables = minimal_tables()
+    for row in tables["providers"]:
+        if row["provider_code"] == "RAB":  # QHL, beside RAA's QMF in region Y56
+            row["region_code"] = "Y56"
+    data = write_bundle(tmp_path / "data", tables)
+    run = tmp_path / "run"
+
+    def listed() -> dict[str, dict[str, str]]:
+        """ICB -> the pack path each summary gives it (every path given exists)."""
+        books = {"systems.csv": {r["icb_code"]: r["system_pack"] for r in _systems_csv(run)},
+                 "national": {r["ICB code"] or "": r["System pack"] or "" for r in excel_table(
+                     run / "national" / national.WORKBOOK_NAME, "Systems")},
+                 "Y56": {r["ICB code"]: r["System pack"] or "" for r in excel_table(
+                     regional.region_paths(run, "Y56")["xlsx"], "Systems")}}
+        for paths in books.values():
+            assert all((run / path).is_file() for path in paths.values() if path)
+        return books
+
+    _build(data, run, systems=["QMF"])
+    assert sorted(p.name for p in (run / "systems").iterdir()) == ["QMF"]
+    books = listed()
+    for icb in ("QMF", "QHL", "QOP", "QUY", "QWO", "QUE"):
+        expected = "systems/QMF/QMF-system-pack.pdf" if icb == "QMF" else ""
+        assert books["systems.csv"][icb] == books["national"][icb] == expected, icb
+    assert books["Y56"] == {"QMF": "systems/QMF/QMF-system-pack.pdf", "QHL": ""}
+    notes = {r["icb_code"]: r["note"] for r in _systems_csv(run)}
+    assert "--system QHL writes it" in notes["QHL"] and "--system" not in notes["QMF"]
+    page = " ".join(pages.pop("Y56").split())
+    assert "QMF-system-pack.pdf" in page and "QHL-system-pack.pdf" not in page
+    assert "--system QHL writes it" in page
+
+    national_book = run / "national" / national.WORKBOOK_NAME
+    written = national_book.stat().st_mtime_ns
+    _build(data, run, systems=["QMF"])  # nothing new: the summaries are kept
+    assert national_book.stat().st_mtime_ns == written and not pages
+
+    _build(data, run, systems=["QHL"])  # QMF's pack is still there: both paths now
+    books = listed()
+    assert books["Y56"] == {"QMF": "systems/QMF/QMF-system-pack.pdf",
+                            "QHL": "systems/QHL/QHL-system-pack.pdf"}
+    assert {i for i, p in books["systems.csv"].items() if p} == {"QMF", "QHL"}
+    assert "QHL-system-pack.pdf" in pages["Y56"]
+
+    _build(data, run)
+    books = listed()
+    assert {i for i, p in books["national"].items() if p} == {
+        "QMF", "QHL", "QOP", "QUY", "QWO", "QUE"}
+
+
 def test_unchanged_system_packs_are_skipped(tmp_path, monkeypatch):
     fast_renderers(monkeypatch)
     data = _bundle(tmp_path, {})

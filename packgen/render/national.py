@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from packgen import reference
@@ -186,7 +186,8 @@ SYSTEM_COLUMNS = (
     Column("pct_of_cost_base", "Opportunity % of cost base", PERCENT, description=_SHARE),
     _REQUIREMENT,
     Column("system_pack", "System pack", description="The system pack's files in the run "
-           "folder (PDF; the workbook beside it). Text."),
+           "folder (PDF; the workbook beside it); blank where the folder has no system pack "
+           "for the ICB (a partial build: the Note says so). Text."),
     Column("note", "Note", width=50, wrap=True, description="What the row leaves out or why it "
            "has no pack, if anything. Text."),
 )
@@ -233,13 +234,16 @@ def productivity_rows(packs: Sequence[Pack]) -> list[dict]:
 
 
 def system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None = None,
-                every_icb: bool = False) -> list[dict]:
+                every_icb: bool = False,
+                system_packs: Collection[str] | None = None) -> list[dict]:
     """One row per integrated care board (system): its providers, cost base, opportunity and
     requirement, summed from their packs (a sum with an unknown part is blank, never a partial
     sum). Providers with no ICB get a row of their own ("No ICB given"); with `providers` (the
     bundle's providers table), members whose pack model failed are named in the note; with
     `every_icb`, when the bundle uses real ICB codes, every other real ICB gets a row with no
-    provider."""
+    provider. `system_packs`: the ICBs whose system pack is in the run folder (or written by
+    this run); the others' row has no pack path, and says so. None: every ICB with providers
+    has its pack (a full build)."""
     by_icb = totals.packs_by_icb(packs)
     left_out: dict[str, list[str]] = {}
     for code, row in (providers or {}).items():
@@ -258,6 +262,10 @@ def system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None =
                          "requirement not known.")
         if left_out.get(icb):
             notes.append(f"Left out (pack model failed): {', '.join(sorted(left_out[icb]))}.")
+        has_pack = bool(icb) and (system_packs is None or icb in system_packs)
+        if icb and not has_pack:
+            notes.append(f"No system pack in this run folder: a partial build; --system {icb} "
+                         "writes it.")
         rows.append({
             "icb_code": icb, "icb_name": group.name, "region_code": region,
             "region_name": "; ".join(reference.names("regions").get(r, r)
@@ -267,7 +275,7 @@ def system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None =
             **{f: getattr(group, f) for f in totals.RANGE_TOTALS},
             "requirement_gbp": group.requirement_gbp,
             "pct_of_cost_base": group.pct_of_cost_base, "providers_cost_not_known": unknown,
-            "system_pack": f"systems/{icb}/{icb}-system-pack.pdf" if icb else "",
+            "system_pack": f"systems/{icb}/{icb}-system-pack.pdf" if has_pack else "",
             "note": " ".join(notes)})
     real = reference.icb_regions()
     if every_icb and any(icb in real for icb in by_icb):
@@ -284,15 +292,18 @@ def system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None =
 
 
 def live_system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None = None,
-                     every_icb: bool = False) -> list[dict]:
+                     every_icb: bool = False,
+                     system_packs: Collection[str] | None = None) -> list[dict]:
     """`system_rows` with "Opportunity % of cost base" a live formula (the Systems sheets)."""
-    return with_live_share(system_rows(packs, providers, every_icb), "pct_of_cost_base",
-                           "total_opportunity_gbp", "operating_cost_gbp")
+    return with_live_share(system_rows(packs, providers, every_icb, system_packs),
+                           "pct_of_cost_base", "total_opportunity_gbp", "operating_cost_gbp")
 
 
 def write_systems_csv(path: Path, packs: Sequence[Pack],
-                      providers: Mapping[str, Mapping] | None = None) -> Path:
-    """`RUN/national/systems.csv`: `system_rows`, pounds to the penny, blanks where not known."""
+                      providers: Mapping[str, Mapping] | None = None,
+                      system_packs: Collection[str] | None = None) -> Path:
+    """`RUN/national/systems.csv`: `system_rows`, pounds to the penny, blanks where not known
+    (and no pack path for an ICB whose pack is not in `system_packs`)."""
     def cell(key: str, value: object) -> object:
         if value is None:
             return ""
@@ -304,13 +315,14 @@ def write_systems_csv(path: Path, packs: Sequence[Pack],
                                               encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(SYSTEM_CSV_COLUMNS)
-        for row in system_rows(packs, providers, every_icb=True):
+        for row in system_rows(packs, providers, every_icb=True, system_packs=system_packs):
             writer.writerow([cell(key, row[key]) for key in SYSTEM_CSV_COLUMNS])
     return path
 
 
 def national_sheets(packs: Sequence[Pack], quality: Mapping[str, str],
-                    bundle_providers: Mapping[str, Mapping] | None = None) -> list[Sheet]:
+                    bundle_providers: Mapping[str, Mapping] | None = None,
+                    system_packs: Collection[str] | None = None) -> list[Sheet]:
     ordered = totals.ranked(packs)
     providers = []
     for rank, pack in enumerate(ordered, start=1):
@@ -344,8 +356,8 @@ def national_sheets(packs: Sequence[Pack], quality: Mapping[str, str],
                   [g.row() for g in totals.group_totals(packs, totals.by_region)]), "regions"),
         Sheet("Systems", "Totals by integrated care board (system)",
               "Opportunity and requirement by ICB; providers with no ICB on a row of their "
-              "own.", SYSTEM_COLUMNS, live_system_rows(packs, bundle_providers, every_icb=True),
-              "systems"),
+              "own.", SYSTEM_COLUMNS, live_system_rows(packs, bundle_providers, every_icb=True,
+                                                       system_packs=system_packs), "systems"),
         Sheet("Productivity", "Productivity growth league tables by sector group",
               "Activity growth, input growth, productivity growth and rank within the group.",
               PRODUCTIVITY_COLUMNS, productivity_rows(packs), "productivity"),
@@ -405,7 +417,8 @@ def opportunity_totals(packs: Sequence[Pack], sheets: Sequence[str]) -> list[Tot
 
 def write_national_workbook(path: Path, packs: Sequence[Pack], run: RunInfo,
                             quality: Mapping[str, str],
-                            providers: Mapping[str, Mapping] | None = None) -> Path:
+                            providers: Mapping[str, Mapping] | None = None,
+                            system_packs: Collection[str] | None = None) -> Path:
     national = totals.national_total(packs)
     requirement = totals.known_sum(p.requirement_gbp for p in packs)
     cover = [
@@ -432,7 +445,7 @@ def write_national_workbook(path: Path, packs: Sequence[Pack], run: RunInfo,
         "Percentages of cost base use each provider's operating cost; they are live formulas "
         "in the Providers, Provider categories, Sectors and Regions tables.",
     ]
-    sheets = national_sheets(packs, quality, providers)
+    sheets = national_sheets(packs, quality, providers, system_packs)
     return write_summary_workbook(path, title="National summary of productivity and efficiency "
                                   "opportunities", run=run, cover_items=cover, sheets=sheets,
                                   notes=notes,
