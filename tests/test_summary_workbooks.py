@@ -11,7 +11,10 @@ from packgen.pack.build import build_pack
 from packgen.render import national, plan_checks, regional
 from packgen.render.summary_workbook import CHECK_HEADER, CHECKS_SHEET
 from packgen.run import plans, totals
+from tests.sample_pack import not_assessed
 from tests.test_render_excel import assert_column_defined, assert_prints_sensibly, excel_eval
+
+MEDIAN = "Opportunity at the median (£)"
 
 
 @pytest.fixture(scope="module")
@@ -76,6 +79,89 @@ def test_national_totals_reach_every_table_and_the_national_figure(books):
         assert figures[f"{sheet}: {label}"] == national_total
     cost = sum(p.provider.operating_cost_gbp for p in packs)
     assert figures["Providers: Opportunity % of cost base"] == pytest.approx(national_total / cost)
+
+
+@pytest.mark.parametrize("name", ["national", "regional"])
+def test_category_tables_give_the_opportunity_at_the_median_beside_it(books, name):
+    """The range in every category table: each figure at the run's percentile has its figure at
+    the peers' median beside it (a fixed target's one figure at both ends), and the Totals and
+    checks sheet totals the median column too."""
+    packs, path = books[name]
+    wb = openpyxl.load_workbook(path)
+    sections = {(p.provider.code, s.id): s for p in packs for s in p.categories}
+    at_median = totals.penny(sum(p.total_median_gbp for p in packs))
+    assert at_median < totals.national_total(packs)
+    rows = rows_of(wb["Provider categories"])
+    headers = list(rows[0])
+    assert headers.index(MEDIAN) == headers.index("Opportunity (£)") + 1
+    fixed = lower = 0
+    for row in rows:
+        section = sections[(row["ODS code"].value, row["Category id"].value)]
+        median, upper = row[MEDIAN].value, row["Opportunity (£)"].value
+        if not section.assessed:  # no figure at either end: not known, never £0
+            assert median is None is upper
+            continue
+        assert median == section.opportunity_median_gbp
+        if section.has_range:
+            assert median <= upper
+            lower += median < upper
+        else:
+            assert median == upper
+            fixed += 1
+    assert fixed and lower
+    by_category: dict[str, float] = {}
+    for section in sections.values():
+        by_category[section.id] = by_category.get(section.id, 0) + section.opportunity_median_gbp
+    rows = rows_of(wb["Categories"])
+    headers = list(rows[0])
+    assert headers.index(MEDIAN) == headers.index("Total (£)") + 1
+    for row in rows:
+        assert row[MEDIAN].value == totals.penny(by_category[row["Category id"].value])
+    checked = ["Provider categories", "Categories"]
+    if name == "national":
+        rows = rows_of(wb["Sector categories"])
+        assert list(rows[0]).index(MEDIAN) == list(rows[0]).index("Opportunity (£)") + 1
+        assert totals.penny(sum(r[MEDIAN].value for r in rows)) == at_median
+        checked.append("Sector categories")
+    figures = {r["Total"].value: r["Figure computed by packgen"].value
+               for r in rows_of(wb[CHECKS_SHEET])}
+    for sheet in checked:
+        assert figures[f"{sheet}: {MEDIAN}"] == at_median
+
+
+def test_a_category_not_assessed_has_no_figure_at_the_median(books, tmp_path):
+    """Blank at the median too, never £0 (even where the section keeps a median figure): for
+    one provider's category, and for a category no provider could be assessed in."""
+    members, _path = books["regional"]
+    first, *others = members
+    blank = [not_assessed(first, {"temporary_staffing"}),
+             *(not_assessed(p, {"corporate_services"}) for p in others)]
+    assert next(s for s in blank[0].categories
+                if s.id == "temporary_staffing").opportunity_median_gbp > 0
+    sections = {(p.provider.code, s.id): s for p in blank for s in p.categories}
+    run = members[0].run
+    path = regional.write_regional_workbook(tmp_path / "regional.xlsx", "Y00", blank, run,
+                                            {p.provider.code: "OK" for p in blank})
+    wb = openpyxl.load_workbook(path)
+    rows = rows_of(wb["Provider categories"])
+    for row in rows:
+        section = sections[(row["ODS code"].value, row["Category id"].value)]
+        if section.assessed:
+            assert row[MEDIAN].value == section.opportunity_median_gbp
+        else:
+            assert row["Opportunity (£)"].value is None and row[MEDIAN].value is None
+    assert {(r["ODS code"].value, r["Category id"].value) for r in rows
+            if r[MEDIAN].value is None} >= {(first.provider.code, "temporary_staffing"),
+                                            (others[0].provider.code, "corporate_services")}
+    blank = [not_assessed(p, {"corporate_services"}) for p in members]
+    path = regional.write_regional_workbook(tmp_path / "none.xlsx", "Y00", blank, run,
+                                            {p.provider.code: "OK" for p in blank})
+    categories = {r["Category id"].value: r for r in rows_of(
+        openpyxl.load_workbook(path)["Categories"])}
+    assert categories["corporate_services"]["Total (£)"].value is None
+    assert categories["corporate_services"][MEDIAN].value is None
+    for group in totals.group_totals(blank, totals.by_sector):  # the Sector categories sheet
+        assert group.by_category_median["corporate_services"] is None
 
 
 @pytest.mark.parametrize(("name", "sheet", "share", "part", "whole"), [

@@ -14,6 +14,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from markupsafe import escape
 
 from packgen import reference
 from packgen.categories import load_definitions
@@ -24,7 +25,7 @@ from packgen.fileio import inside
 from packgen.generate import names
 from packgen.generate.providers import REGION_ICBS, build_providers
 from packgen.pack.build import build_pack
-from packgen.render import national, plan_checks, system
+from packgen.render import national, plan_checks, regional, system
 from packgen.render.formatting import gbp_full
 from packgen.run import plans, summary_packs, totals
 from packgen.run.build import BuildOptions, run_build
@@ -305,6 +306,64 @@ def test_system_option_builds_the_system_and_its_providers(tmp_path, monkeypatch
     assert "QMF" in bad.stderr  # the hint lists the bundle's ICB codes
 
 
+def test_a_partial_build_gives_the_path_of_the_system_packs_in_the_folder_only(tmp_path,
+                                                                             monkeypatch):
+    """--system QMF into an empty folder writes systems/QMF only: the national systems.csv and
+    Systems sheet and the regional pack's Systems table give no path to another ICB's pack
+    (blank, with a note); a later build that adds a system pack adds its path."""
+    fast_renderers(monkeypatch)
+    pages: dict[str, str] = {}
+    monkeypatch.setattr(regional, "regional_html", lambda code, *a, real=regional.regional_html,
+                        **kw: pages.setdefault(code, real(code, *a, **kw)))
+    tables = minimal_tables()
+    for row in tables["providers"]:
+        if row["provider_code"] == "RAB":  # QHL, beside RAA's QMF in region Y56
+            row["region_code"] = "Y56"
+    data = write_bundle(tmp_path / "data", tables)
+    run = tmp_path / "run"
+
+    def listed() -> dict[str, dict[str, str]]:
+        """ICB -> the pack path each summary gives it (every path given exists)."""
+        books = {"systems.csv": {r["icb_code"]: r["system_pack"] for r in _systems_csv(run)},
+                 "national": {r["ICB code"] or "": r["System pack"] or "" for r in excel_table(
+                     run / "national" / national.WORKBOOK_NAME, "Systems")},
+                 "Y56": {r["ICB code"]: r["System pack"] or "" for r in excel_table(
+                     regional.region_paths(run, "Y56")["xlsx"], "Systems")}}
+        for paths in books.values():
+            assert all((run / path).is_file() for path in paths.values() if path)
+        return books
+
+    _build(data, run, systems=["QMF"])
+    assert sorted(p.name for p in (run / "systems").iterdir()) == ["QMF"]
+    books = listed()
+    for icb in ("QMF", "QHL", "QOP", "QUY", "QWO", "QUE"):
+        expected = "systems/QMF/QMF-system-pack.pdf" if icb == "QMF" else ""
+        assert books["systems.csv"][icb] == books["national"][icb] == expected, icb
+    assert books["Y56"] == {"QMF": "systems/QMF/QMF-system-pack.pdf", "QHL": ""}
+    notes = {r["icb_code"]: r["note"] for r in _systems_csv(run)}
+    assert "--system QHL writes it" in notes["QHL"] and "--system" not in notes["QMF"]
+    page = " ".join(pages.pop("Y56").split())
+    assert "QMF-system-pack.pdf" in page and "QHL-system-pack.pdf" not in page
+    assert "--system QHL writes it" in page
+
+    national_book = run / "national" / national.WORKBOOK_NAME
+    written = national_book.stat().st_mtime_ns
+    _build(data, run, systems=["QMF"])  # nothing new: the summaries are kept
+    assert national_book.stat().st_mtime_ns == written and not pages
+
+    _build(data, run, systems=["QHL"])  # QMF's pack is still there: both paths now
+    books = listed()
+    assert books["Y56"] == {"QMF": "systems/QMF/QMF-system-pack.pdf",
+                            "QHL": "systems/QHL/QHL-system-pack.pdf"}
+    assert {i for i, p in books["systems.csv"].items() if p} == {"QMF", "QHL"}
+    assert "QHL-system-pack.pdf" in pages["Y56"]
+
+    _build(data, run)
+    books = listed()
+    assert {i for i, p in books["national"].items() if p} == {
+        "QMF", "QHL", "QOP", "QUY", "QWO", "QUE"}
+
+
 def test_unchanged_system_packs_are_skipped(tmp_path, monkeypatch):
     fast_renderers(monkeypatch)
     data = _bundle(tmp_path, {})
@@ -422,3 +481,60 @@ def test_a_provider_with_nothing_assessed_has_no_total_in_area_tables(national_r
     assert row["total_gbp"] is None and row["total_overlaps_removed_gbp"] is None
     assert row["covers_requirement"] == "Not known" and row["pct_of_cost_base"] is None
     assert totals.provider_row(pack)["total_gbp"] == pack.total_opportunity_gbp
+
+
+# ---------------------------------------------------------------- the PDFs' category tables
+
+@pytest.fixture(scope="module")
+def small_packs(computed_national):
+    _data, source = computed_national
+    return source, [build_pack(source, c, detail=False) for c in sorted(source.providers)]
+
+
+def _category_cells(row: dict) -> str:
+    """A category's cells in the PDFs' category tables, from Total on: at the run's percentile,
+    then at the peers' median (* a fixed target: one figure, the same at both ends)."""
+    return (f'<td class="num">{gbp_full(row["total_gbp"])}</td><td class="num">'
+            f'{gbp_full(row["total_median_gbp"])}{"" if row["has_range"] else "*"}</td>')
+
+
+def test_the_regional_and_system_pdfs_give_each_category_at_the_median(small_packs):
+    source, packs = small_packs
+    region, in_region = next(iter(regional.packs_by_region(packs).items()))
+    icb, in_icb = max(totals.packs_by_icb(packs).items(), key=lambda i: (len(i[1]), i[0]))
+    for members, html, group in (
+            (in_region, regional.regional_html(region, in_region, source.run, {}),
+             totals.group_totals(in_region, totals.by_region)[0]),
+            (in_icb, system.system_html(icb, in_icb, source.run, {}),
+             totals.group_totals(in_icb, totals.by_icb)[0])):
+        html = " ".join(html.split())
+        assert "<th class=\"num\">At the median of peers</th>" in html
+        rows = totals.category_rows(members)
+        assert any(r["has_range"] for r in rows) and not all(r["has_range"] for r in rows)
+        for row in rows:
+            assert f"<td>{escape(row['category_title'])}</td>" in html
+            if row["assessed"]:
+                assert _category_cells(row) in html, row["category"]
+        # the total row: every category added, at both ends
+        assert _category_cells({"total_gbp": group.total_gbp, "has_range": True,
+                                "total_median_gbp": group.total_median_gbp}) in html
+        assert group.total_median_gbp < group.total_gbp
+
+
+def test_the_regional_pdf_gives_each_system_with_overlaps_removed(small_packs):
+    """As its providers table and the workbook's Systems sheet: the upper bound and the total
+    to plan against side by side, for every system and the region."""
+    source, packs = small_packs
+    region, members = max(regional.packs_by_region(packs).items(),
+                          key=lambda i: (len(totals.packs_by_icb(i[1])), i[0]))
+    html = " ".join(regional.regional_html(region, members, source.run, {}).split())
+    systems = html[html.index("Totals by system"):html.index("Totals by category")]
+    assert '<th class="num">Opportunity</th><th class="num">Overlaps removed</th>' in systems
+    rows = national.system_rows(members)
+    assert len(rows) > 1
+    group = totals.group_totals(members, totals.by_region)[0]
+    for row in [*rows, {"total_opportunity_gbp": group.total_gbp,
+                        "total_overlaps_removed_gbp": group.total_overlaps_removed_gbp}]:
+        assert row["total_overlaps_removed_gbp"] < row["total_opportunity_gbp"]
+        assert (f'<td class="num">{gbp_full(row["total_opportunity_gbp"])}</td><td class="num">'
+                f'{gbp_full(row["total_overlaps_removed_gbp"])}</td>') in systems

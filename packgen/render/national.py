@@ -8,7 +8,7 @@ from __future__ import annotations
 
 import csv
 from collections import Counter
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from pathlib import Path
 
 from packgen import reference
@@ -103,8 +103,13 @@ PROVIDER_CATEGORY_COLUMNS = (
     Column("assessed", "Assessed", width=30, wrap=True, description="Yes, or No with the reason "
            "(e.g. no data supplied): a category not assessed has no figure. Text."),
     Column("opportunity_gbp", "Opportunity (£)", **_GBP,
-           description="The category's figure in the provider's pack, in pounds; blank where "
-           "not assessed (not known, never £0)."),
+           description="The category's figure in the provider's pack, in pounds, at the run's "
+           "percentile; blank where not assessed (not known, never £0)."),
+    Column("opportunity_median_gbp", "Opportunity at the median (£)", **_GBP,
+           description="The category's figure in the provider's pack at the peers' median, in "
+           "pounds: the cautious end of the range. A fixed target (a cut of the trust's own "
+           "spend, a national standard) has one figure, the same as Opportunity (£). Blank "
+           "where not assessed (not known, never £0)."),
     _COST_BASE,
     Column("pct_of_cost_base", "% of cost base", PERCENT, description="A live formula: "
            "Opportunity (£) / Cost base (£), as a percentage; blank where there is no cost "
@@ -121,7 +126,12 @@ CATEGORY_COLUMNS = (
     Column("with_opportunity", "Providers with opportunity", COUNT, description="Number of "
            "the providers assessed whose opportunity in the category is above £0."),
     Column("total_gbp", "Total (£)", **_GBP, description="Sum of the assessed providers' "
-           "opportunity in the category, in pounds; blank when no provider was assessed."),
+           "opportunity in the category at the run's percentile, in pounds; blank when no "
+           "provider was assessed."),
+    Column("total_median_gbp", "Opportunity at the median (£)", **_GBP, description="Sum of "
+           "the assessed providers' opportunity in the category at the peers' median, in "
+           "pounds: the cautious end of the range (a fixed target has one figure, the same as "
+           "Total (£)); blank when no provider was assessed."),
     Column("pct_of_cost_base", "% of those providers' cost base", PERCENT, description="Total "
            "(£) / the sum of the assessed providers' cost base, as a percentage."),
     Column("min_gbp", "Minimum (£)", **_GBP, description="The smallest figure of the "
@@ -129,8 +139,9 @@ CATEGORY_COLUMNS = (
     Column("q1_gbp", "Lower quartile (£)", **_GBP, description="The lower quartile of the "
            "provider figures, in pounds; quartiles are linearly interpolated (Excel "
            "QUARTILE.INC)."),
-    Column("median_gbp", "Median (£)", **_GBP, description="The median provider figure, in "
-           "pounds."),
+    Column("median_gbp", "Median (£)", **_GBP, description="The median of the provider "
+           "figures (at the run's percentile), in pounds: the middle provider, not the peers' "
+           "median."),
     Column("q3_gbp", "Upper quartile (£)", **_GBP, description="The upper quartile of the "
            "provider figures, in pounds."),
     Column("max_gbp", "Maximum (£)", **_GBP, description="The largest provider figure, in "
@@ -151,8 +162,12 @@ GROUP_CATEGORY_COLUMNS = (
     Column("group", "Sector", description="The providers' sector (acute, specialist, "
            "community, mental health, ambulance). Text."), _CATEGORY, _CATEGORY_TITLE,
     Column("opportunity_gbp", "Opportunity (£)", **_GBP, description="Sum of the sector's "
-           "providers' opportunity in the category, in pounds; blank where no provider of the "
-           "sector could be assessed in it (not known, never £0)."),
+           "providers' opportunity in the category at the run's percentile, in pounds; blank "
+           "where no provider of the sector could be assessed in it (not known, never £0)."),
+    Column("opportunity_median_gbp", "Opportunity at the median (£)", **_GBP,
+           description="The same sum at the peers' median, in pounds: the cautious end of the "
+           "range (a fixed target has one figure, the same as Opportunity (£)); blank where no "
+           "provider of the sector could be assessed in it."),
 )
 SYSTEM_COLUMNS = (
     Column("icb_code", "ICB code", description="ODS code of the integrated care board (the "
@@ -171,7 +186,8 @@ SYSTEM_COLUMNS = (
     Column("pct_of_cost_base", "Opportunity % of cost base", PERCENT, description=_SHARE),
     _REQUIREMENT,
     Column("system_pack", "System pack", description="The system pack's files in the run "
-           "folder (PDF; the workbook beside it). Text."),
+           "folder (PDF; the workbook beside it); blank where the folder has no system pack "
+           "for the ICB (a partial build: the Note says so). Text."),
     Column("note", "Note", width=50, wrap=True, description="What the row leaves out or why it "
            "has no pack, if anything. Text."),
 )
@@ -218,13 +234,16 @@ def productivity_rows(packs: Sequence[Pack]) -> list[dict]:
 
 
 def system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None = None,
-                every_icb: bool = False) -> list[dict]:
+                every_icb: bool = False,
+                system_packs: Collection[str] | None = None) -> list[dict]:
     """One row per integrated care board (system): its providers, cost base, opportunity and
     requirement, summed from their packs (a sum with an unknown part is blank, never a partial
     sum). Providers with no ICB get a row of their own ("No ICB given"); with `providers` (the
     bundle's providers table), members whose pack model failed are named in the note; with
     `every_icb`, when the bundle uses real ICB codes, every other real ICB gets a row with no
-    provider."""
+    provider. `system_packs`: the ICBs whose system pack is in the run folder (or written by
+    this run); the others' row has no pack path, and says so. None: every ICB with providers
+    has its pack (a full build)."""
     by_icb = totals.packs_by_icb(packs)
     left_out: dict[str, list[str]] = {}
     for code, row in (providers or {}).items():
@@ -243,6 +262,10 @@ def system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None =
                          "requirement not known.")
         if left_out.get(icb):
             notes.append(f"Left out (pack model failed): {', '.join(sorted(left_out[icb]))}.")
+        has_pack = bool(icb) and (system_packs is None or icb in system_packs)
+        if icb and not has_pack:
+            notes.append(f"No system pack in this run folder: a partial build; --system {icb} "
+                         "writes it.")
         rows.append({
             "icb_code": icb, "icb_name": group.name, "region_code": region,
             "region_name": "; ".join(reference.names("regions").get(r, r)
@@ -252,7 +275,7 @@ def system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None =
             **{f: getattr(group, f) for f in totals.RANGE_TOTALS},
             "requirement_gbp": group.requirement_gbp,
             "pct_of_cost_base": group.pct_of_cost_base, "providers_cost_not_known": unknown,
-            "system_pack": f"systems/{icb}/{icb}-system-pack.pdf" if icb else "",
+            "system_pack": f"systems/{icb}/{icb}-system-pack.pdf" if has_pack else "",
             "note": " ".join(notes)})
     real = reference.icb_regions()
     if every_icb and any(icb in real for icb in by_icb):
@@ -269,15 +292,18 @@ def system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None =
 
 
 def live_system_rows(packs: Sequence[Pack], providers: Mapping[str, Mapping] | None = None,
-                     every_icb: bool = False) -> list[dict]:
+                     every_icb: bool = False,
+                     system_packs: Collection[str] | None = None) -> list[dict]:
     """`system_rows` with "Opportunity % of cost base" a live formula (the Systems sheets)."""
-    return with_live_share(system_rows(packs, providers, every_icb), "pct_of_cost_base",
-                           "total_opportunity_gbp", "operating_cost_gbp")
+    return with_live_share(system_rows(packs, providers, every_icb, system_packs),
+                           "pct_of_cost_base", "total_opportunity_gbp", "operating_cost_gbp")
 
 
 def write_systems_csv(path: Path, packs: Sequence[Pack],
-                      providers: Mapping[str, Mapping] | None = None) -> Path:
-    """`RUN/national/systems.csv`: `system_rows`, pounds to the penny, blanks where not known."""
+                      providers: Mapping[str, Mapping] | None = None,
+                      system_packs: Collection[str] | None = None) -> Path:
+    """`RUN/national/systems.csv`: `system_rows`, pounds to the penny, blanks where not known
+    (and no pack path for an ICB whose pack is not in `system_packs`)."""
     def cell(key: str, value: object) -> object:
         if value is None:
             return ""
@@ -289,13 +315,14 @@ def write_systems_csv(path: Path, packs: Sequence[Pack],
                                               encoding="utf-8") as fh:
         writer = csv.writer(fh)
         writer.writerow(SYSTEM_CSV_COLUMNS)
-        for row in system_rows(packs, providers, every_icb=True):
+        for row in system_rows(packs, providers, every_icb=True, system_packs=system_packs):
             writer.writerow([cell(key, row[key]) for key in SYSTEM_CSV_COLUMNS])
     return path
 
 
 def national_sheets(packs: Sequence[Pack], quality: Mapping[str, str],
-                    bundle_providers: Mapping[str, Mapping] | None = None) -> list[Sheet]:
+                    bundle_providers: Mapping[str, Mapping] | None = None,
+                    system_packs: Collection[str] | None = None) -> list[Sheet]:
     ordered = totals.ranked(packs)
     providers = []
     for rank, pack in enumerate(ordered, start=1):
@@ -321,15 +348,16 @@ def national_sheets(packs: Sequence[Pack], quality: Mapping[str, str],
         Sheet("Sector categories", "Totals by sector and category",
               "Each sector's opportunity by category.", GROUP_CATEGORY_COLUMNS,
               [{"group": g.name, "category": c, "category_title": titles[c],
-                "opportunity_gbp": v} for g in sectors for c, v in g.by_category.items()],
+                "opportunity_gbp": v, "opportunity_median_gbp": g.by_category_median[c]}
+               for g in sectors for c, v in g.by_category.items()],
               "sector_categories"),
         Sheet("Regions", "Totals by NHS England region", "Opportunity and requirement by region.",
               GROUP_COLUMNS, live_shares(
                   [g.row() for g in totals.group_totals(packs, totals.by_region)]), "regions"),
         Sheet("Systems", "Totals by integrated care board (system)",
               "Opportunity and requirement by ICB; providers with no ICB on a row of their "
-              "own.", SYSTEM_COLUMNS, live_system_rows(packs, bundle_providers, every_icb=True),
-              "systems"),
+              "own.", SYSTEM_COLUMNS, live_system_rows(packs, bundle_providers, every_icb=True,
+                                                       system_packs=system_packs), "systems"),
         Sheet("Productivity", "Productivity growth league tables by sector group",
               "Activity growth, input growth, productivity growth and rank within the group.",
               PRODUCTIVITY_COLUMNS, productivity_rows(packs), "productivity"),
@@ -353,6 +381,8 @@ def opportunity_totals(packs: Sequence[Pack], sheets: Sequence[str]) -> list[Tot
     """Live totals of the opportunity, cost base and requirement columns of `sheets` (titles of
     the national summary's sheets), each checked against the sum over `packs`."""
     opportunity = totals.national_total(packs)
+    # every category added at the peers' median: the sum of the category figures at the median
+    at_median = totals.penny(sum(p.total_median_gbp for p in packs))
     cost = totals.known_sum(p.provider.operating_cost_gbp for p in packs)
     requirement = totals.known_sum(p.requirement_gbp for p in packs)
     share = opportunity / cost if cost else None
@@ -365,10 +395,15 @@ def opportunity_totals(packs: Sequence[Pack], sheets: Sequence[str]) -> list[Tot
                 ("Opportunity % of cost base", "total_gbp", share, "cost_base_gbp")]
     plans = {
         "Providers": by_group,
-        "Provider categories": [("Opportunity (£)", "opportunity_gbp", opportunity, None)],
-        "Categories": [("Total (£)", "total_gbp", opportunity, None)],
+        "Provider categories": [
+            ("Opportunity (£)", "opportunity_gbp", opportunity, None),
+            ("Opportunity at the median (£)", "opportunity_median_gbp", at_median, None)],
+        "Categories": [("Total (£)", "total_gbp", opportunity, None),
+                       ("Opportunity at the median (£)", "total_median_gbp", at_median, None)],
         "Sectors": by_group,
-        "Sector categories": [("Opportunity (£)", "opportunity_gbp", opportunity, None)],
+        "Sector categories": [
+            ("Opportunity (£)", "opportunity_gbp", opportunity, None),
+            ("Opportunity at the median (£)", "opportunity_median_gbp", at_median, None)],
         "Regions": by_group,
         "Systems": [("Total opportunity (£)", "total_opportunity_gbp", opportunity, None),
                     *by_group[1:1 + len(_RANGE)],
@@ -382,7 +417,8 @@ def opportunity_totals(packs: Sequence[Pack], sheets: Sequence[str]) -> list[Tot
 
 def write_national_workbook(path: Path, packs: Sequence[Pack], run: RunInfo,
                             quality: Mapping[str, str],
-                            providers: Mapping[str, Mapping] | None = None) -> Path:
+                            providers: Mapping[str, Mapping] | None = None,
+                            system_packs: Collection[str] | None = None) -> Path:
     national = totals.national_total(packs)
     requirement = totals.known_sum(p.requirement_gbp for p in packs)
     cover = [
@@ -409,7 +445,7 @@ def write_national_workbook(path: Path, packs: Sequence[Pack], run: RunInfo,
         "Percentages of cost base use each provider's operating cost; they are live formulas "
         "in the Providers, Provider categories, Sectors and Regions tables.",
     ]
-    sheets = national_sheets(packs, quality, providers)
+    sheets = national_sheets(packs, quality, providers, system_packs)
     return write_summary_workbook(path, title="National summary of productivity and efficiency "
                                   "opportunities", run=run, cover_items=cover, sheets=sheets,
                                   notes=notes,

@@ -6,7 +6,7 @@ the % of cost base against the 2% requirement. Figures come from the provider pa
 from __future__ import annotations
 
 from collections import defaultdict
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,7 +66,9 @@ def _provider_rows(packs: Sequence[Pack], quality: Mapping[str, str]) -> list[di
 
 
 def regional_html(region_code: str, packs: Sequence[Pack], run: RunInfo,
-                  quality: Mapping[str, str]) -> str:
+                  quality: Mapping[str, str], system_packs: Collection[str] | None = None
+                  ) -> str:
+    """The regional PDF's HTML; `system_packs` as `national.system_rows`."""
     region = totals.group_totals(packs, totals.by_region)[0]
     rows = _provider_rows(packs, quality)
     # providers with nothing assessed have no total to chart (the table says "Not assessed")
@@ -82,7 +84,7 @@ def regional_html(region_code: str, packs: Sequence[Pack], run: RunInfo,
         charted=len(charted),
         categories=totals.category_rows(packs),
         sectors=[g.row() for g in totals.group_totals(packs, totals.by_sector)],
-        systems=system_rows(packs))
+        systems=system_rows(packs, system_packs=system_packs))
 
 
 def render_summary_pdf(html: str) -> bytes:
@@ -105,7 +107,8 @@ def group_sheets(packs: Sequence[Pack], what: str) -> list[Sheet]:
 
 
 def write_regional_workbook(path: Path, region_code: str, packs: Sequence[Pack], run: RunInfo,
-                            quality: Mapping[str, str]) -> Path:
+                            quality: Mapping[str, str],
+                            system_packs: Collection[str] | None = None) -> Path:
     region = totals.group_totals(packs, totals.by_region)[0]
     cover = [
         ("Region", f"{region.name} ({region_code})", None),
@@ -122,7 +125,7 @@ def write_regional_workbook(path: Path, region_code: str, packs: Sequence[Pack],
         *group_sheets(packs, "region"),
         Sheet("Systems", "Totals by integrated care board (system)", "The region's totals by "
               "ICB; providers with no ICB on a row of their own.", SYSTEM_COLUMNS,
-              live_system_rows(packs), "systems"),
+              live_system_rows(packs, system_packs=system_packs), "systems"),
     ]
     notes = ["Totals are sums of the figures in the provider packs, to the penny; the Totals "
              "and checks sheet adds the tables up with live formulas and checks them against "
@@ -136,9 +139,12 @@ def write_regional_workbook(path: Path, region_code: str, packs: Sequence[Pack],
 
 
 def write_regional_pack(run_dir: Path, region_code: str, packs: Sequence[Pack], run: RunInfo,
-                        quality: Mapping[str, str]) -> dict[str, Path]:
+                        quality: Mapping[str, str],
+                        system_packs: Collection[str] | None = None) -> dict[str, Path]:
+    """The regional PDF and workbook; `system_packs`: the ICBs whose system pack the run folder
+    holds (their Systems rows give its path), None for all."""
     paths = region_paths(run_dir, region_code)
     write_bytes_atomically(paths["pdf"], render_summary_pdf(
-        regional_html(region_code, packs, run, quality)))
-    write_regional_workbook(paths["xlsx"], region_code, packs, run, quality)
+        regional_html(region_code, packs, run, quality, system_packs)))
+    write_regional_workbook(paths["xlsx"], region_code, packs, run, quality, system_packs)
     return paths

@@ -239,6 +239,9 @@ class _Build:
         timings["load_source"] = time.perf_counter() - t
         selected = select_providers(source, options.providers, options.regions,
                                     options.systems)
+        # the system packs the folder will hold: a partial build's summaries give no path to
+        # a system pack that is not there
+        system_packs = _system_packs(run_dir, source, selected, self.previous)
         formats = workers.available_formats()
         if options.formats:
             formats = tuple(f for f in formats if f in options.formats)
@@ -263,7 +266,7 @@ class _Build:
         packs: dict[str, Pack] = {}
         failed: dict[str, str] = {}
         needed = [] if _summaries_fresh(run_dir, source, selected, base_print, self.previous,
-                                        options.force) else sorted(source.providers)
+                                        options.force, system_packs) else sorted(source.providers)
         for code in needed:
             try:
                 packs[code] = build_pack(source, code, detail=False)
@@ -334,8 +337,8 @@ class _Build:
         # while the workers render (see `summary_packs`), else after the provider packs.
         self.summary_writer = summary_packs.Writer(
             _summary_jobs(run_dir, source, list(packs.values()), selected, base_print,
-                          self.previous.get("summaries", {}), options.force),
-            run_dir, source.run, quality)
+                          self.previous.get("summaries", {}), options.force, system_packs),
+            run_dir, source.run, quality, system_packs)
         if workers.uses_pool(worker_count, len(to_render)):
             self.summary_writer.start()
         workers.render_all(to_render, source=source, db_path=self.db_path, run_dir=run_dir,
@@ -346,7 +349,7 @@ class _Build:
                                                  for c in built)
 
         _write_national(run_dir, source, list(packs.values()), quality, base_print,
-                        self.summaries, options, self.db_path, timings)
+                        self.summaries, options, self.db_path, timings, system_packs)
         t = time.perf_counter()
         jobs = self.summary_writer.jobs
         if jobs:
@@ -366,13 +369,16 @@ class _Build:
                            timings["total"], timings, path)
 
 
-def _national_print(base_print: str, source: PackSource) -> str:
-    return fingerprint(base_print, "national", sorted(source.providers))
+def _national_print(base_print: str, source: PackSource, system_packs: frozenset[str]) -> str:
+    # the Systems sheet and systems.csv give the path of the system packs present
+    return fingerprint(base_print, "national", sorted(source.providers), sorted(system_packs))
 
 
-def _region_print(base_print: str, source: PackSource, region: str) -> str:
+def _region_print(base_print: str, source: PackSource, region: str,
+                  system_packs: frozenset[str]) -> str:
     members = sorted(c for c, r in source.providers.items() if r["region_code"] == region)
-    return fingerprint(base_print, "region", region, members)
+    icbs = {source.providers[c].get("icb_code") for c in members}
+    return fingerprint(base_print, "region", region, members, sorted(system_packs & icbs))
 
 
 def _system_print(base_print: str, source: PackSource, icb: str) -> str:
@@ -385,32 +391,50 @@ def _systems_of(source: PackSource, selected: Sequence[str]) -> set[str]:
     return {source.providers[c].get("icb_code") for c in selected} - {None, ""}
 
 
+def _system_packs(run_dir: Path, source: PackSource, selected: Sequence[str],
+                  previous: dict) -> frozenset[str]:
+    """The bundle's ICBs whose system pack the run folder holds once this run is done: those
+    of the selected providers (written or kept now) and those an earlier run wrote whose files
+    are still there."""
+    icbs = {r.get("icb_code") for r in source.providers.values()} - {None, ""}
+    kept = {key.split("/", 1)[1] for key, entry in previous.get("summaries", {}).items()
+            if key.startswith("systems/") and entry.get("outputs")
+            and all((run_dir / path).is_file() for path in entry["outputs"])}
+    return frozenset((_systems_of(source, selected) | kept) & icbs)
+
+
 def _summaries_fresh(run_dir: Path, source: PackSource, selected: Sequence[str],
-                     base_print: str, previous: dict, force: bool) -> bool:
+                     base_print: str, previous: dict, force: bool,
+                     system_packs: frozenset[str]) -> bool:
     """Whether the national summary and the selected providers' regional and system packs are
     up to date (then the run needs no model but those it renders)."""
     done = previous.get("summaries", {})
     regions = {source.providers[c]["region_code"] for c in selected}
-    return (_fresh(done.get("national"), _national_print(base_print, source), run_dir, force)
-            and all(_fresh(done.get(f"regions/{r}"), _region_print(base_print, source, r),
-                           run_dir, force) for r in regions)
+    return (_fresh(done.get("national"), _national_print(base_print, source, system_packs),
+                   run_dir, force)
+            and all(_fresh(done.get(f"regions/{r}"),
+                           _region_print(base_print, source, r, system_packs), run_dir, force)
+                    for r in regions)
             and all(_fresh(done.get(f"systems/{s}"), _system_print(base_print, source, s),
                            run_dir, force) for s in _systems_of(source, selected)))
 
 
 def _write_national(run_dir: Path, source: PackSource, packs: list[Pack],
                     quality: dict[str, str], base_print: str, summaries: dict[str, dict],
-                    options: BuildOptions, db_path: Path, timings: dict[str, float]) -> None:
-    """The national summary, results.csv and systems.csv (all providers), skipped when its
-    fingerprint and files are unchanged; `summaries` is updated when it is written."""
+                    options: BuildOptions, db_path: Path, timings: dict[str, float],
+                    system_packs: frozenset[str]) -> None:
+    """The national summary, results.csv and systems.csv (all providers; a pack path for the
+    systems in `system_packs` only), skipped when its fingerprint and files are unchanged;
+    `summaries` is updated when it is written."""
     t = time.perf_counter()
-    print_ = _national_print(base_print, source)
+    print_ = _national_print(base_print, source, system_packs)
     if packs and not _fresh(summaries.get("national"), print_, run_dir, options.force):
         folder = run_dir / "national"
         workbook = national.write_national_workbook(folder / national.WORKBOOK_NAME, packs,
-                                                    source.run, quality, source.providers)
+                                                    source.run, quality, source.providers,
+                                                    system_packs)
         systems_csv = national.write_systems_csv(folder / national.SYSTEMS_CSV_NAME, packs,
-                                                 source.providers)
+                                                 source.providers, system_packs)
         con = open_store(db_path, read_only=True)
         try:
             export_csv(con, folder / national.RESULTS_CSV_NAME,
@@ -423,14 +447,14 @@ def _write_national(run_dir: Path, source: PackSource, packs: list[Pack],
 
 
 def _summary_jobs(run_dir: Path, source: PackSource, packs: list[Pack], selected: list[str],
-                  base_print: str, previous: dict[str, dict],
-                  force: bool) -> list[summary_packs.Job]:
+                  base_print: str, previous: dict[str, dict], force: bool,
+                  system_packs: frozenset[str]) -> list[summary_packs.Job]:
     """The regional and system packs of the selected providers' regions and ICBs whose
     fingerprint or files changed (each checked to stay inside the run folder)."""
     jobs: list[summary_packs.Job] = []
     by_region = regional.packs_by_region(packs)
     for code in sorted({source.providers[c]["region_code"] for c in selected} & set(by_region)):
-        print_ = _region_print(base_print, source, code)
+        print_ = _region_print(base_print, source, code, system_packs)
         if not _fresh(previous.get(f"regions/{code}"), print_, run_dir, force):
             for path in regional.region_paths(run_dir, code).values():
                 inside(run_dir / "regions", path, f"region {code!r}")

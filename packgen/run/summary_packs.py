@@ -18,7 +18,7 @@ from __future__ import annotations
 import gc
 import threading
 import time
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -41,14 +41,19 @@ class Job:
         return f"{FOLDERS[self.kind]}/{self.code}"
 
 
-def write_pack(job: Job, run_dir: Path, run: RunInfo, quality: Mapping[str, str]) -> list[Path]:
+def write_pack(job: Job, run_dir: Path, run: RunInfo, quality: Mapping[str, str],
+               system_packs: Collection[str] | None = None) -> list[Path]:
     """One regional or system pack, with the collector off while it renders and one collection
-    after it."""
-    writer = system.write_system_pack if job.kind == "system" else regional.write_regional_pack
+    after it. A regional pack gives the path of the system packs in `system_packs` only."""
     collecting = gc.isenabled()
     gc.disable()
     try:
-        return list(writer(run_dir, job.code, job.packs, run, quality).values())
+        if job.kind == "system":
+            paths = system.write_system_pack(run_dir, job.code, job.packs, run, quality)
+        else:
+            paths = regional.write_regional_pack(run_dir, job.code, job.packs, run, quality,
+                                                 system_packs)
+        return list(paths.values())
     finally:
         if collecting:
             gc.enable()
@@ -61,8 +66,9 @@ class Writer:
     `stop` (an interrupted run) lets the pack being written finish and writes no other."""
 
     def __init__(self, jobs: Sequence[Job], run_dir: Path, run: RunInfo,
-                 quality: Mapping[str, str]):
+                 quality: Mapping[str, str], system_packs: Collection[str] | None = None):
         self.jobs, self.run_dir, self.run, self.quality = list(jobs), run_dir, run, quality
+        self.system_packs = system_packs  # the ICBs whose system pack the run folder holds
         self.written: list[tuple[Job, list[Path]]] = []
         self.seconds = 0.0
         self._stopping = threading.Event()
@@ -83,7 +89,7 @@ class Writer:
                 if self._stopping.is_set():
                     break
                 self.written.append((job, write_pack(job, self.run_dir, self.run,
-                                                     self.quality)))
+                                                     self.quality, self.system_packs)))
         except BaseException as exc:  # handed to the main thread by `finish`
             self._error = exc
         finally:

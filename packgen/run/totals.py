@@ -10,7 +10,7 @@ from __future__ import annotations
 import statistics
 from collections import defaultdict
 from collections.abc import Callable, Iterable, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from packgen import reference
 from packgen.pack.model import Pack
@@ -90,20 +90,23 @@ def provider_row(pack: Pack, rank: int | None = None, quality: str | None = None
 
 
 def provider_category_rows(packs: Iterable[Pack]) -> list[dict]:
-    """Every provider x category: pounds, % of cost base, rows not assessed."""
+    """Every provider x category: pounds at the run's percentile and at the peers' median (a
+    fixed target's one figure at both), % of cost base, rows not assessed."""
     rows = []
     for pack in packs:
         p = pack.provider
         for section in pack.categories:
             # a category not assessed has no figure (blank), never £0
             amount = section.opportunity_gbp if section.assessed else None
+            median = section.opportunity_median_gbp if section.assessed else None
             rows.append({
                 "provider_code": p.code, "provider_name": p.name, "sector": p.sector_name,
                 "region_code": p.region_code, "category": section.id,
                 "category_title": section.title,
                 "assessed": "Yes" if section.assessed
                 else f"No: {section.status_reason or 'not assessed'}",
-                "opportunity_gbp": amount,
+                "opportunity_gbp": amount, "opportunity_median_gbp": median,
+                "has_range": section.has_range,
                 "pct_of_cost_base": amount / p.operating_cost_gbp
                 if amount is not None and p.operating_cost_gbp else None,
                 "not_assessed": section.not_assessed,
@@ -124,6 +127,8 @@ class GroupTotal:
     total_overlaps_removed_gbp: float = 0.0
     total_median_gbp: float = 0.0
     total_overlaps_removed_median_gbp: float = 0.0
+    # by_category at the peers' median (a fixed target's one figure); None as in by_category
+    by_category_median: dict[str, float | None] = field(default_factory=dict)
 
     @property
     def pct_of_cost_base(self) -> float | None:
@@ -149,19 +154,25 @@ def group_totals(packs: Sequence[Pack],
     for (code, name), members in groups.items():
         # a category assessed for none of the members is None (not known), never £0
         by_category: dict[str, float | None] = {}
+        by_category_median: dict[str, float | None] = {}
         for pack in members:
             for section in pack.categories:
                 if section.assessed:
                     by_category[section.id] = (by_category.get(section.id) or 0.0
                                                ) + section.opportunity_gbp
+                    by_category_median[section.id] = (by_category_median.get(section.id) or 0.0
+                                                      ) + section.opportunity_median_gbp
                 else:
                     by_category.setdefault(section.id, None)
+                    by_category_median.setdefault(section.id, None)
         totals.append(GroupTotal(
             code, name, len(members), known_sum(p.provider.operating_cost_gbp for p in members),
             penny(sum(p.total_opportunity_gbp for p in members)),
             known_sum(p.requirement_gbp for p in members),
             {k: None if v is None else penny(v) for k, v in by_category.items()},
-            *(penny(sum(getattr(p, f) for p in members)) for f in RANGE_TOTALS)))
+            *(penny(sum(getattr(p, f) for p in members)) for f in RANGE_TOTALS),
+            by_category_median={k: None if v is None else penny(v)
+                                for k, v in by_category_median.items()}))
     return sorted(totals, key=lambda g: (-g.total_gbp, g.key))
 
 
@@ -207,32 +218,39 @@ def national_total(packs: Iterable[Pack]) -> float:
 
 def category_rows(packs: Sequence[Pack]) -> list[dict]:
     """Per category: the providers it applies to, those assessed and those with opportunity,
-    the total, and the distribution of the assessed providers' opportunity (min, quartiles,
-    median, max; quartiles linearly interpolated as Excel's QUARTILE.INC). A category assessed
-    for no provider has no total and no distribution (blank: not known, never £0)."""
+    the total at the run's percentile and at the peers' median (`has_range` False: a fixed
+    target, one figure at both), and the distribution of the assessed providers' opportunity
+    (min, quartiles, median, max; quartiles linearly interpolated as Excel's QUARTILE.INC). A
+    category assessed for no provider has no total and no distribution (blank: not known, never
+    £0)."""
     titles = category_titles(packs)
     applies: dict[str, int] = defaultdict(int)
+    has_range: dict[str, bool] = {}
     values: dict[str, list[float]] = defaultdict(list)
+    at_median: dict[str, list[float]] = defaultdict(list)
     cost_base: dict[str, list[float | None]] = defaultdict(list)
     for pack in packs:
         for section in pack.categories:
             applies[section.id] += 1
+            has_range[section.id] = has_range.get(section.id, False) or section.has_range
             if section.assessed:
                 values[section.id].append(section.opportunity_gbp)
+                at_median[section.id].append(section.opportunity_median_gbp)
                 cost_base[section.id].append(pack.provider.operating_cost_gbp)
     rows = []
     for category, count in applies.items():
         ordered = sorted(values[category])
         row = {"category": category, "category_title": titles[category], "providers": count,
-               "assessed": len(ordered),
+               "assessed": len(ordered), "has_range": has_range[category],
                "with_opportunity": sum(1 for v in ordered if v > 0) if ordered else None,
-               **dict.fromkeys(("total_gbp", "pct_of_cost_base", "min_gbp", "q1_gbp",
-                                "median_gbp", "q3_gbp", "max_gbp"))}
+               **dict.fromkeys(("total_gbp", "total_median_gbp", "pct_of_cost_base",
+                                "min_gbp", "q1_gbp", "median_gbp", "q3_gbp", "max_gbp"))}
         if ordered:
             q1, median, q3 = _quartiles(ordered)
             total = penny(sum(ordered))
             base = known_sum(cost_base[category])
             row.update(total_gbp=total, pct_of_cost_base=total / base if base else None,
+                       total_median_gbp=penny(sum(at_median[category])),
                        min_gbp=ordered[0], q1_gbp=q1, median_gbp=median, q3_gbp=q3,
                        max_gbp=ordered[-1])
         rows.append(row)
