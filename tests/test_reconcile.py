@@ -48,8 +48,10 @@ def test_pdf_summary_table_and_workbook_summary_match_the_model(source, tmp_path
 
         wb = openpyxl.load_workbook(write_workbook(pack, tmp_path / f"{code}.xlsx"))
         rows = _table_rows(wb["Summary"], "Summary_by_category")
-        assert [r["Opportunity £"] for r in rows] == [c.opportunity_gbp for c in pack.categories]
-        assert round(sum(r["Opportunity £"] for r in rows), 2) == pack.total_opportunity_gbp
+        # a category not assessed is blank (with its reason), never £0
+        assert [r["Opportunity £"] for r in rows] == [c.opportunity_gbp if c.assessed else None
+                                                      for c in pack.categories]
+        assert round(sum(r["Opportunity £"] or 0 for r in rows), 2) == pack.total_opportunity_gbp
         # what the page shows is the workbook's figure rounded to the pound
         assert [s for s, c in zip(shown, pack.categories, strict=True) if c.assessed] == [
             gbp_full(r["Opportunity £"]) for r, c in zip(rows, pack.categories, strict=True)
