@@ -364,15 +364,19 @@ def test_a_lock_naming_a_live_process_is_respected(bundle, tmp_path):
     expected_error(result, f"pid {other.pid}", f"delete {run / LOCK_NAME}")
 
 
-def test_a_stale_lock_is_reported_and_taken_over(bundle, tmp_path):
+@pytest.mark.parametrize("quiet", [(), ("-q",)], ids=["", "quiet"])
+def test_a_stale_lock_is_reported_and_taken_over(bundle, tmp_path, quiet):
+    # -q silences progress, never a warning (its help says so)
     run = tmp_path / "run"
     run.mkdir()
     gone = subprocess.Popen(["true"])
     gone.wait()
     (run / LOCK_NAME).write_text(json.dumps(
         {"pid": gone.pid, "host": os.uname().nodename, "started": "2026-01-01T00:00:00"}))
-    result = build(bundle, run, "--peers", "region")
+    result = build(bundle, run, "--peers", "region", *quiet)
     assert result.exit_code == 0, result.output
+    assert f"Warning: {run / LOCK_NAME} was left by a packgen that is no longer running" \
+        in result.stderr
     assert f"pid {gone.pid}" in result.stderr and "taking it over" in result.stderr
     assert not (run / LOCK_NAME).exists()
 
@@ -399,6 +403,37 @@ def test_interrupt_while_rendering_in_process_records_the_finished_packs(bundle,
     assert "Traceback" not in result.output
     assert len(assert_manifest_matches_disk(run)) == 2
     assert json.loads((run / "manifest.json").read_text())["interrupted"] is True
+
+
+def test_a_manifest_that_cannot_be_written_is_a_warning_even_with_quiet(bundle, tmp_path,
+                                                                       monkeypatch):
+    def interrupt(*_args, **_kw):
+        raise KeyboardInterrupt
+
+    def full(*_args, **_kw):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(regional, "write_regional_pack", interrupt)
+    monkeypatch.setattr("packgen.run.build.write_manifest", full)
+    result = build(bundle, tmp_path / "run", "--peers", "region", "-q")
+    assert result.exit_code == 130
+    assert f"Warning: could not write {tmp_path / 'run' / 'manifest.json'}" in result.stderr
+
+
+def test_a_pack_model_that_fails_is_an_error_even_with_quiet(bundle, tmp_path, monkeypatch):
+    from packgen.run import build as run_build_module
+
+    real = run_build_module.build_pack
+
+    def broken(source, code, **kw):
+        if code == "RAB":
+            raise ValueError("a broken model")
+        return real(source, code, **kw)
+
+    monkeypatch.setattr(run_build_module, "build_pack", broken)
+    result = build(bundle, tmp_path / "run", "--peers", "region", "-q")
+    expected_error(result, "Error: the pack model of RAB could not be built (ValueError: a "
+                   "broken model)", "1 provider failed: RAB")
 
 
 def test_interrupt_during_the_regional_step_writes_the_manifest(bundle, tmp_path, monkeypatch):
