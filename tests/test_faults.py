@@ -9,6 +9,7 @@ writer patched to raise ENOSPC; both kinds run where they can.
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
 import json
 import os
@@ -24,7 +25,7 @@ from click.testing import CliRunner
 from packgen import fileio
 from packgen.cli import cli
 from packgen.contract.validate import validate_bundle
-from packgen.errors import Interrupted, PackgenError, os_error
+from packgen.errors import Interrupted, PackgenError, os_error, writing_to
 from packgen.fileio import sha256_file
 from packgen.generate import writer as generate_writer
 from packgen.render import regional
@@ -35,6 +36,7 @@ from tests.test_run_support import fast_renderers
 
 CODES = sorted(p[0] for p in PROVIDERS)
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
+REAL = Path(__file__).resolve().parent.parent / "real_data"
 PACKGEN = [sys.executable, "-m", "packgen"]
 FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
@@ -129,13 +131,16 @@ def test_packgen_error_is_a_plain_exception_the_cli_formats():
 
 
 @pytest.mark.parametrize(("code", "texts"), [
-    (errno.ENOSPC, ("no space left", "free space on")),
-    (errno.EROFS, ("read-only file system", "write elsewhere")),
-    (errno.EACCES, ("permission denied", "--out")),
+    (errno.ENOSPC, ("no space left", "free space on", "write elsewhere (--out / --db)")),
+    (errno.EROFS, ("read-only file system", "write elsewhere (--out / --db)")),
+    (errno.EACCES, ("permission denied", "write elsewhere (--out / --db)")),
     (errno.ENOENT, ("no such file",)),
 ])
 def test_os_errors_become_expected_errors_naming_the_path(tmp_path, code, texts):
-    error = os_error(OSError(code, os.strerror(code), str(tmp_path / "run" / "x.pdf")))
+    # the command writing (here build) names the options it writes with
+    with pytest.raises(OSError) as raised, writing_to(tmp_path / "run", "--out", "--db"):
+        raise OSError(code, os.strerror(code), str(tmp_path / "run" / "x.pdf"))
+    error = os_error(raised.value)
     assert error is not None and error.hint
     text = f"{error.message} {error.hint}".lower()
     assert str(tmp_path / "run" / "x.pdf").lower() in text or code == errno.EROFS
@@ -161,7 +166,8 @@ def test_provider_codes_are_not_upper_cased(bundle, tmp_path):
 def test_out_under_a_file(bundle, tmp_path):
     (tmp_path / "afile").write_text("not a folder")
     result = build(bundle, tmp_path / "afile" / "run")
-    expected_error(result, "is a file, not a folder", "--out's parent is a file")
+    expected_error(result, "is a file, not a folder",
+                   "the path goes through a file: write elsewhere (--out / --db)")
     assert (tmp_path / "afile").read_text() == "not a folder"
 
 
@@ -268,7 +274,9 @@ def test_generate_data_on_a_full_disk_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(generate_writer, "write_csv", fill_up)
     out = tmp_path / "new"
     result = invoke("generate-data", out, "--scale", "0.05")
-    expected_error(result, "no space left")
+    expected_error(result, f"no space left on the device while writing in {out}",
+                   "or write elsewhere (another OUT_DIR)")
+    assert "--out" not in result.stderr and "--db" not in result.stderr
     assert len(calls) > 1 and not out.exists()
 
     existing = tmp_path / "existing"
@@ -329,6 +337,39 @@ def test_import_on_a_full_disk(tmp_path, monkeypatch):
     result = invoke("import", "ods", FIXTURES / "etr_small.csv", "--into", data)
     expected_error(result, "no space left", "free space on")
     assert not data.exists() or (not leftovers(data) and not list(data.glob("*.csv")))
+
+
+def test_import_on_a_full_disk_whose_error_names_no_file(tmp_path, monkeypatch):
+    """The csv writer's OSError carries no filename (a buffered write fails at flush): the
+    message still names the file being written, and the hint names import's own option."""
+    class FullWriter(csv.DictWriter):
+        def writerow(self, rowdict):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # no filename, as for real
+
+    monkeypatch.setattr(csv, "DictWriter", FullWriter)
+    data = tmp_path / "data"
+    result = invoke("import", "ods", FIXTURES / "etr_small.csv", "--into", data)
+    expected_error(result, f"no space left on the device while writing {data / 'providers.csv'}"
+                   "\n", "free space on the disk that holds", "or write elsewhere (--into)")
+    assert "--out" not in result.stderr and "--db" not in result.stderr
+    assert not leftovers(data) and not list(data.glob("*.csv"))
+
+
+def test_import_on_a_real_full_disk(tmp_path):
+    out = tmp_path / "full"
+    with small_tmpfs(out, size="16k"):
+        (out / "ballast").write_bytes(b"x" * 12_000)
+        done = run_packgen("import", "ods", REAL / "etr_2024_25.csv", "--into", out / "data")
+        expected_failure(done, f"no space left on the device while writing {out / 'data'}/",
+                         "or write elsewhere (--into)")
+        assert "--out" not in done.stderr and " in\n" not in done.stderr
+        assert not list((out / "data").iterdir())
+
+
+def test_an_os_error_naming_no_file_nor_folder_says_no_more_than_it_knows():
+    error = os_error(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    assert error.message == "no space left on the device"
+    assert "or write elsewhere;" in error.hint and "--" not in error.hint
 
 
 # --- the run folder's lock -------------------------------------------------------------------
