@@ -32,7 +32,7 @@ from packgen.render import regional
 from packgen.run import workers
 from packgen.run.lock import LOCK_NAME, run_lock
 from tests.bundles import PROVIDERS, minimal_tables, write_bundle
-from tests.test_run_support import fast_renderers
+from tests.test_run_support import FAKE_PDF, fast_renderers
 
 CODES = sorted(p[0] for p in PROVIDERS)
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
@@ -64,7 +64,7 @@ def expected_error(result: click.testing.Result, *texts: str) -> None:
 
 
 def leftovers(folder: Path) -> list[Path]:
-    return [p for pattern in ("*.part", "*.partial", "*.rendering", "*.loading")
+    return [p for pattern in ("*.part", "*.partial", "*.rendering", "*.loading", "*.previous")
             for p in folder.rglob(f".{pattern}")]
 
 
@@ -221,6 +221,98 @@ def test_full_disk_while_rendering_stops_the_run_and_records_what_finished(
     again = build(bundle, run, "--peers", "region", "-q")
     assert again.exit_code == 0, again.output
     assert again.stdout.startswith(f"providers: {len(CODES) - 2} built, 2 skipped")
+
+
+def _pack_files(run: Path, code: str) -> dict[str, str]:
+    return {p.name: sha256_file(p) for p in sorted((run / "providers" / code).iterdir())}
+
+
+def _rename_provider(bundle: Path, code: str, name: str) -> None:
+    path = bundle / "providers.csv"
+    lines = path.read_text().splitlines()
+    lines = [",".join([code, name, *line.split(",")[2:]]) if line.startswith(f"{code},")
+             else line for line in lines]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _named_pdfs(monkeypatch) -> None:
+    """Stand-in PDFs that differ when the provider's name does (as real ones would)."""
+    def write(pack, path):
+        Path(path).write_bytes(FAKE_PDF + pack.provider.name.encode())
+        return Path(path)
+
+    monkeypatch.setattr("packgen.render.pdf.write_pdf", write)
+
+
+@pytest.mark.parametrize("step", ["third earlier file moved aside", "third new file renamed in"])
+def test_a_pack_is_replaced_as_a_set_or_not_at_all(bundle, tmp_path, monkeypatch, step):
+    """A pack's PDF, workbook and HTML go in together: a rename failing on the third file
+    leaves the three earlier files, the manifest their checksums, and no temporary or backup."""
+    run = tmp_path / "run"
+    _named_pdfs(monkeypatch)
+    assert build(bundle, run, "--provider", "RAA", "--peers", "region", "-q").exit_code == 0
+    before = _pack_files(run, "RAA")
+    _rename_provider(bundle, "RAA", "Alpha Renamed NHS Trust")
+    html = workers.pack_path(run, "RAA", "html")
+    real = os.replace
+
+    def failing(src, dst, *args, **kw):
+        moving_aside = Path(src) == html
+        renaming_in = Path(dst) == html and str(src).endswith(workers.TEMPORARY_SUFFIX)
+        if moving_aside if step.endswith("moved aside") else renaming_in:
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(src), None, str(dst))
+        return real(src, dst, *args, **kw)
+
+    monkeypatch.setattr(os, "replace", failing)
+    result = build(bundle, run, "--provider", "RAA", "--peers", "region", "-q")
+    monkeypatch.setattr(os, "replace", real)
+    expected_error(result, "1 provider failed: RAA (OSError: [Errno 5]")
+    assert _pack_files(run, "RAA") == before  # the three earlier files, and nothing else
+    assert assert_manifest_matches_disk(run) == {"RAA"}
+    entry = json.loads((run / "manifest.json").read_text())["providers"]["RAA"]
+    assert entry["status"] == "failed" and entry["fingerprint"] is None
+
+    again = build(bundle, run, "--provider", "RAA", "--peers", "region", "-q")
+    assert again.exit_code == 0, again.output
+    after = _pack_files(run, "RAA")
+    assert after.keys() == before.keys()
+    assert all(after[name] != before[name] for name in before)  # three new files
+    assert assert_manifest_matches_disk(run) == {"RAA"}
+
+
+@pytest.mark.parametrize("cut", ["before the last new file went in", "after every one did",
+                                 "in a rollback that could not put one back"])
+def test_a_commit_cut_short_by_a_kill_is_resolved_by_the_next_run(bundle, tmp_path,
+                                                                  monkeypatch, cut):
+    """SIGKILL between moving a pack's earlier files aside and removing them leaves hidden
+    backups. The next run puts the earlier set back while a new file is still a temporary (or
+    where a file is missing), and otherwise removes the backups; either way every pack on disk
+    is whole again and matches the manifest."""
+    run = tmp_path / "run"
+    _named_pdfs(monkeypatch)
+    assert build(bundle, run, "--provider", "RAA", "--peers", "region", "-q").exit_code == 0
+    before = _pack_files(run, "RAA")
+    folder = run / "providers" / "RAA"
+    moved = [n for n in before if n.endswith(".html") or not cut.startswith("in a rollback")]
+    for name in moved:  # the state a kill leaves: the earlier files moved aside ...
+        (folder / name).rename(folder / f".{name}.999999{workers.BACKUP_SUFFIX}")
+    for name in moved:  # ... and the new ones going in, the last perhaps not yet
+        new = folder / name
+        if cut.startswith("before") and name.endswith(".html"):
+            new = folder / f".{name}.999998{workers.TEMPORARY_SUFFIX}"
+        if not cut.startswith("in a rollback"):
+            new.write_bytes(b"new " + name.encode())
+
+    result = build(bundle, run, "--provider", "RAA", "--peers", "region")
+    assert result.exit_code == 0, result.output
+    count = len(moved) + cut.startswith("before")  # the backups (and the temporary)
+    assert f"cleaned up {count} file(s) left by a stopped run" in result.stderr
+    if cut.startswith("after"):  # the new set was whole; it does not match the manifest
+        assert result.stdout.startswith("providers: 1 built, 0 skipped")
+    else:  # the earlier set is back, and still up to date
+        assert _pack_files(run, "RAA") == before
+        assert result.stdout.startswith("providers: 0 built, 1 skipped")
+    assert assert_manifest_matches_disk(run) == {"RAA"}
 
 
 def run_packgen(*args) -> subprocess.CompletedProcess:

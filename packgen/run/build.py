@@ -163,7 +163,8 @@ def run_build(options: BuildOptions, say: Callable[[str], None] = lambda _m: Non
     with signals.stop_signals(), run_lock(run_dir, "packgen build", alert):
         removed = workers.remove_temporaries(run_dir)
         if removed:
-            say(f"removed {len(removed)} temporary file(s) left by a stopped run")
+            say(f"cleaned up {len(removed)} file(s) left by a stopped run (temporaries, "
+                "backups of earlier packs)")
         return _Build(options, run_dir, say, warn, alert).run(started)
 
 
@@ -310,9 +311,15 @@ class _Build:
                 outcome["fingerprint"] = fingerprint(base_print, code)
             else:
                 failed[code] = outcome["error"]
-                # The earlier files are intact: keep their record so a re-run can find them.
-                outcome.update(fingerprint=None,
-                               outputs=entries.get(code, {}).get("outputs", {}))
+                # The earlier files are intact: keep their record so a re-run can find them
+                # (a failed commit says what it left in place: the earlier files, put back).
+                kept = dict(entries.get(code, {}).get("outputs", {}))
+                for relative, checksum in outcome.pop("on_disk", {}).items():
+                    if checksum is None:
+                        kept.pop(relative, None)
+                    else:
+                        kept[relative] = checksum
+                outcome.update(fingerprint=None, outputs=kept)
                 if not stops_run:
                     progress.message(f"Error: provider {code} failed while rendering its "
                                      f"{outcome.get('stage')}: {outcome['error']}")
