@@ -142,7 +142,7 @@ CASES = [
     Case("blank activity with a cost", "ncc_costs", 4, "activity", "", WARNING,
          "cost_without_activity", "1 row with a cost but no activity"),
     Case("a short row", "ncc_costs", 5, "actual_cost_gbp", SHORT, ERROR, "ragged_line",
-         "has 5 cells but the header has 6; the missing cells are read as blank",
+         "has 5 cells but the header has 6; every row needs one cell per column.",
          at_column=None),
     Case("a currency no other provider has", "ncc_costs", 6, "currency_code", "HN99X",
          WARNING, "own_currency", "1 row of 1 department x currency pair that only one "
@@ -246,10 +246,12 @@ def test_short_and_long_rows_are_both_errors_naming_both_counts(tmp_path):
     report = validate_bundle(tmp_path)
     ragged = [(p.row, p.message) for p in report.errors if p.kind == "ragged_line"]
     assert ragged == [
-        (3, "has 2 cells but the header has 3; the missing cells are read as blank."),
-        (5, "has 1 cell but the header has 3; the missing cells are read as blank."),
-        (6, "has 4 cells but the header has 3; the extra cells are ignored."),
+        (3, "has 2 cells but the header has 3; every row needs one cell per column."),
+        (5, "has 1 cell but the header has 3; every row needs one cell per column."),
+        (6, "has 4 cells but the header has 3; every row needs one cell per column."),
     ]
+    # errors, as said: the cells are not read as blank nor dropped, and nothing is loaded
+    assert not report.ok
     # the rest of the file is still checked, on the right lines
     assert report.tables["temporary_staffing"].height == 5
 
