@@ -4,7 +4,8 @@ Library code raises `PackgenError` (a plain exception: the store, engine, valida
 importers know nothing of the command line); the click group in `packgen.cli` prints it as
 "Error: message" and "Hint: hint" and exits with status 1. `os_error` turns the operating
 system's failures that a user can fix (a full disk, a read-only or unwritable folder, a path
-whose parent is a file, an unreadable input) into a `PackgenError` that names the path.
+whose parent is a file, an unreadable input) into a `PackgenError` that names the path; its hint
+names the options the failing command writes with (`writing_to`), or none.
 """
 
 from __future__ import annotations
@@ -91,15 +92,24 @@ def _existing_parent_file(path: Path) -> Path | None:
 
 
 @contextlib.contextmanager
-def writing_to(folder: Path) -> Iterator[None]:
-    """Name `folder` in a full disk's message when the error itself names no file (zipfile's
-    and DuckDB's do not): an OSError leaving the block carries it."""
+def writing_to(folder: Path, *options: str) -> Iterator[None]:
+    """A command writes into `folder`, chosen with `options` (how the user writes elsewhere:
+    "--out", "--db", "another OUT_DIR"). An OSError leaving the block carries both: a full
+    disk's message names the folder when the error itself names no file (zipfile's and DuckDB's
+    do not), and the hints name the command's own options (none: "write elsewhere")."""
     try:
         yield
     except Exception as exc:
         if errno_of(exc) is not None and not hasattr(exc, "packgen_folder"):
             exc.packgen_folder = Path(folder)
+            exc.packgen_options = options
         raise
+
+
+def _elsewhere(exc: BaseException) -> str:
+    """'write elsewhere', naming the options of the command that failed when it said them."""
+    options = getattr(exc, "packgen_options", ())
+    return f"write elsewhere ({' / '.join(options)})" if options else "write elsewhere"
 
 
 def os_error(exc: BaseException) -> PackgenError | None:
@@ -110,34 +120,41 @@ def os_error(exc: BaseException) -> PackgenError | None:
     name = getattr(exc, "filename", None)
     path = Path(os.fsdecode(name)) if name is not None else None
     where = f" {path}" if path else ""
+    elsewhere = _elsewhere(exc)
     if code in DISK_FULL:
-        folder = path or getattr(exc, "packgen_folder", None)
-        device = f"the disk that holds {_mount_point(folder)}" if folder else "the output disk"
+        folder = getattr(exc, "packgen_folder", None)
+        device = (f"the disk that holds {_mount_point(path or folder)}" if path or folder
+                  else "the output disk")
         kind = "no space left" if code == errno.ENOSPC else "disk quota exceeded"
-        where = f" {folder}" if path is None and folder else where
-        return PackgenError(f"{kind} on the device while writing{' in' * (path is None)}{where}",
-                            f"free space on {device} or write elsewhere (--out / --db); "
-                            "nothing half-written was left behind.")
+        if path is not None:
+            kind += f" on the device while writing {path}"
+        elif folder is not None:
+            kind += f" on the device while writing in {folder}"
+        else:  # nothing says where: say no more than is known
+            kind += " on the device"
+        return PackgenError(kind, f"free space on {device} or {elsewhere}; nothing "
+                            "half-written was left behind.")
     if code == errno.EROFS:
         return PackgenError(f"{path or 'the output folder'} is on a read-only file system",
-                            "write elsewhere: give a writable folder with --out (or --db).")
+                            f"{elsewhere}: give a folder on a writable file system.")
     if code in (errno.EACCES, errno.EPERM):
         if path is not None and path.is_file():
             return PackgenError(f"cannot read or replace {path}: permission denied",
                                 f"check its permissions (ls -l {path}): packgen must be able "
                                 "to read its inputs and replace its outputs (chmod a+r for an "
-                                "input; --out elsewhere for an output).")
+                                f"input; for an output, {elsewhere}).")
         return PackgenError(f"permission denied:{where or ' (no path given)'}",
                             f"check that you can write to {path.parent if path else 'it'} "
-                            "(ls -ld), or write elsewhere with --out.")
+                            f"(ls -ld), or {elsewhere}.")
     parent_file = _existing_parent_file(path) if path else None
     if code in (errno.ENOTDIR, errno.EEXIST) and parent_file is not None:
         return PackgenError(f"cannot create{where}: {parent_file} is a file, not a folder",
-                            "--out's parent is a file: give a folder path (or remove or "
+                            f"the path goes through a file: {elsewhere} (or remove or "
                             f"rename the file {parent_file}).")
     if code == errno.EEXIST and path is not None and path.exists() and not path.is_dir():
         return PackgenError(f"{path} is a file, not a folder",
-                            "give a folder path with --out, or remove or rename that file.")
+                            f"{elsewhere}, giving a folder path (or remove or rename that "
+                            "file).")
     reason = os.strerror(code) if code is not None else str(exc)
     return PackgenError(f"{reason.lower()}:{where}",
                         "check the path (ls -l) and give one packgen can read and write.")

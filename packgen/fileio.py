@@ -23,7 +23,9 @@ def atomic_path(path: Path) -> Iterator[Path]:
     """A temporary path beside `path`, renamed over it when the block succeeds.
 
     An interrupted or failed write leaves the previous file (if any) untouched and no partial
-    file under the final name.
+    file under the final name. An OSError that names no file (a buffered write failing on a
+    full disk: the csv module's, zipfile's) leaves the block naming `path`, the file that was
+    being written.
     """
     path = Path(path)
     path.parent.mkdir(parents=True, exist_ok=True)
@@ -34,6 +36,10 @@ def atomic_path(path: Path) -> Iterator[Path]:
         yield temporary
         os.chmod(temporary, 0o644)  # mkstemp files are private; outputs are shared files
         os.replace(temporary, path)
+    except OSError as exc:
+        if exc.filename is None:
+            exc.filename = str(path)
+        raise
     finally:
         temporary.unlink(missing_ok=True)
 

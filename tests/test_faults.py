@@ -9,6 +9,7 @@ writer patched to raise ENOSPC; both kinds run where they can.
 from __future__ import annotations
 
 import contextlib
+import csv
 import errno
 import json
 import os
@@ -24,17 +25,18 @@ from click.testing import CliRunner
 from packgen import fileio
 from packgen.cli import cli
 from packgen.contract.validate import validate_bundle
-from packgen.errors import Interrupted, PackgenError, os_error
+from packgen.errors import Interrupted, PackgenError, os_error, writing_to
 from packgen.fileio import sha256_file
 from packgen.generate import writer as generate_writer
 from packgen.render import regional
 from packgen.run import workers
 from packgen.run.lock import LOCK_NAME, run_lock
 from tests.bundles import PROVIDERS, minimal_tables, write_bundle
-from tests.test_run_support import fast_renderers
+from tests.test_run_support import FAKE_PDF, fast_renderers
 
 CODES = sorted(p[0] for p in PROVIDERS)
 FIXTURES = Path(__file__).parent / "fixtures" / "importers"
+REAL = Path(__file__).resolve().parent.parent / "real_data"
 PACKGEN = [sys.executable, "-m", "packgen"]
 FULL = OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
 
@@ -62,7 +64,7 @@ def expected_error(result: click.testing.Result, *texts: str) -> None:
 
 
 def leftovers(folder: Path) -> list[Path]:
-    return [p for pattern in ("*.part", "*.partial", "*.rendering", "*.loading")
+    return [p for pattern in ("*.part", "*.partial", "*.rendering", "*.loading", "*.previous")
             for p in folder.rglob(f".{pattern}")]
 
 
@@ -129,13 +131,16 @@ def test_packgen_error_is_a_plain_exception_the_cli_formats():
 
 
 @pytest.mark.parametrize(("code", "texts"), [
-    (errno.ENOSPC, ("no space left", "free space on")),
-    (errno.EROFS, ("read-only file system", "write elsewhere")),
-    (errno.EACCES, ("permission denied", "--out")),
+    (errno.ENOSPC, ("no space left", "free space on", "write elsewhere (--out / --db)")),
+    (errno.EROFS, ("read-only file system", "write elsewhere (--out / --db)")),
+    (errno.EACCES, ("permission denied", "write elsewhere (--out / --db)")),
     (errno.ENOENT, ("no such file",)),
 ])
 def test_os_errors_become_expected_errors_naming_the_path(tmp_path, code, texts):
-    error = os_error(OSError(code, os.strerror(code), str(tmp_path / "run" / "x.pdf")))
+    # the command writing (here build) names the options it writes with
+    with pytest.raises(OSError) as raised, writing_to(tmp_path / "run", "--out", "--db"):
+        raise OSError(code, os.strerror(code), str(tmp_path / "run" / "x.pdf"))
+    error = os_error(raised.value)
     assert error is not None and error.hint
     text = f"{error.message} {error.hint}".lower()
     assert str(tmp_path / "run" / "x.pdf").lower() in text or code == errno.EROFS
@@ -161,7 +166,8 @@ def test_provider_codes_are_not_upper_cased(bundle, tmp_path):
 def test_out_under_a_file(bundle, tmp_path):
     (tmp_path / "afile").write_text("not a folder")
     result = build(bundle, tmp_path / "afile" / "run")
-    expected_error(result, "is a file, not a folder", "--out's parent is a file")
+    expected_error(result, "is a file, not a folder",
+                   "the path goes through a file: write elsewhere (--out / --db)")
     assert (tmp_path / "afile").read_text() == "not a folder"
 
 
@@ -217,6 +223,98 @@ def test_full_disk_while_rendering_stops_the_run_and_records_what_finished(
     assert again.stdout.startswith(f"providers: {len(CODES) - 2} built, 2 skipped")
 
 
+def _pack_files(run: Path, code: str) -> dict[str, str]:
+    return {p.name: sha256_file(p) for p in sorted((run / "providers" / code).iterdir())}
+
+
+def _rename_provider(bundle: Path, code: str, name: str) -> None:
+    path = bundle / "providers.csv"
+    lines = path.read_text().splitlines()
+    lines = [",".join([code, name, *line.split(",")[2:]]) if line.startswith(f"{code},")
+             else line for line in lines]
+    path.write_text("\n".join(lines) + "\n")
+
+
+def _named_pdfs(monkeypatch) -> None:
+    """Stand-in PDFs that differ when the provider's name does (as real ones would)."""
+    def write(pack, path):
+        Path(path).write_bytes(FAKE_PDF + pack.provider.name.encode())
+        return Path(path)
+
+    monkeypatch.setattr("packgen.render.pdf.write_pdf", write)
+
+
+@pytest.mark.parametrize("step", ["third earlier file moved aside", "third new file renamed in"])
+def test_a_pack_is_replaced_as_a_set_or_not_at_all(bundle, tmp_path, monkeypatch, step):
+    """A pack's PDF, workbook and HTML go in together: a rename failing on the third file
+    leaves the three earlier files, the manifest their checksums, and no temporary or backup."""
+    run = tmp_path / "run"
+    _named_pdfs(monkeypatch)
+    assert build(bundle, run, "--provider", "RAA", "--peers", "region", "-q").exit_code == 0
+    before = _pack_files(run, "RAA")
+    _rename_provider(bundle, "RAA", "Alpha Renamed NHS Trust")
+    html = workers.pack_path(run, "RAA", "html")
+    real = os.replace
+
+    def failing(src, dst, *args, **kw):
+        moving_aside = Path(src) == html
+        renaming_in = Path(dst) == html and str(src).endswith(workers.TEMPORARY_SUFFIX)
+        if moving_aside if step.endswith("moved aside") else renaming_in:
+            raise OSError(errno.EIO, os.strerror(errno.EIO), str(src), None, str(dst))
+        return real(src, dst, *args, **kw)
+
+    monkeypatch.setattr(os, "replace", failing)
+    result = build(bundle, run, "--provider", "RAA", "--peers", "region", "-q")
+    monkeypatch.setattr(os, "replace", real)
+    expected_error(result, "1 provider failed: RAA (OSError: [Errno 5]")
+    assert _pack_files(run, "RAA") == before  # the three earlier files, and nothing else
+    assert assert_manifest_matches_disk(run) == {"RAA"}
+    entry = json.loads((run / "manifest.json").read_text())["providers"]["RAA"]
+    assert entry["status"] == "failed" and entry["fingerprint"] is None
+
+    again = build(bundle, run, "--provider", "RAA", "--peers", "region", "-q")
+    assert again.exit_code == 0, again.output
+    after = _pack_files(run, "RAA")
+    assert after.keys() == before.keys()
+    assert all(after[name] != before[name] for name in before)  # three new files
+    assert assert_manifest_matches_disk(run) == {"RAA"}
+
+
+@pytest.mark.parametrize("cut", ["before the last new file went in", "after every one did",
+                                 "in a rollback that could not put one back"])
+def test_a_commit_cut_short_by_a_kill_is_resolved_by_the_next_run(bundle, tmp_path,
+                                                                  monkeypatch, cut):
+    """SIGKILL between moving a pack's earlier files aside and removing them leaves hidden
+    backups. The next run puts the earlier set back while a new file is still a temporary (or
+    where a file is missing), and otherwise removes the backups; either way every pack on disk
+    is whole again and matches the manifest."""
+    run = tmp_path / "run"
+    _named_pdfs(monkeypatch)
+    assert build(bundle, run, "--provider", "RAA", "--peers", "region", "-q").exit_code == 0
+    before = _pack_files(run, "RAA")
+    folder = run / "providers" / "RAA"
+    moved = [n for n in before if n.endswith(".html") or not cut.startswith("in a rollback")]
+    for name in moved:  # the state a kill leaves: the earlier files moved aside ...
+        (folder / name).rename(folder / f".{name}.999999{workers.BACKUP_SUFFIX}")
+    for name in moved:  # ... and the new ones going in, the last perhaps not yet
+        new = folder / name
+        if cut.startswith("before") and name.endswith(".html"):
+            new = folder / f".{name}.999998{workers.TEMPORARY_SUFFIX}"
+        if not cut.startswith("in a rollback"):
+            new.write_bytes(b"new " + name.encode())
+
+    result = build(bundle, run, "--provider", "RAA", "--peers", "region")
+    assert result.exit_code == 0, result.output
+    count = len(moved) + cut.startswith("before")  # the backups (and the temporary)
+    assert f"cleaned up {count} file(s) left by a stopped run" in result.stderr
+    if cut.startswith("after"):  # the new set was whole; it does not match the manifest
+        assert result.stdout.startswith("providers: 1 built, 0 skipped")
+    else:  # the earlier set is back, and still up to date
+        assert _pack_files(run, "RAA") == before
+        assert result.stdout.startswith("providers: 0 built, 1 skipped")
+    assert assert_manifest_matches_disk(run) == {"RAA"}
+
+
 def run_packgen(*args) -> subprocess.CompletedProcess:
     return subprocess.run([*PACKGEN, *(str(a) for a in args)], capture_output=True, text=True,
                           check=False, timeout=300)
@@ -268,7 +366,9 @@ def test_generate_data_on_a_full_disk_leaves_nothing(tmp_path, monkeypatch):
     monkeypatch.setattr(generate_writer, "write_csv", fill_up)
     out = tmp_path / "new"
     result = invoke("generate-data", out, "--scale", "0.05")
-    expected_error(result, "no space left")
+    expected_error(result, f"no space left on the device while writing in {out}",
+                   "or write elsewhere (another OUT_DIR)")
+    assert "--out" not in result.stderr and "--db" not in result.stderr
     assert len(calls) > 1 and not out.exists()
 
     existing = tmp_path / "existing"
@@ -331,6 +431,39 @@ def test_import_on_a_full_disk(tmp_path, monkeypatch):
     assert not data.exists() or (not leftovers(data) and not list(data.glob("*.csv")))
 
 
+def test_import_on_a_full_disk_whose_error_names_no_file(tmp_path, monkeypatch):
+    """The csv writer's OSError carries no filename (a buffered write fails at flush): the
+    message still names the file being written, and the hint names import's own option."""
+    class FullWriter(csv.DictWriter):
+        def writerow(self, rowdict):
+            raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))  # no filename, as for real
+
+    monkeypatch.setattr(csv, "DictWriter", FullWriter)
+    data = tmp_path / "data"
+    result = invoke("import", "ods", FIXTURES / "etr_small.csv", "--into", data)
+    expected_error(result, f"no space left on the device while writing {data / 'providers.csv'}"
+                   "\n", "free space on the disk that holds", "or write elsewhere (--into)")
+    assert "--out" not in result.stderr and "--db" not in result.stderr
+    assert not leftovers(data) and not list(data.glob("*.csv"))
+
+
+def test_import_on_a_real_full_disk(tmp_path):
+    out = tmp_path / "full"
+    with small_tmpfs(out, size="16k"):
+        (out / "ballast").write_bytes(b"x" * 12_000)
+        done = run_packgen("import", "ods", REAL / "etr_2024_25.csv", "--into", out / "data")
+        expected_failure(done, f"no space left on the device while writing {out / 'data'}/",
+                         "or write elsewhere (--into)")
+        assert "--out" not in done.stderr and " in\n" not in done.stderr
+        assert not list((out / "data").iterdir())
+
+
+def test_an_os_error_naming_no_file_nor_folder_says_no_more_than_it_knows():
+    error = os_error(OSError(errno.ENOSPC, os.strerror(errno.ENOSPC)))
+    assert error.message == "no space left on the device"
+    assert "or write elsewhere;" in error.hint and "--" not in error.hint
+
+
 # --- the run folder's lock -------------------------------------------------------------------
 
 def test_second_build_on_a_locked_folder_names_the_owner(bundle, tmp_path):
@@ -364,15 +497,19 @@ def test_a_lock_naming_a_live_process_is_respected(bundle, tmp_path):
     expected_error(result, f"pid {other.pid}", f"delete {run / LOCK_NAME}")
 
 
-def test_a_stale_lock_is_reported_and_taken_over(bundle, tmp_path):
+@pytest.mark.parametrize("quiet", [(), ("-q",)], ids=["", "quiet"])
+def test_a_stale_lock_is_reported_and_taken_over(bundle, tmp_path, quiet):
+    # -q silences progress, never a warning (its help says so)
     run = tmp_path / "run"
     run.mkdir()
     gone = subprocess.Popen(["true"])
     gone.wait()
     (run / LOCK_NAME).write_text(json.dumps(
         {"pid": gone.pid, "host": os.uname().nodename, "started": "2026-01-01T00:00:00"}))
-    result = build(bundle, run, "--peers", "region")
+    result = build(bundle, run, "--peers", "region", *quiet)
     assert result.exit_code == 0, result.output
+    assert f"Warning: {run / LOCK_NAME} was left by a packgen that is no longer running" \
+        in result.stderr
     assert f"pid {gone.pid}" in result.stderr and "taking it over" in result.stderr
     assert not (run / LOCK_NAME).exists()
 
@@ -399,6 +536,37 @@ def test_interrupt_while_rendering_in_process_records_the_finished_packs(bundle,
     assert "Traceback" not in result.output
     assert len(assert_manifest_matches_disk(run)) == 2
     assert json.loads((run / "manifest.json").read_text())["interrupted"] is True
+
+
+def test_a_manifest_that_cannot_be_written_is_a_warning_even_with_quiet(bundle, tmp_path,
+                                                                       monkeypatch):
+    def interrupt(*_args, **_kw):
+        raise KeyboardInterrupt
+
+    def full(*_args, **_kw):
+        raise OSError(errno.ENOSPC, os.strerror(errno.ENOSPC))
+
+    monkeypatch.setattr(regional, "write_regional_pack", interrupt)
+    monkeypatch.setattr("packgen.run.build.write_manifest", full)
+    result = build(bundle, tmp_path / "run", "--peers", "region", "-q")
+    assert result.exit_code == 130
+    assert f"Warning: could not write {tmp_path / 'run' / 'manifest.json'}" in result.stderr
+
+
+def test_a_pack_model_that_fails_is_an_error_even_with_quiet(bundle, tmp_path, monkeypatch):
+    from packgen.run import build as run_build_module
+
+    real = run_build_module.build_pack
+
+    def broken(source, code, **kw):
+        if code == "RAB":
+            raise ValueError("a broken model")
+        return real(source, code, **kw)
+
+    monkeypatch.setattr(run_build_module, "build_pack", broken)
+    result = build(bundle, tmp_path / "run", "--peers", "region", "-q")
+    expected_error(result, "Error: the pack model of RAB could not be built (ValueError: a "
+                   "broken model)", "1 provider failed: RAB")
 
 
 def test_interrupt_during_the_regional_step_writes_the_manifest(bundle, tmp_path, monkeypatch):

@@ -22,6 +22,8 @@ from packgen.contract.tables import TABLES
 from packgen.contract.validate import validate_bundle
 from packgen.engine import compute
 from packgen.generate import generate_bundle
+from packgen.pack.build import build_pack, load_source
+from packgen.render.html import render_html
 from packgen.store import load_bundle, open_store
 from tests.bundles import line_of, minimal_tables, write_bundle
 
@@ -142,7 +144,7 @@ CASES = [
     Case("blank activity with a cost", "ncc_costs", 4, "activity", "", WARNING,
          "cost_without_activity", "1 row with a cost but no activity"),
     Case("a short row", "ncc_costs", 5, "actual_cost_gbp", SHORT, ERROR, "ragged_line",
-         "has 5 cells but the header has 6; the missing cells are read as blank",
+         "has 5 cells but the header has 6; every row needs one cell per column.",
          at_column=None),
     Case("a currency no other provider has", "ncc_costs", 6, "currency_code", "HN99X",
          WARNING, "own_currency", "1 row of 1 department x currency pair that only one "
@@ -246,10 +248,12 @@ def test_short_and_long_rows_are_both_errors_naming_both_counts(tmp_path):
     report = validate_bundle(tmp_path)
     ragged = [(p.row, p.message) for p in report.errors if p.kind == "ragged_line"]
     assert ragged == [
-        (3, "has 2 cells but the header has 3; the missing cells are read as blank."),
-        (5, "has 1 cell but the header has 3; the missing cells are read as blank."),
-        (6, "has 4 cells but the header has 3; the extra cells are ignored."),
+        (3, "has 2 cells but the header has 3; every row needs one cell per column."),
+        (5, "has 1 cell but the header has 3; every row needs one cell per column."),
+        (6, "has 4 cells but the header has 3; every row needs one cell per column."),
     ]
+    # errors, as said: the cells are not read as blank nor dropped, and nothing is loaded
+    assert not report.ok
     # the rest of the file is still checked, on the right lines
     assert report.tables["temporary_staffing"].height == 5
 
@@ -314,6 +318,55 @@ def test_currencies_of_one_provider_are_counted_and_named(tmp_path):
     (tmp_path / "national_unit_costs.csv").unlink()
     problem = next(p for p in validate_bundle(tmp_path).warnings if p.kind == "own_currency")
     assert "only one provider has and no national_unit_costs table gives" in problem.message
+
+
+NO_NCC_ROWS = "no data supplied (no rows for this trust in ncc_costs.csv)"
+
+
+def test_an_acute_trust_with_no_ncc_rows_is_not_assessed_for_acute_cost(tmp_path):
+    """An acute trust missing from ncc_costs.csv is "Not assessed: no data supplied" for acute
+    cost, never £0 or at the benchmark (as corporate services and temporary staffing are for a
+    trust with no rows: tests/category_cases); the other trusts keep their own reasons."""
+    tables = minimal_tables()
+    tables["ncc_costs"] = [r for r in tables["ncc_costs"] if r["provider_code"] != "RAB"]
+    db = tmp_path / "packgen.duckdb"
+    load_bundle(write_bundle(tmp_path / "data", tables), db)
+    con = open_store(db, read_only=False)
+    try:
+        compute(con)
+        rows = con.execute("select provider_code, assessed, reason, metric from result_rows "
+                           "where category = 'acute_cost'").fetchall()
+        pack = build_pack(load_source(con), "RAB")
+    finally:
+        con.close()
+    rab = [r for r in rows if r[0] == "RAB"]
+    assert rab and all(not assessed and reason == NO_NCC_ROWS and metric is None
+                       for _, assessed, reason, metric in rab), rab
+    assert not [r for r in rows if r[0] != "RAB" and r[2] == NO_NCC_ROWS]
+    section = next(c for c in pack.categories if c.id == "acute_cost")
+    assert not section.assessed and section.status_reason == NO_NCC_ROWS
+    assert section.opportunity_gbp == 0 and not section.top_rows
+    assert f"Not assessed: {NO_NCC_ROWS}" in render_html(pack)
+
+
+@pytest.mark.parametrize("command", [["compute"], ["build", "--provider", "RAA"]],
+                         ids=["compute", "build"])
+def test_a_thousands_separator_stops_compute_and_build_naming_its_cell(tmp_path, command):
+    """'1,234' (a quoted cell, as a spreadsheet saves it) in temporary_staffing.csv: the CLI
+    exits 1 naming the file, line and column, and writes no store and no pack."""
+    tables = minimal_tables()
+    tables["temporary_staffing"][1]["agency_gbp"] = "1,234"
+    data = write_bundle(tmp_path / "data", tables)
+    assert '"1,234"' in (data / "temporary_staffing.csv").read_text()
+    out = tmp_path / "out"
+    where = ["--db", out / "packgen.duckdb"] if command == ["compute"] else ["--out", out]
+    result = CliRunner().invoke(cli, [*command[:1], str(data), *map(str, where),
+                                      *command[1:]])
+    assert result.exit_code == 1, result.output
+    assert (f"temporary_staffing.csv, line {line_of(1)}, column agency_gbp: '1,234' is not a "
+            "number") in result.stderr
+    assert "no thousands separators" in result.stderr and "Traceback" not in result.output
+    assert not (out / "packgen.duckdb").exists() and not list(out.glob("providers/*"))
 
 
 def _extremes(folder: Path) -> None:

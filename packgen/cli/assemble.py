@@ -10,6 +10,7 @@ from pathlib import Path
 
 import click
 
+from packgen.errors import writing_to
 from packgen.importers.mixed import assemble_bundle
 
 
@@ -36,8 +37,9 @@ def assemble_command(real_data_dir: Path, data_dir: Path, seed: int, scale: floa
     Example:
         packgen assemble real-data/ --into mixed/ --scale 0.2
     """
-    report = assemble_bundle(data_dir, real_data_dir, seed=seed, scale=scale,
-                             progress=lambda message: click.echo(message, err=True))
+    with writing_to(data_dir, "--into"):
+        report = assemble_bundle(data_dir, real_data_dir, seed=seed, scale=scale,
+                                 progress=lambda message: click.echo(message, err=True))
     click.echo(report.render())
 
 

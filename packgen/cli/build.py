@@ -37,7 +37,7 @@ def _say(message: str) -> None:
               help="Processes rendering packs [default: every core].")
 @click.option("--force", is_flag=True, help="Reload, recompute and rebuild everything.")
 @click.option("--quiet", "-q", is_flag=True,
-              help="No progress (for scripts); validation warnings are still printed.")
+              help="No progress (for scripts); warnings and errors are still printed.")
 @click.option("--previous", "previous_run",
               type=click.Path(exists=True, file_okay=False, path_type=Path),
               help="Last year's run folder: packs show the change since it, and results.csv "
@@ -84,9 +84,11 @@ def build(data_dir: Path, run_dir: Path, db_path: Path | None, providers: tuple[
         regions=tuple(r.strip().upper() for r in regions),
         systems=tuple(s.strip().upper() for s in systems), workers=workers, force=force,
         quiet=quiet, previous_run=previous_run, formats=wanted)
-    with writing_to(run_dir):
+    with writing_to(run_dir, "--out", "--db"):
+        # -q silences progress only: warnings and errors still reach stderr (`alert`)
         result = run_build(options, say=(lambda _m: None) if quiet else _say,
-                           warn=lambda warnings: say_warnings(warnings, data_dir, verbose))
+                           warn=lambda warnings: say_warnings(warnings, data_dir, verbose),
+                           alert=_say)
     click.echo(f"providers: {len(result.built)} built, {len(result.skipped)} skipped "
                f"(unchanged), {len(result.failed)} failed")
     click.echo(f"output: {result.run_dir}")
@@ -152,7 +154,7 @@ def check_plans(data_dir: Path, plans_file: Path, out_dir: Path, db_path: Path |
     params = type(params)(**{**params.as_dict(), "requirement_rate": requirement / 100})
     db_path = db_path or data_dir / DEFAULT_DB_NAME
     thresholds = (large_gbp, large_share / 100, requirement / 100)
-    with signals.stop_signals(), writing_to(out_dir), \
+    with signals.stop_signals(), writing_to(out_dir, "--out", "--db"), \
             run_lock(out_dir, "packgen check-plans", _say):
         result = run_plan_checks(
             data_dir, plans_file, out_dir, db_path, params, Thresholds(*thresholds),

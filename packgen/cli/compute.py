@@ -11,7 +11,7 @@ import click
 from packgen.categories import CategoryDef, DefinitionError, load_definitions
 from packgen.categories.definition import SECTORS
 from packgen.engine.params import PEER_MODES, RunParameters, lower_first, ordinal
-from packgen.errors import PackgenError
+from packgen.errors import PackgenError, writing_to
 
 WARNINGS_SHOWN = 5  # validation warnings printed before '... and N more'
 
@@ -205,22 +205,24 @@ def compute(data_dir: Path, db_path: Path | None, csv_path: Path | None, peers: 
     params = run_parameters(peers, peer_list, percentile)
     defs = _definitions()
     db_path = db_path or data_dir / DEFAULT_DB_NAME
-    loaded = load_bundle(data_dir, db_path, progress=_say)
-    say_warnings(loaded.report.warnings, data_dir, verbose)
-    _say(f"loaded {sum(loaded.rows.values()):,} rows in {loaded.seconds:.1f} s")
-    con = open_store(db_path, read_only=False)
-    try:
-        _say("computing ...")
-        timings = run_engine(con, params, defs)
-        _say("computed in " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
-        click.echo(render_summary(national_summary(con, defs)))
-        click.echo(f"\nPeers: {params.peer_description()}; benchmark: "
-                   f"{params.labels()['Benchmark']}.")
-        if csv_path:
-            count = export_csv(con, csv_path)
-            _say(f"wrote {count:,} result rows to {csv_path}")
-    finally:
-        con.close()
+    with writing_to(db_path.parent, "--db"):
+        loaded = load_bundle(data_dir, db_path, progress=_say)
+        say_warnings(loaded.report.warnings, data_dir, verbose)
+        _say(f"loaded {sum(loaded.rows.values()):,} rows in {loaded.seconds:.1f} s")
+        con = open_store(db_path, read_only=False)
+        try:
+            _say("computing ...")
+            timings = run_engine(con, params, defs)
+            _say("computed in " + ", ".join(f"{k} {v:.2f} s" for k, v in timings.items()))
+            click.echo(render_summary(national_summary(con, defs)))
+            click.echo(f"\nPeers: {params.peer_description()}; benchmark: "
+                       f"{params.labels()['Benchmark']}.")
+            if csv_path:
+                with writing_to(csv_path.parent, "--csv"):
+                    count = export_csv(con, csv_path)
+                _say(f"wrote {count:,} result rows to {csv_path}")
+        finally:
+            con.close()
     size = db_path.stat().st_size / 1e6
     _say(f"store: {db_path} ({size:,.0f} MB; reused by build and check-plans while the bundle "
          "is unchanged; --db puts it elsewhere)")

@@ -9,7 +9,7 @@ import click
 from packgen.contract.docs import contract_markdown
 from packgen.contract.tables import TABLES
 from packgen.contract.validate import validate_bundle
-from packgen.errors import InputError
+from packgen.errors import InputError, writing_to
 from packgen.store import DEFAULT_DB_NAME, load_bundle
 
 _DATA_DIR = click.Path(file_okay=False, path_type=Path)
@@ -65,7 +65,8 @@ def load(data_dir: Path, db_path: Path | None) -> None:
         packgen load data/ --db output/store.duckdb
     """
     db_path = db_path or data_dir / DEFAULT_DB_NAME
-    result = load_bundle(data_dir, db_path, progress=lambda m: click.echo(m, err=True))
+    with writing_to(db_path.parent, "--db"):
+        result = load_bundle(data_dir, db_path, progress=lambda m: click.echo(m, err=True))
     for problem in result.report.warnings[:20]:
         click.echo(f"Warning: {problem}", err=True)
     click.echo(str(result.db_path))

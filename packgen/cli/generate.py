@@ -43,7 +43,8 @@ def generate_data(out_dir: Path, seed: int, scale: float, fmt: str,
         packgen generate-data data-2023-24/ --seed 2026 --previous-year
     """
     started = time.perf_counter()
-    with signals.stop_signals(), writing_to(out_dir):  # SIGTERM too removes what was written
+    # SIGTERM too removes what was written
+    with signals.stop_signals(), writing_to(out_dir, "another OUT_DIR"):
         counts = generate_bundle(out_dir, seed=seed, scale=scale, fmt=fmt,
                                  progress=lambda message: click.echo(message, err=True),
                                  previous_year=previous_year)

@@ -7,6 +7,7 @@ from pathlib import Path
 
 import click
 
+from packgen.errors import writing_to
 from packgen.importers import SOURCES, import_source
 
 
@@ -47,7 +48,8 @@ def import_command(source: str, files: tuple[Path, ...], data_dir: Path,
         if source != "eric":
             raise click.UsageError("--apply-peer-groups goes with the eric source only")
         options["apply_peer_groups"] = True
-    report = import_source(source, list(files), data_dir, **options)
+    with writing_to(data_dir, "--into"):
+        report = import_source(source, list(files), data_dir, **options)
     click.echo(report.render())
 
 

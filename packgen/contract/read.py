@@ -238,14 +238,16 @@ def _line_problems(file: str, text: str) -> list[Problem]:
 
 
 def _ragged(file: str, line: int, cells: int, width: int) -> Problem:
+    """An error (the bundle is not loaded): a row's cells are never guessed at, neither the
+    missing ones read as blank nor the extra ones dropped."""
+    counts = (f"has {cells} cell{'s' * (cells != 1)} but the header has {width}; every row "
+              "needs one cell per column.")
     if cells > width:
-        return Problem(file, line, None, f"has {cells} cells but the header has {width}; the "
-                       "extra cells are ignored.", "quote cells that contain commas (\"Barking, "
+        return Problem(file, line, None, counts, "quote cells that contain commas (\"Barking, "
                        "Havering\") or remove the extra cells.", "ragged_line")
-    return Problem(file, line, None, f"has {cells} cell{'s' * (cells != 1)} but the header has "
-                   f"{width}; the missing cells are read as blank.", "add the missing cells (an "
-                   "empty cell is nothing between two commas: a,,c) or remove the line; a row "
-                   "cut short is often a cell with an unquoted line break.", "ragged_line")
+    return Problem(file, line, None, counts, "add the missing cells (an empty cell is nothing "
+                   "between two commas: a,,c) or remove the line; a row cut short is often a "
+                   "cell with an unquoted line break.", "ragged_line")
 
 
 def _read_parquet(

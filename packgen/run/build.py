@@ -145,30 +145,36 @@ def _fresh(previous: dict | None, print_: str, run_dir: Path, force: bool) -> bo
 
 
 def run_build(options: BuildOptions, say: Callable[[str], None] = lambda _m: None,
-              warn: Callable[[Sequence[str]], None] = lambda _w: None) -> BuildResult:
+              warn: Callable[[Sequence[str]], None] = lambda _w: None,
+              alert: Callable[[str], None] | None = None) -> BuildResult:
     """Validate, load and compute (or reuse the store), render, summarise and record the run.
 
     Holds RUN/.packgen.lock throughout (a second build on the same folder stops with an expected
     error). SIGINT and SIGTERM stop the run within seconds: the workers are killed, temporaries
     removed, and `manifest.json` records exactly the packs whose files are in place, so the same
-    command continues where it stopped. `warn` receives the bundle's validation warnings before
-    anything is rendered.
+    command continues where it stopped. `say` receives progress (which --quiet silences);
+    `alert` the run's own warnings and errors it goes on after (a stale lock taken over, a
+    manifest it could not write, a pack model that failed), which --quiet must not silence
+    (default: `say`); `warn` the bundle's validation warnings before anything is rendered.
     """
     started = time.perf_counter()
     run_dir = Path(options.run_dir)
-    with signals.stop_signals(), run_lock(run_dir, "packgen build", say):
+    alert = alert or say
+    with signals.stop_signals(), run_lock(run_dir, "packgen build", alert):
         removed = workers.remove_temporaries(run_dir)
         if removed:
-            say(f"removed {len(removed)} temporary file(s) left by a stopped run")
-        return _Build(options, run_dir, say, warn).run(started)
+            say(f"cleaned up {len(removed)} file(s) left by a stopped run (temporaries, "
+                "backups of earlier packs)")
+        return _Build(options, run_dir, say, warn, alert).run(started)
 
 
 class _Build:
     """One build; its manifest is written however the build ends."""
 
     def __init__(self, options: BuildOptions, run_dir: Path, say: Callable[[str], None],
-                 warn: Callable[[Sequence[str]], None]):
+                 warn: Callable[[Sequence[str]], None], alert: Callable[[str], None]):
         self.options, self.run_dir, self.say, self.warn = options, run_dir, say, warn
+        self.alert = alert
         self.db_path = Path(options.db_path or run_dir / DEFAULT_DB_NAME)
         self.previous = read_manifest(run_dir)
         self.timings: dict[str, float] = {}
@@ -207,8 +213,8 @@ class _Build:
         try:
             write_manifest(self.run_dir, self.manifest)
         except OSError as error:  # a full disk, say: the previous manifest stays (still true)
-            self.say(f"Warning: could not write {self.run_dir / MANIFEST_NAME} ({error}); the "
-                     "next run checks every file against its checksum anyway.")
+            self.alert(f"Warning: could not write {self.run_dir / MANIFEST_NAME} ({error}); "
+                       "the next run checks every file against its checksum anyway.")
 
     def _record_summaries(self, written: Sequence[tuple[summary_packs.Job, list[Path]]]
                           ) -> None:
@@ -274,14 +280,14 @@ class _Build:
                 failed[code] = f"{type(exc).__name__}: {exc}"
         timings["models"] = time.perf_counter() - t
         for code, error in failed.items():
-            say(f"Error: the pack model of {code} could not be built ({error}); it is left out "
-                "of the national and regional totals.")
+            self.alert(f"Error: the pack model of {code} could not be built ({error}); it is "
+                       "left out of the national and regional totals.")
         quality = {c: totals.data_quality(p, source.ncc_excluded.get(c, 0))
                    for c, p in packs.items()}
 
         if "xlsx" not in formats:
-            say("Warning: the Excel pack renderer (packgen.render.excel) is not installed; "
-                "writing PDF and HTML packs only.")
+            self.alert("Warning: the Excel pack renderer (packgen.render.excel) is not "
+                       "installed; writing PDF and HTML packs only.")
         entries = self.entries
         to_render, skipped = [], []
         for code in selected:
@@ -308,9 +314,15 @@ class _Build:
                 outcome["fingerprint"] = fingerprint(base_print, code)
             else:
                 failed[code] = outcome["error"]
-                # The earlier files are intact: keep their record so a re-run can find them.
-                outcome.update(fingerprint=None,
-                               outputs=entries.get(code, {}).get("outputs", {}))
+                # The earlier files are intact: keep their record so a re-run can find them
+                # (a failed commit says what it left in place: the earlier files, put back).
+                kept = dict(entries.get(code, {}).get("outputs", {}))
+                for relative, checksum in outcome.pop("on_disk", {}).items():
+                    if checksum is None:
+                        kept.pop(relative, None)
+                    else:
+                        kept[relative] = checksum
+                outcome.update(fingerprint=None, outputs=kept)
                 if not stops_run:
                     progress.message(f"Error: provider {code} failed while rendering its "
                                      f"{outcome.get('stage')}: {outcome['error']}")

@@ -85,8 +85,10 @@ def _open_locked(path: Path) -> tuple[int, dict]:
 
 @contextlib.contextmanager
 def run_lock(folder: Path, command: str = "",
-             say: Callable[[str], None] = lambda _m: None) -> Iterator[Path]:
-    """Hold `folder/.packgen.lock` for the block (the folder is created if needed)."""
+             warn: Callable[[str], None] = lambda _m: None) -> Iterator[Path]:
+    """Hold `folder/.packgen.lock` for the block (the folder is created if needed). `warn`
+    receives the warning that a stale lock is taken over: give it a channel that a quiet mode
+    does not silence."""
     folder = Path(folder)
     folder.mkdir(parents=True, exist_ok=True)
     path = folder / LOCK_NAME
@@ -98,7 +100,7 @@ def run_lock(folder: Path, command: str = "",
                     and _pid_running(info.get("pid")))
             if live:
                 raise _in_use(path, info)
-            say(f"Warning: {path} was left by a packgen that is no longer running "
+            warn(f"Warning: {path} was left by a packgen that is no longer running "
                 f"({_owner(info)}); taking it over.")
     except BaseException:
         os.close(fd)

@@ -10,15 +10,19 @@ automatic collector is off while a pack renders (one pack's garbage waits for th
 that follows it): its passes during WeasyPrint's layout cost another ~4%.
 
 A provider's files are first rendered under temporary names; when all of them have rendered,
-this process (never a worker) renames them into place and records them, in one block that an
-interrupt cannot split (`signals.deferred`). So a provider that fails keeps its earlier good
-files, a pack's PDF, Excel and HTML always come from the same run, and an interrupt can simply
-kill the workers: they only ever write temporary files, which the run then removes.
+this process (never a worker) puts them in place as a set and records them, in one block that an
+interrupt cannot split (`signals.deferred`): the earlier files are moved aside to hidden backups,
+the new ones renamed in, and if any rename fails the earlier set is put back (`commit_pack`). So a
+provider that fails keeps its earlier good files, a pack's PDF, Excel and HTML always come from
+the same run, and an interrupt can simply kill the workers: they only ever write temporary
+files, which the run then removes. A run killed outright (SIGKILL, a power cut) in the middle
+of a commit leaves backups, which the next run resolves (`remove_temporaries`).
 """
 
 from __future__ import annotations
 
 import contextlib
+import errno
 import gc
 import importlib
 import multiprocessing
@@ -44,6 +48,8 @@ PACK_FORMATS = ("pdf", "xlsx", "html")
 RECYCLE_AFTER = 50  # packs per worker process before it is replaced (~1.5 MB grown a pack)
 _STATE: dict = {}  # the worker process's source, output folder and formats
 TEMPORARY_SUFFIX = ".rendering"  # a pack's file being rendered: .<name>.<pid>.rendering
+# a pack's earlier file, moved aside while the new set goes in: .<name>.<pid>.previous
+BACKUP_SUFFIX = ".previous"
 
 
 def pack_path(run_dir: Path, code: str, fmt: str) -> Path:
@@ -130,17 +136,57 @@ def render_pack(source: PackSource, run_dir: Path, code: str, formats: Sequence[
     return outcome
 
 
-def commit_pack(run_dir: Path, outcome: dict) -> dict:
-    """Rename a rendered pack's temporary files over its files, as a set: all of them, or
-    (when a rename fails) none of the rest, the temporaries removed. Run it in
-    `signals.deferred()`, so that no interrupt falls between the renames."""
-    temporary = outcome.pop("temporary", {})
+def _backup_of(final: Path) -> Path:
+    return final.with_name(f".{final.name}.{os.getpid()}{BACKUP_SUFFIX}")
+
+
+def _checksum_or_none(path: Path) -> str | None:
     try:
+        return sha256_file(path) if path.is_file() else None
+    except OSError:
+        return None
+
+
+def commit_pack(run_dir: Path, outcome: dict) -> dict:
+    """Put a rendered pack's temporary files in place as a set: all of them, or none.
+
+    The earlier files are first moved aside (hidden backups beside them), then the new ones
+    renamed in, then the backups removed. If any step fails, the new files already in place are
+    removed and the earlier ones put back, so the folder holds the whole earlier set (the
+    outcome failed, its `on_disk` giving the checksum of each file now in place, None where
+    there is none) or the whole new one; the temporaries are removed either way. Run it in
+    `signals.deferred()`, so that no interrupt falls between the renames.
+    """
+    temporary = outcome.pop("temporary", {})
+    finals = {fmt: pack_path(run_dir, outcome["provider_code"], fmt) for fmt in temporary}
+    moved: dict[Path, Path] = {}  # final -> its backup
+    placed: list[Path] = []
+    try:
+        for final in finals.values():  # a folder in a file's place is the user's: never moved
+            if final.is_dir() and not final.is_symlink():
+                raise IsADirectoryError(errno.EISDIR, os.strerror(errno.EISDIR), str(final))
+        for final in finals.values():
+            if os.path.lexists(final):
+                os.replace(final, _backup_of(final))
+                moved[final] = _backup_of(final)
         for fmt, path in temporary.items():
-            os.replace(path, pack_path(run_dir, outcome["provider_code"], fmt))
+            os.replace(path, finals[fmt])
+            placed.append(finals[fmt])
     except OSError as exc:
+        for final in placed:
+            with contextlib.suppress(OSError):
+                final.unlink()
+        for final, backup in moved.items():
+            with contextlib.suppress(OSError):  # left as a backup: the next run restores it
+                os.replace(backup, final)
         outcome.update(status="failed", stage="rename", error=f"{type(exc).__name__}: {exc}",
-                       errno=exc.errno, filename=os.fsdecode(exc.filename or run_dir))
+                       errno=exc.errno, filename=os.fsdecode(exc.filename or run_dir),
+                       on_disk={final.relative_to(run_dir).as_posix(): _checksum_or_none(final)
+                                for final in finals.values()})
+    else:
+        for backup in moved.values():
+            with contextlib.suppress(OSError):  # else the next run removes it
+                backup.unlink()
     finally:
         _discard(temporary)
     return outcome
@@ -270,12 +316,40 @@ def stop_pool(pool: ProcessPoolExecutor) -> list[int]:
     return [p.pid for p in processes if p.pid]
 
 
+def _final_of(backup: Path) -> Path | None:
+    """The pack file a backup was moved aside from (.<name>.<pid>.previous), or None when the
+    name is not one `commit_pack` gives."""
+    name, _, pid = backup.name[1:].removesuffix(BACKUP_SUFFIX).rpartition(".")
+    return backup.with_name(name) if name and pid.isdigit() else None
+
+
+def _resolve_backups(folder: Path) -> list[Path]:
+    """The backups a commit killed midway (or a rollback that could not finish) left in a
+    provider's folder. While any new file is still a temporary the new set never went in
+    whole: the earlier files are put back (over the new ones already in place). Otherwise it
+    did, and the backups are removed, except one whose file is missing: it is put back."""
+    backups = [b for b in folder.glob(f".*{BACKUP_SUFFIX}") if _final_of(b) is not None]
+    incomplete = any(folder.glob(f".*{TEMPORARY_SUFFIX}"))
+    for backup in backups:
+        final = _final_of(backup)
+        with contextlib.suppress(OSError):
+            if incomplete or not os.path.lexists(final):
+                os.replace(backup, final)
+            else:
+                backup.unlink()
+    return backups
+
+
 def remove_temporaries(run_dir: Path) -> list[Path]:
-    """Remove the pack temporaries a stopped or killed run left in RUN/providers (only while
-    holding the run folder's lock: then no other run is writing them)."""
-    found = list(Path(run_dir).glob(f"providers/*/.*{TEMPORARY_SUFFIX}"))
-    for path in found:
+    """Remove the pack temporaries a stopped or killed run left in RUN/providers, after putting
+    back the earlier files of a commit it left midway (only while holding the run folder's lock:
+    then no other run is writing them). Returns the files resolved."""
+    found = [b for folder in Path(run_dir).glob("providers/*/")
+             for b in _resolve_backups(folder)]
+    temporaries = list(Path(run_dir).glob(f"providers/*/.*{TEMPORARY_SUFFIX}"))
+    for path in temporaries:
         path.unlink(missing_ok=True)
+    found += temporaries
     for folder in Path(run_dir).glob("providers/*/"):
         with contextlib.suppress(OSError):  # a provider folder made for a pack never finished
             folder.rmdir()
