@@ -245,14 +245,14 @@ class _Build:
         timings["load_source"] = time.perf_counter() - t
         selected = select_providers(source, options.providers, options.regions,
                                     options.systems)
-        # the system packs the folder will hold: a partial build's summaries give no path to
-        # a system pack that is not there
-        system_packs = _system_packs(run_dir, source, selected, self.previous)
         formats = workers.available_formats()
         if options.formats:
             formats = tuple(f for f in formats if f in options.formats)
         for code in selected:  # a code such as ../../x must never write outside the run
             workers.pack_paths(run_dir, code, formats)
+        # the system packs the folder will hold: a partial build's summaries give no path to
+        # a system pack that is not there
+        system_packs = _system_packs(run_dir, source, selected, self.previous)
         previous = source.previous
         base_print = fingerprint(__version__, options.params.as_dict(), store.inputs,
                                  templates_checksum(), formats, method_version(),
