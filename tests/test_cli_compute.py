@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from packgen.categories import load_definitions
 from packgen.cli import cli
 from packgen.cli.compute import COMMANDS
+from packgen.engine.params import ParameterError, RunParameters, run_parameters
 from packgen.engine.summary import CSV_COLUMNS, CSV_REQUIRED_COLUMNS
 from tests.bundles import minimal_tables, write_bundle
 
@@ -164,6 +165,18 @@ def test_option_contradictions_and_bad_values_are_usage_errors(bundle, tmp_path,
         assert result.exit_code == 2, (command, result.output)
         assert message in result.stderr and "Traceback" not in result.output
     assert not (tmp_path / "store.duckdb").exists()
+
+
+def test_peer_option_contradictions_are_the_librarys_plain_errors():
+    """The check is library code (the explorer uses it too); the command line only maps its
+    plain exception to a usage error, with the same words."""
+    with pytest.raises(ParameterError, match="--peers list needs the ODS codes"):
+        run_parameters("list", None, 75)
+    with pytest.raises(ParameterError, match="--peer-list goes with --peers list, not --peers "
+                       "region"):
+        run_parameters("region", "RAA", 75)
+    assert run_parameters(None, " raa, rab", 80) == RunParameters(
+        performance_percentile=0.8, peer_mode="list", peer_list=("RAA", "RAB"))
 
 
 def test_compute_invalid_bundle_exits_1_and_names_the_problem(tmp_path):

@@ -15,6 +15,8 @@ import json
 import math
 import re
 import shutil
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -481,6 +483,17 @@ def test_query_parsing_keeps_the_runs_fraction_and_given_order():
     assert state.params.peer_list == ("ZA1",) and state.params.performance_percentile == 0.57
     assert state.query() == "?peers=list&peer_list=ZA1&percentile=57"
     assert state.query(keep=True, sort="-x").endswith("&sort=-x")
+
+
+@pytest.mark.slow  # starts a Python process
+def test_the_explorer_needs_no_command_line():
+    """The explorer checks its run parameters with the library's function: importing it loads
+    neither click nor packgen.cli (a library does not depend on its command line)."""
+    code = ("import sys, packgen.serve.app; "
+            "print(sorted(m for m in sys.modules if m == 'click' or m.startswith('packgen.cli')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
 
 
 # -- command line -------------------------------------------------------------------------------
