@@ -85,6 +85,7 @@ def bundle(tmp_path_factory) -> Path:
     return write_bundle(tmp_path_factory.mktemp("bundle"))
 
 
+@pytest.mark.slow  # a whole `packgen compute` run: validate, load, compute
 def test_compute_prints_the_summary_and_writes_the_csv(bundle, tmp_path):
     out = tmp_path / "out" / "results.csv"
     result = invoke("compute", bundle, "--csv", out, "--db", tmp_path / "store.duckdb")
@@ -114,6 +115,7 @@ def test_compute_prints_the_summary_and_writes_the_csv(bundle, tmp_path):
     assert not list(out.parent.glob(".*.tmp"))  # the temporary file was renamed
 
 
+@pytest.mark.slow  # a whole `packgen compute` run: validate, load, compute
 def test_compute_defaults_the_store_into_the_data_folder(tmp_path):
     data = write_bundle(tmp_path / "data")
     result = invoke("compute", data)
@@ -189,6 +191,7 @@ def test_compute_invalid_bundle_exits_1_and_names_the_problem(tmp_path):
     assert not (data / "packgen.duckdb").exists()
 
 
+@pytest.mark.slow  # a whole `packgen compute` run: validate, load, compute
 def test_compute_peer_options_reach_the_engine(bundle, tmp_path):
     result = invoke("compute", bundle, "--db", tmp_path / "s.duckdb", "--peers", "list",
                     "--peer-list", "raa, rab,RAC", "--percentile", "80")
