@@ -46,6 +46,9 @@ def _check(row: dict, expect: Expect) -> None:
     where = f"{expect.provider_code} {expect.component} {expect.sub_unit}"
     if expect.assessed is not None:
         assert row["assessed"] is expect.assessed, f"{where}: assessed ({row['reason']})"
+    if expect.reason_code is not None:
+        assert row["reason_code"] == expect.reason_code, (
+            f"{where}: {row['reason_code']} ({row['reason']!r})")
     if expect.reason_contains is not None:
         assert expect.reason_contains in (row["reason"] or ""), f"{where}: {row['reason']!r}"
     for name in ("metric", "benchmark", "peers"):
@@ -75,9 +78,11 @@ def test_category_case(case: Case):
             continue
         assert key in results, f"no result row for {key}; have {sorted(results)}"
         _check(results[key], expect)
-    # whatever the case, no opportunity is ever negative and none is counted when not assessed
+    # whatever the case, no opportunity is ever negative and none is counted when not assessed;
+    # a row not assessed has both a reason and its code
     for row in results.values():
         assert row["opportunity_gbp"] >= 0 and row["opportunity_native"] >= 0
+        assert (row["reason"] is None) is (row["reason_code"] is None) is row["assessed"]
         if not row["assessed"]:
             assert row["opportunity_gbp"] == 0
 

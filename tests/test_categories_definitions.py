@@ -160,3 +160,26 @@ def test_wording_may_only_use_the_run_placeholders(tmp_path):
     errors: list[str] = []
     assert parse_definition(path, errors) is None
     assert any("uses '{lower_quartile}'" in e for e in errors)
+
+
+def test_sources_must_be_contract_tables(tmp_path):
+    """The data contract lists a category under each table of its sources: a misspelt source
+    is an error on load, not a table that silently never names it."""
+    from packgen.categories.definition import DEFINITIONS_DIR, parse_definition
+    text = (DEFINITIONS_DIR / "community_dna.toml").read_text(encoding="utf-8")
+    assert '"community_appointments", "providers"' in text
+    path = tmp_path / "community_dna.toml"
+    path.write_text(text.replace('"community_appointments", "providers"',
+                                 '"community_appointment", "providers"', 1), encoding="utf-8")
+    errors: list[str] = []
+    assert parse_definition(path, errors) is None
+    assert any("sources 'community_appointment' is not a contract table" in e for e in errors)
+
+
+def test_a_categorys_tables_are_its_sources_and_what_it_requires():
+    assert BY_ID["corporate_services"].tables == ("corporate_services", "providers")
+    # priced from unit_values, which it lists among its sources too: named once
+    assert BY_ID["community_dna"].tables == ("community_appointments", "providers",
+                                             "unit_values")
+    # national_unit_costs is a source (optional: the mean is computed when it is absent)
+    assert BY_ID["acute_cost"].tables == ("ncc_costs", "providers", "national_unit_costs")

@@ -11,6 +11,7 @@ from click.testing import CliRunner
 from packgen.categories import load_definitions
 from packgen.cli import cli
 from packgen.cli.compute import COMMANDS
+from packgen.engine.params import ParameterError, RunParameters, run_parameters
 from packgen.engine.summary import CSV_COLUMNS, CSV_REQUIRED_COLUMNS
 from tests.bundles import minimal_tables, write_bundle
 
@@ -84,6 +85,7 @@ def bundle(tmp_path_factory) -> Path:
     return write_bundle(tmp_path_factory.mktemp("bundle"))
 
 
+@pytest.mark.slow  # a whole `packgen compute` run: validate, load, compute
 def test_compute_prints_the_summary_and_writes_the_csv(bundle, tmp_path):
     out = tmp_path / "out" / "results.csv"
     result = invoke("compute", bundle, "--csv", out, "--db", tmp_path / "store.duckdb")
@@ -113,6 +115,7 @@ def test_compute_prints_the_summary_and_writes_the_csv(bundle, tmp_path):
     assert not list(out.parent.glob(".*.tmp"))  # the temporary file was renamed
 
 
+@pytest.mark.slow  # a whole `packgen compute` run: validate, load, compute
 def test_compute_defaults_the_store_into_the_data_folder(tmp_path):
     data = write_bundle(tmp_path / "data")
     result = invoke("compute", data)
@@ -166,6 +169,18 @@ def test_option_contradictions_and_bad_values_are_usage_errors(bundle, tmp_path,
     assert not (tmp_path / "store.duckdb").exists()
 
 
+def test_peer_option_contradictions_are_the_librarys_plain_errors():
+    """The check is library code (the explorer uses it too); the command line only maps its
+    plain exception to a usage error, with the same words."""
+    with pytest.raises(ParameterError, match="--peers list needs the ODS codes"):
+        run_parameters("list", None, 75)
+    with pytest.raises(ParameterError, match="--peer-list goes with --peers list, not --peers "
+                       "region"):
+        run_parameters("region", "RAA", 75)
+    assert run_parameters(None, " raa, rab", 80) == RunParameters(
+        performance_percentile=0.8, peer_mode="list", peer_list=("RAA", "RAB"))
+
+
 def test_compute_invalid_bundle_exits_1_and_names_the_problem(tmp_path):
     tables = minimal_tables()
     tables["ncc_costs"][0]["activity"] = "-3"
@@ -176,6 +191,7 @@ def test_compute_invalid_bundle_exits_1_and_names_the_problem(tmp_path):
     assert not (data / "packgen.duckdb").exists()
 
 
+@pytest.mark.slow  # a whole `packgen compute` run: validate, load, compute
 def test_compute_peer_options_reach_the_engine(bundle, tmp_path):
     result = invoke("compute", bundle, "--db", tmp_path / "s.duckdb", "--peers", "list",
                     "--peer-list", "raa, rab,RAC", "--percentile", "80")

@@ -8,10 +8,13 @@ from pathlib import Path
 from click.testing import CliRunner
 
 from packgen import reference
+from packgen.categories import load_definitions
+from packgen.categories.definition import DEFINITIONS_DIR
 from packgen.cli import cli
-from packgen.contract.docs import contract_markdown
+from packgen.contract.docs import contract_markdown, table_users
 from packgen.contract.tables import COLUMN_TYPES, SECTORS, TABLES
 from packgen.contract.validate import CATEGORY_IDS
+from packgen.engine.run import PRODUCTIVITY_TABLES, SQL_DIR
 
 DOC = Path(__file__).resolve().parent.parent / "docs" / "data-contract.md"
 BUNDLE_REFS = {"providers", "medicines_reference", "categories"}
@@ -116,3 +119,32 @@ def test_cli_contract():
     assert result.exit_code == 0 and "providers.csv (required" in result.output
     result = CliRunner().invoke(cli, ["contract", "--markdown"])
     assert result.exit_code == 0 and result.output == contract_markdown()
+
+
+def test_used_by_comes_from_the_category_definitions(tmp_path):
+    """"Used by" is made from each definition's sources and requires: a category added as a
+    definition file is listed under the tables it reads, with no hand list to update."""
+    for path in DEFINITIONS_DIR.glob("*.toml"):
+        (tmp_path / path.name).write_text(path.read_text(encoding="utf-8"), encoding="utf-8")
+    toml = (DEFINITIONS_DIR / "community_dna.toml").read_text(encoding="utf-8")
+    toml = toml.replace('id = "community_dna"', 'id = "community_dna_copy"', 1)
+    toml = toml.replace('code = "PG-CO-02"', 'code = "PG-CO-99"', 1)
+    (tmp_path / "community_dna_copy.toml").write_text(toml, encoding="utf-8")
+    users = table_users(load_definitions(tmp_path))
+    assert users["community_appointments"] == ("community_dna", "community_dna_copy")
+    assert "community_dna_copy" in users["providers"]
+    assert "community_dna_copy" in users["unit_values"]
+    assert "community_dna_copy" not in users["ncc_costs"]
+    # the committed document: each category under every table it declares
+    text = DOC.read_text(encoding="utf-8")
+    for d in load_definitions():
+        for name in d.tables:
+            section = text.split(f"### {name}\n", 1)[1].split("\n### ", 1)[0]
+            used_by = next(line for line in section.splitlines() if line.startswith("- Used by"))
+            assert f"`{d.id}`" in used_by, (d.id, name)
+
+
+def test_productivity_tables_are_those_its_sql_reads():
+    sql = (SQL_DIR / "productivity.sql").read_text(encoding="utf-8")
+    read = set(re.findall(r"\b(?:from|join)\s+([a-z_]+)", sql, flags=re.I))
+    assert read & {t.name for t in TABLES} == set(PRODUCTIVITY_TABLES)

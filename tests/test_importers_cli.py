@@ -83,6 +83,7 @@ def test_parquet_table_in_the_folder_is_not_shadowed(tmp_path):
     assert result.exit_code == 1 and "ambulance.parquet" in result.output
 
 
+@pytest.mark.slow  # the six imports of `make demo-real`
 def test_demo_real_imports_run_in_order_on_a_fresh_folder(tmp_path):
     """The imports of `make demo-real`, as a newcomer runs them on the shipped files."""
     out = tmp_path / "real-data"

@@ -56,6 +56,7 @@ quantiles = st.one_of(st.sampled_from([0.0, 0.25, 0.5, 0.75, 1.0]),
                       st.floats(min_value=0, max_value=1))
 
 
+@pytest.mark.slow  # 300 examples through DuckDB and polars
 @given(values=value_lists, q=quantiles)
 @settings(max_examples=300, deadline=None)
 def test_duckdb_polars_and_percentile_inc_agree(values, q):

@@ -143,6 +143,7 @@ def test_duplicates_and_inconsistent_growth(store, tmp_path):
     assert "provider RAB has different planned productivity growth" in message
 
 
+@pytest.mark.slow  # loads, computes and writes the workbook and every region's PDF
 def test_cli_check_plans(store, tmp_path, monkeypatch):
     data, _, _ = store
     monkeypatch.setattr(plan_checks, "render_summary_pdf", lambda html: FAKE_PDF)
@@ -388,6 +389,7 @@ def test_the_workbook_and_summary_show_the_range(store, tmp_path):
 
 # ---------------------------------------------------------------- system plan checks
 
+@pytest.mark.slow  # `packgen check-plans`: loads, computes and writes the workbook and PDFs
 def test_system_plan_checks_add_up_the_providers_plans(store, tmp_path, monkeypatch):
     """Each system's planned savings in plan-checks.xlsx are the sum of its providers' rows of
     the plans file; a PDF per system under plan-checks/systems/."""

@@ -45,8 +45,8 @@ def _run(args: list[str], cwd: Path, env: dict) -> subprocess.CompletedProcess:
 @pytest.mark.slow
 def test_a_category_is_one_toml_and_one_sql_file(tmp_path):
     """A copy of community_dna under a new id and code, added as two files to a copy of the
-    package, appears in `packgen categories`, `compute --csv`, a community trust's PDF, HTML and
-    workbook, and is accepted by check-plans."""
+    package, appears in `packgen categories`, the data contract's "Used by", `compute --csv`, a
+    community trust's PDF, HTML and workbook, and is accepted by check-plans."""
     package = tmp_path / "site" / "packgen"
     shutil.copytree(PACKAGE, package, ignore=shutil.ignore_patterns("__pycache__"))
     definitions, sql = package / "categories" / "definitions", package / "categories" / "sql"
@@ -66,6 +66,9 @@ def test_a_category_is_one_toml_and_one_sql_file(tmp_path):
 
     listed = _run(["categories"], work, env).stdout
     assert "community_dna_copy" in listed and "PG-CO-99" in listed
+    contract = _run(["contract", "--markdown"], work, env).stdout
+    appointments = contract.split("### community_appointments\n", 1)[1].split("\n### ", 1)[0]
+    assert "`community_dna_copy`" in appointments  # its "Used by"
     _run(["generate-data", "data", "--seed", "4", "--scale", "0.05"], work, env)
     _run(["compute", "data", "--csv", "results.csv", "--db", "store.duckdb"], work, env)
     with open(work / "results.csv", encoding="utf-8", newline="") as fh:

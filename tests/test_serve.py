@@ -15,6 +15,8 @@ import json
 import math
 import re
 import shutil
+import subprocess
+import sys
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import replace
 from pathlib import Path
@@ -285,6 +287,30 @@ def test_sub_unit_urls_take_the_slash_encoded_or_not(client, explorer):
     assert f'href="/providers/ZA1/acute_cost/{encoded}"' in category_page
 
 
+def test_a_sub_units_csv_link_keeps_its_slash_encoded(client, explorer):
+    """The request's path is decoded: on /providers/ZA1/acute_cost/EL%2F110 the CSV link must
+    be EL%2F110.csv (one part, as the category page links it), never EL/110.csv; it downloads
+    the cell's HRG rows, the page's table."""
+    cell = next(r for r in explorer.provider_view(explorer.defaults, "ZA1").rows.to_dicts()
+                if r["department_code"] and r["assessed"])
+    assert "/" in cell["sub_unit"]  # an EL/110-style sub-unit
+    encoded = cell["sub_unit"].replace("/", "%2F")
+    for url in (f"/providers/ZA1/acute_cost/{encoded}", f"/providers/ZA1/acute_cost/"
+                f"{cell['sub_unit']}"):
+        page = get(client, url).text
+        link = html.unescape(re.search(r'<p class="downloads"><a href="([^"]+)"', page).group(1))
+        assert link.partition("?")[0] == f"/providers/ZA1/acute_cost/{encoded}.csv", url
+        assert f'action="/providers/ZA1/acute_cost/{encoded}"' in page  # the parameters form
+    rows = read_csv(get(client, link).text)
+    expected = explorer.drill_rows(explorer.defaults, "ZA1", "acute_cost", cell["sub_unit"])
+    assert len(rows) == expected.height > 0
+    assert {(r["department_code"], r["service_code"]) for r in rows} == {
+        (cell["department_code"], cell["service_code"])}
+    assert sorted(r["currency_code"] for r in rows) == sorted(expected["currency_code"])
+    page = get(client, f"/providers/ZA1/acute_cost/{encoded}?percentile=80").text
+    assert f'href="/providers/ZA1/acute_cost/{encoded}.csv?percentile=80&amp;sort=' in page
+
+
 def test_links_carry_the_parameters_and_sort_headers_the_rest(client):
     page = get(client, "/providers/ZA1/acute_cost?percentile=60&peers=region&sort=metric").text
     assert 'href="/providers/ZA1?peers=region&amp;percentile=60"' in page  # breadcrumb
@@ -481,6 +507,17 @@ def test_query_parsing_keeps_the_runs_fraction_and_given_order():
     assert state.params.peer_list == ("ZA1",) and state.params.performance_percentile == 0.57
     assert state.query() == "?peers=list&peer_list=ZA1&percentile=57"
     assert state.query(keep=True, sort="-x").endswith("&sort=-x")
+
+
+@pytest.mark.slow  # starts a Python process
+def test_the_explorer_needs_no_command_line():
+    """The explorer checks its run parameters with the library's function: importing it loads
+    neither click nor packgen.cli (a library does not depend on its command line)."""
+    code = ("import sys, packgen.serve.app; "
+            "print(sorted(m for m in sys.modules if m == 'click' or m.startswith('packgen.cli')))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True,
+                          check=True)
+    assert done.stdout.strip() == "[]"
 
 
 # -- command line -------------------------------------------------------------------------------

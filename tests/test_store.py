@@ -48,6 +48,7 @@ def test_provenance_tables(bundle, tmp_path):
     assert meta["period"] == "2024/25" and meta["packgen_version"] and meta["loaded_at"]
 
 
+@pytest.mark.slow  # two loads of the bundle
 def test_reload_is_idempotent(bundle, tmp_path):
     db = tmp_path / "store.duckdb"
     first = load_bundle(bundle, db)
@@ -58,6 +59,7 @@ def test_reload_is_idempotent(bundle, tmp_path):
         assert con.execute("SELECT count(*) FROM bundle_files").fetchone() == (17,)
 
 
+@pytest.mark.slow  # two loads of the bundle
 def test_failed_load_keeps_old_store(bundle, tmp_path):
     db = tmp_path / "store.duckdb"
     load_bundle(bundle, db)
@@ -79,6 +81,7 @@ def test_open_missing_store_is_a_clear_error(tmp_path):
         open_store(tmp_path / "nothing.duckdb")
 
 
+@pytest.mark.slow  # a whole `packgen load` run
 def test_cli_load(bundle):
     result = CliRunner().invoke(cli, ["load", str(bundle)])
     assert result.exit_code == 0, result.output
@@ -87,6 +90,7 @@ def test_cli_load(bundle):
     assert "loading into" in result.stderr and "loading into" not in result.stdout
 
 
+@pytest.mark.slow  # a whole `packgen load` run
 def test_cli_load_invalid_bundle_exits_1(bundle, tmp_path):
     (bundle / "providers.csv").unlink()
     result = CliRunner().invoke(cli, ["load", str(bundle), "--db", str(tmp_path / "x.duckdb")])

@@ -375,6 +375,7 @@ def test_validates_300k_rows_and_counts_every_suppressed_cell(tmp_path):
     assert report.ok and report.summaries["ncc_costs"].suppressed == 1000
 
 
+@pytest.mark.slow  # whole `packgen validate` runs
 def test_cli_validate_ok_and_failing(tmp_path):
     from click.testing import CliRunner
 

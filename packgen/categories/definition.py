@@ -103,6 +103,18 @@ class CategoryDef:
     def component(self, component_id: str) -> ComponentDef:
         return next(c for c in self.components if c.id == component_id)
 
+    @property
+    def tables(self) -> tuple[str, ...]:
+        """The contract tables the category reads: its `sources`, the tables its and its
+        components' `requires` name, and `unit_values` when a component is priced from it. The
+        data contract's "Used by" is made from these, so a new definition file appears there."""
+        named = [*self.sources, *(r.partition(".")[0] for r in self.requires)]
+        for c in self.components:
+            named += [r.partition(".")[0] for r in c.requires]
+            if c.unit_value != "sql" and not c.unit_value.startswith("param:"):
+                named.append("unit_values")
+        return tuple(dict.fromkeys(named))
+
     def sql_text(self) -> str:
         return self.sql.read_text(encoding="utf-8")
 
@@ -210,6 +222,16 @@ def _check_requires(requires: list, where: str, errors: list[str]) -> None:
             errors.append(f"{where}: requires '{item}': {table_name} has no column '{column}'")
 
 
+def _check_sources(sources: list, where: str, errors: list[str]) -> None:
+    """Each source must be a contract table (the data contract lists the category under it)."""
+    from packgen.contract.tables import TABLES
+
+    names = {t.name for t in TABLES}
+    for source in sources:
+        if not isinstance(source, str) or source not in names:
+            errors.append(f"{where}: sources '{source}' is not a contract table")
+
+
 def _placeholders(text: str) -> list[str]:
     try:
         return [name for _, name, _, _ in string.Formatter().parse(text) if name is not None]
@@ -264,6 +286,7 @@ def parse_definition(path: Path, errors: list[str]) -> CategoryDef | None:
             errors.append(f"{where} component {c.id}: pooled_from '{c.pooled_from}' is not "
                           "another component of the category")
     _check_requires(data.get("requires", ()), where, errors)
+    _check_sources(data.get("sources", ()), where, errors)
     sheet_title = data.get("sheet_title", data.get("short_title", data.get("title", "")))
     if len(sheet_title) > SHEET_TITLE_LENGTH:
         errors.append(f"{where}: sheet_title '{sheet_title}' is longer than "

@@ -10,7 +10,8 @@ import click
 
 from packgen.categories import CategoryDef, DefinitionError, load_definitions
 from packgen.categories.definition import SECTORS
-from packgen.engine.params import PEER_MODES, RunParameters, lower_first, ordinal
+from packgen.engine.params import PEER_MODES, ParameterError, RunParameters, lower_first, ordinal
+from packgen.engine.params import run_parameters as parameters_of
 from packgen.errors import PackgenError, writing_to
 
 WARNINGS_SHOWN = 5  # validation warnings printed before '... and N more'
@@ -149,16 +150,10 @@ def verbose_option(command):
 def run_parameters(peers: str | None, peer_list: str | None,
                    percentile: float) -> RunParameters:
     """The run parameters of the options; a contradiction between them is a usage error."""
-    codes = tuple(c.strip().upper() for c in (peer_list or "").split(",") if c.strip())
-    if peer_list is not None and peers not in (None, "list"):
-        raise click.UsageError(f"--peer-list goes with --peers list, not --peers {peers}. "
-                               "Drop --peer-list, or use --peers list.")
-    mode = peers or ("list" if codes else "sector")
-    if mode == "list" and not codes:
-        raise click.UsageError("--peers list needs the ODS codes of the peers: add --peer-list "
-                               "RXX,RYY,... (comma-separated).")
-    return RunParameters(performance_percentile=percentile / 100, peer_mode=mode,
-                         peer_list=codes)
+    try:
+        return parameters_of(peers, peer_list, percentile)
+    except ParameterError as exc:
+        raise click.UsageError(str(exc)) from exc
 
 
 def say_warnings(warnings: Sequence[object], data_dir: Path, verbose: bool) -> None:

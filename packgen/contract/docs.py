@@ -2,15 +2,23 @@
 
 A test compares the committed file with `contract_markdown()`, so the document cannot drift from
 the code. Regenerate it with `packgen contract --markdown > docs/data-contract.md`.
+
+Each table's "Used by" comes from the category definitions (`CategoryDef.tables`: their
+`sources` and `requires`) and the engine's productivity step, so a category added as a
+definition file is listed under the tables it reads.
 """
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 from packgen import reference
+from packgen.categories import CategoryDef, load_definitions
 from packgen.contract.columns import NA_LIKE, plausible_range
 from packgen.contract.report import SHOWN_CHARACTERS
 from packgen.contract.tables import TABLES, Column, Table
 from packgen.contract.validate import CATEGORY_IDS
+from packgen.engine.run import PRODUCTIVITY_TABLES
 
 TYPE_NAMES = {"str": "text (code)", "int": "whole number", "float": "number", "bool": "true/false"}
 
@@ -79,8 +87,22 @@ def contract_markdown() -> str:
         CONVENTIONS,
         "## Tables\n",
     ]
-    parts += [_table(t) for t in TABLES]
+    users = table_users()
+    parts += [_table(t, users[t.name]) for t in TABLES]
     return "\n".join(parts)
+
+
+def table_users(defs: Sequence[CategoryDef] | None = None) -> dict[str, tuple[str, ...]]:
+    """Each table's users: the categories that read it (`CategoryDef.tables`), in definition
+    order, then `productivity_growth` where the engine's productivity step reads it."""
+    defs = load_definitions() if defs is None else defs
+    users: dict[str, list[str]] = {t.name: [] for t in TABLES}
+    for d in defs:
+        for name in d.tables:
+            users.setdefault(name, []).append(d.id)
+    for name in PRODUCTIVITY_TABLES:
+        users[name].append("productivity_growth")
+    return {name: tuple(ids) for name, ids in users.items()}
 
 
 def _index() -> str:
@@ -90,7 +112,7 @@ def _index() -> str:
     return "\n".join(rows) + "\n"
 
 
-def _table(table: Table) -> str:
+def _table(table: Table, users: Sequence[str]) -> str:
     sectors = "all" if len(table.sectors) == 5 else ", ".join(table.sectors)
     lines = [
         f"### {table.name}\n",
@@ -102,8 +124,8 @@ def _table(table: Table) -> str:
     ]
     if table.source:
         lines.append(f"- Source: {table.source}")
-    if table.used_by:
-        lines.append(f"- Used by: {', '.join(f'`{u}`' for u in table.used_by)}")
+    if users:
+        lines.append(f"- Used by: {', '.join(f'`{u}`' for u in users)}")
     lines += [
         "",
         "| column | type | unit | required | missing allowed | constraints | meaning |",

@@ -23,7 +23,7 @@ print an absurd sum downstream: a provider's money at most £10bn a row, for ins
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 
 COLUMN_TYPES = ("str", "int", "float", "bool")
 SECTORS = ("acute", "specialist", "community", "mental_health", "ambulance")
@@ -106,7 +106,8 @@ class Table:
     required: bool = True  # the bundle must contain this table
     sectors: tuple[str, ...] = SECTORS  # whose providers the table describes
     source: str = ""  # the real publication the table mirrors
-    used_by: tuple[str, ...] = field(default_factory=tuple)
+    # Which categories use the table is not written here: the data contract's "Used by" comes
+    # from the category definitions' `sources` and `requires` (CategoryDef.tables).
 
     def column(self, name: str) -> Column:
         for col in self.columns:
@@ -223,7 +224,6 @@ TABLES: tuple[Table, ...] = (
         key=("provider_code", "department_code", "service_code", "currency_code"),
         required=False,
         source="NHS England National Cost Collection, organisation-level source data (File 1)",
-        used_by=("acute_cost", "productivity_growth"),
     ),
     Table(
         "national_unit_costs",
@@ -241,7 +241,6 @@ TABLES: tuple[Table, ...] = (
         key=("department_code", "currency_code"),
         required=False,
         source="NHS England National Cost Collection, national schedule",
-        used_by=("acute_cost",),
     ),
     Table(
         "ncc_costs_prior",
@@ -259,7 +258,6 @@ TABLES: tuple[Table, ...] = (
         key=("provider_code", "department_code", "currency_code"),
         required=False,
         source="NHS England National Cost Collection, previous year",
-        used_by=("productivity_growth",),
     ),
     Table(
         "productivity_inputs",
@@ -275,7 +273,6 @@ TABLES: tuple[Table, ...] = (
         key=("provider_code",),
         required=False,
         source="Provider accounts / financial monitoring returns",
-        used_by=("productivity_growth",),
     ),
     Table(
         "temporary_staffing",
@@ -289,7 +286,6 @@ TABLES: tuple[Table, ...] = (
         key=("provider_code",),
         required=False,
         source="Provider financial monitoring returns (agency and bank spend)",
-        used_by=("temporary_staffing",),
     ),
     Table(
         "corporate_services",
@@ -304,7 +300,6 @@ TABLES: tuple[Table, ...] = (
         key=("provider_code", "function"),
         required=False,
         source="Corporate services benchmarking return",
-        used_by=("corporate_services",),
     ),
     Table(
         "estates",
@@ -330,7 +325,6 @@ TABLES: tuple[Table, ...] = (
         key=("provider_code",),
         required=False,
         source="Estates Returns Information Collection (ERIC); supplies spend from accounts",
-        used_by=("estates_procurement",),
     ),
     Table(
         "medicines_reference",
@@ -351,7 +345,6 @@ TABLES: tuple[Table, ...] = (
         required=False,
         sectors=("acute", "specialist"),
         source="NHS England best-value biologics and generics lists; dm+d",
-        used_by=("medicines",),
     ),
     Table(
         "medicines_use",
@@ -369,7 +362,6 @@ TABLES: tuple[Table, ...] = (
         required=False,
         sectors=("acute", "specialist"),
         source="NHSBSA Secondary Care Medicines Data (SCMD)",
-        used_by=("medicines",),
     ),
     Table(
         "community_los",
@@ -385,7 +377,6 @@ TABLES: tuple[Table, ...] = (
         required=False,
         sectors=("community",),
         source="Community Services Data Set",
-        used_by=("community_los",),
     ),
     Table(
         "community_appointments",
@@ -404,7 +395,6 @@ TABLES: tuple[Table, ...] = (
         required=False,
         sectors=("community",),
         source="Community Services Data Set",
-        used_by=("community_dna",),
     ),
     Table(
         "mh_los",
@@ -419,7 +409,6 @@ TABLES: tuple[Table, ...] = (
         required=False,
         sectors=("mental_health",),
         source="Mental Health Services Data Set",
-        used_by=("mh_los",),
     ),
     Table(
         "talking_therapies",
@@ -440,7 +429,6 @@ TABLES: tuple[Table, ...] = (
         required=False,
         sectors=("mental_health",),
         source="NHS Talking Therapies data set; NHS workforce statistics",
-        used_by=("talking_therapies",),
     ),
     Table(
         "ambulance",
@@ -466,7 +454,6 @@ TABLES: tuple[Table, ...] = (
         required=False,
         sectors=("ambulance",),
         source="NHS England Ambulance Quality Indicators (AmbSYS); handover data; workforce",
-        used_by=("ambulance_handover", "ambulance_conveyance", "ambulance_incidents"),
     ),
     Table(
         "unit_values",

@@ -7,6 +7,11 @@ from dataclasses import asdict, dataclass
 PEER_MODES = ("sector", "peer_group", "region", "list")
 
 
+class ParameterError(ValueError):
+    """The peer options contradict each other (`--peers`, `--peer-list`); the message says how
+    to fix them. The command line shows it as a usage error, the explorer as a bad request."""
+
+
 def lower_first(text: str) -> str:
     """"Expected cost (GBP)" -> "expected cost (GBP)": units keep their capitals in sentences,
     and so do acronyms ("DNA rate" stays, never "dNA rate")."""
@@ -127,3 +132,19 @@ class RunParameters:
 
     def as_dict(self) -> dict:
         return asdict(self)
+
+
+def run_parameters(peers: str | None, peer_list: str | None,
+                   percentile: float) -> RunParameters:
+    """The run parameters of `packgen compute`'s options (`--peers`, `--peer-list`,
+    `--percentile` in percent); a contradiction between them is a `ParameterError`."""
+    codes = tuple(c.strip().upper() for c in (peer_list or "").split(",") if c.strip())
+    if peer_list is not None and peers not in (None, "list"):
+        raise ParameterError(f"--peer-list goes with --peers list, not --peers {peers}. "
+                             "Drop --peer-list, or use --peers list.")
+    mode = peers or ("list" if codes else "sector")
+    if mode == "list" and not codes:
+        raise ParameterError("--peers list needs the ODS codes of the peers: add --peer-list "
+                             "RXX,RYY,... (comma-separated).")
+    return RunParameters(performance_percentile=percentile / 100, peer_mode=mode,
+                         peer_list=codes)

@@ -28,6 +28,10 @@ from packgen.engine.params import RunParameters, lower_first
 from packgen.errors import PackgenError
 
 SQL_DIR = Path(__file__).resolve().parent / "sql"
+# The contract tables productivity.sql reads (the data contract lists productivity_growth under
+# each; a test compares this with the SQL).
+PRODUCTIVITY_TABLES = ("providers", "ncc_costs", "ncc_costs_prior", "productivity_inputs",
+                       "unit_values")
 
 # The engine's input shape. Category SQL returns the columns it has; the engine fills the rest
 # (NULL; sub_unit 'all' for a provider-level row) so category SQL holds only its own arithmetic.

@@ -102,11 +102,11 @@ def create_app(explorer: Explorer) -> Starlette:
     """The explorer's ASGI application over a loaded `Explorer`."""
     env = environment()
 
-    def render(page: pages.Page, request: Request) -> HTMLResponse:
+    def render(page: pages.Page, path: str) -> HTMLResponse:
         info = explorer.run_info(page.state.params)
         html = env.get_template(page.template).render(
-            page=page, state=page.state, table=page.table, run=info, path=request.url.path,
-            csv_link=_csv_path(request.url.path) + page.state.query(keep=True),
+            page=page, state=page.state, table=page.table, run=info, path=path,
+            csv_link=_csv_path(path) + page.state.query(keep=True),
             params=page.state.params, defaults=explorer.defaults, version=__version__,
             peer_modes=PEER_MODE_LABELS, peer_chart=peer_chart_svg, **page.context)
         return HTMLResponse(html)
@@ -122,7 +122,7 @@ def create_app(explorer: Explorer) -> Starlette:
             return Response(csv_text(page.table.csv_columns, page.table.rows),
                             media_type="text/csv; charset=utf-8", headers={
                                 "Content-Disposition": f'attachment; filename="{name}"'})
-        return render(page, request)
+        return render(page, _page_path(page_name, *args))
 
     def national(request: Request) -> Response:
         return respond(request, "national")
@@ -195,6 +195,15 @@ PEER_MODE_LABELS = {
     "region": "Same sector and region",
     "list": "A list of providers",
 }
+
+
+def _page_path(page_name: str, *args: str) -> str:
+    """The page's own path, each part encoded as the pages' links are: the request's path is
+    decoded, and a sub-unit such as EL/110 must stay one part (EL%2F110)."""
+    if page_name == "national":
+        return "/"
+    code, *rest = args
+    return pages.provider_link(code, *(["peers"] if page_name == "peers" else rest))
 
 
 def _csv_path(path: str) -> str:

@@ -2,7 +2,7 @@
 of its table and the filters of the national overview; every value validated.
 
 The run parameters mean what `packgen compute`'s options mean (`--peers`, `--peer-list`,
-`--percentile`), checked by the same function (`packgen.cli.compute.run_parameters`); a page that
+`--percentile`), checked by the same function (`packgen.engine.params.run_parameters`); a page that
 gives none shows the run's own parameters. Anything else is a bad request with a message: an
 unknown or repeated parameter, a percentile out of range, an unknown peer rule or provider, a
 sort key the page's table does not have.
@@ -16,10 +16,7 @@ from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass, replace
 from urllib.parse import urlencode
 
-import click
-
-from packgen.cli.compute import run_parameters
-from packgen.engine.params import PEER_MODES, RunParameters
+from packgen.engine.params import PEER_MODES, ParameterError, RunParameters, run_parameters
 
 RUN_KEYS = ("peers", "peer_list", "percentile")
 PERCENTILE = re.compile(r"^\d{1,2}(\.\d{1,4})?$")
@@ -137,9 +134,9 @@ def _run_parameters(given: Mapping[str, str], defaults: RunParameters,
                              f"{', '.join(unknown)}. Use ODS codes from the national overview.")
     try:
         chosen = run_parameters(peers, peer_list, fraction * 100)
-    except click.UsageError as exc:
-        raise BadRequest(exc.message.replace("--peers", "peers").replace("--peer-list",
-                                                                          "peer_list")) from exc
+    except ParameterError as exc:
+        raise BadRequest(str(exc).replace("--peers", "peers").replace("--peer-list",
+                                                                       "peer_list")) from exc
     run[:0] = [("peers", chosen.peer_mode)] + (
         [("peer_list", ",".join(chosen.peer_list))] if chosen.peer_list else [])
     return replace(defaults, performance_percentile=fraction, peer_mode=chosen.peer_mode,

@@ -37,6 +37,11 @@ class Expect:
     component: str
     sub_unit: str = "all"
     assessed: bool | None = None
+    # why the row is not assessed, as the engine's code (packgen/engine/sql/results.sql):
+    # no_data_supplied, no_valid_data, activity_under_threshold, volume_under_threshold,
+    # too_few_peers, unit_value_missing or benchmark_zero
+    reason_code: str | None = None
+    # part of the reason's sentence, only where the words matter (which file, which unit value)
     reason_contains: str | None = None
     metric: float | str | None = None  # "missing": the metric must be NULL (never zero)
     benchmark: float | str | None = None  # "missing": no benchmark

@@ -38,6 +38,7 @@ CASES = [
         unit_values={"see_and_convey_unit_cost": 450.0},
         expect=[
             Expect("B5", "conveyance_rate", assessed=False, metric=0.70, benchmark=0.55,
+                   reason_code="unit_value_missing",
                    reason_contains="not priced: unit value 'see_and_treat_unit_cost' missing",
                    opportunity_native=(0.70 - 0.55) * 10_000, opportunity_gbp=0.0),
         ],

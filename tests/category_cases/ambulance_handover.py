@@ -29,9 +29,9 @@ CASES = [
                    opportunity_native=1500.0, opportunity_gbp=1500 * CREW_HOUR,
                    native_unit="crew hours"),
             Expect("B2", "hours_lost_per_handover", assessed=False,
-                   reason_contains="activity under 10 (5)"),
+                   reason_code="activity_under_threshold"),
             Expect("B3", "hours_lost_per_handover", assessed=False, metric="missing",
-                   reason_contains="no valid data"),
+                   reason_code="no_valid_data"),
         ],
     ),
 ]

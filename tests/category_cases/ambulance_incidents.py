@@ -36,7 +36,7 @@ CASES = [
             Expect("B1", "incidents_per_wte", assessed=True, metric=500.0, opportunity_gbp=0.0),
             # zero WTE: no valid metric, not a zero
             Expect("B6", "incidents_per_wte", assessed=False, metric="missing",
-                   reason_contains="no valid data"),
+                   reason_code="no_valid_data"),
         ],
     ),
 ]

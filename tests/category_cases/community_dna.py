@@ -36,9 +36,9 @@ CASES = [
                    native_unit="appointments"),
             Expect("C1", "dna_rate", "district_nursing", assessed=True, opportunity_gbp=0.0),
             Expect("C1", "dna_rate", "podiatry", assessed=False,
-                   reason_contains="fewer than 5 peers with valid data (4)"),
+                   reason_code="too_few_peers", peers=4),
             Expect("C6", "dna_rate", "district_nursing", assessed=False, metric="missing",
-                   reason_contains="no valid data"),
+                   reason_code="no_valid_data"),
             # context: C1 overall = (50 + 100) / (1,000 + 2,000) = 0.05; five trusts valid
             # (C6 missing): C1..C4 (40 + 10i + 100) / 3,000 and C5 90 / 1,000
             Expect("C1", "overall_dna_rate", metric=150 / 3000, peers=5, opportunity_gbp=0.0),

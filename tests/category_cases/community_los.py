@@ -45,9 +45,9 @@ CASES = [
             Expect("C1", "los", "community_hospital", assessed=True, metric=10.0,
                    opportunity_gbp=0.0),
             Expect("C6", "los", "community_hospital", assessed=False,
-                   reason_contains="activity under 10 (5)", metric=100.0, opportunity_gbp=0.0),
+                   reason_code="activity_under_threshold", metric=100.0, opportunity_gbp=0.0),
             Expect("C1", "los", "intermediate_care", assessed=False,
-                   reason_contains="fewer than 5 peers with valid data (1)"),
+                   reason_code="too_few_peers", peers=1),
             # context: C1 overall = (1,000 + 1,000) / (100 + 50)
             Expect("C1", "overall_los", metric=(1000 + 1000) / (100 + 50), opportunity_gbp=0.0),
             Expect("A1", "los", "community_hospital", exists=False),
@@ -65,10 +65,11 @@ CASES = [
         unit_values={},
         expect=[
             Expect("C6", "los", "community_hospital", assessed=False, metric="missing",
-                   reason_contains="no valid data"),
+                   reason_code="no_valid_data"),
             Expect("C6", "overall_los", assessed=False, metric="missing"),
             # C6 is not a peer value: 5 peers, benchmark 15 as before
             Expect("C5", "los", "community_hospital", assessed=False, peers=5,
+                   reason_code="unit_value_missing",
                    reason_contains="unit value 'cost_per_bed_day_community' missing",
                    opportunity_gbp=0.0),
         ],

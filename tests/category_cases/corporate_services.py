@@ -54,13 +54,14 @@ CASES = [
         },
         expect=[
             Expect("A4", "function_share", "legal", assessed=False,
-                   reason_contains="fewer than 5 peers with valid data (4)", benchmark="missing",
+                   reason_code="too_few_peers", peers=4, benchmark="missing",
                    opportunity_gbp=0.0),
             # A5 reports no corporate spend at all: not assessed (no data supplied), never £0
             # or "at the benchmark"; its total is missing, not zero
-            Expect("A5", "total_share", assessed=False, reason_contains="no data supplied (no "
+            Expect("A5", "total_share", assessed=False, reason_code="no_data_supplied",
+                   reason_contains="no data supplied (no "
                    "rows for this trust in corporate_services.csv)", metric="missing"),
-            Expect("A5", "function_share", "all", assessed=False,
+            Expect("A5", "function_share", "all", assessed=False, reason_code="no_data_supplied",
                    reason_contains="no data supplied (no rows for this trust in "
                    "corporate_services.csv)", opportunity_gbp=0.0),
             Expect("A5", "function_share", "legal", exists=False),
@@ -77,7 +78,7 @@ CASES = [
         },
         expect=[
             Expect("A1", "function_share", "finance", assessed=False,
-                   reason_contains="no valid data", metric="missing", opportunity_gbp=0.0),
+                   reason_code="no_valid_data", metric="missing", opportunity_gbp=0.0),
             # finance peers: A2..A6, shares 0.02..0.06; h = 0.25 x 4 = 1 -> 0.03
             Expect("A6", "function_share", "finance", peers=5, benchmark=0.03,
                    opportunity_gbp=(0.06 - 0.03) * INCOME),

@@ -72,10 +72,10 @@ CASES = [
                    benchmark=20e6 * (1 - 0.03), peers="missing", opportunity_native=0.03 * 20e6,
                    opportunity_gbp=0.03 * 20e6),
             Expect("A2", "clinical_supplies", assessed=False, metric="missing",
-                   reason_contains="no valid data", opportunity_gbp=0.0),
+                   reason_code="no_valid_data", opportunity_gbp=0.0),
             # only two trusts: the median targets are not assessed
             Expect("A1", "electricity", assessed=False,
-                   reason_contains="fewer than 5 peers with valid data (2)"),
+                   reason_code="too_few_peers", peers=2),
         ],
     ),
     Case(
@@ -98,12 +98,12 @@ CASES = [
         },
         expect=[
             Expect("A1", "gas", assessed=False, metric="missing",
-                   reason_contains="no valid data"),
+                   reason_code="no_valid_data"),
             Expect("A1", "energy_per_m2", assessed=False, metric="missing"),
             # A1 uses 1,000 kWh per m2 but its price is missing: not assessed, yet a peer value:
             # values 200, 300, 400, 500, 600, 1000 -> median (400 + 500) / 2 = 450, 6 peers
             Expect("A1", "electricity", assessed=False, metric=1000.0,
-                   reason_contains="unit value", opportunity_gbp=0.0),
+                   reason_code="unit_value_missing", opportunity_gbp=0.0),
             Expect("A6", "electricity", assessed=True, peers=6, benchmark=450.0,
                    opportunity_gbp=(600 - 450) * GIA * 0.20),
             # gas: five peers (A1 has none), all 100 kWh per m2

@@ -70,7 +70,7 @@ CASES = [
                    unit_value=0.0, opportunity_gbp=0.0),
             # etanercept: three trusts
             Expect("A1", "best_value_uptake", "etanercept", assessed=False,
-                   reason_contains="fewer than 5 peers with valid data (3)"),
+                   reason_code="too_few_peers", peers=3),
             # context: A1 overall = (20 + 50) / (100 + 100) = 0.35
             Expect("A1", "overall_uptake", metric=(20 + 50) / (100 + 100), opportunity_gbp=0.0),
         ],
@@ -96,9 +96,9 @@ CASES = [
         },
         expect=[
             Expect("A6", "best_value_uptake", "adalimumab", assessed=False,
-                   reason_contains="activity under 10 (5)", opportunity_gbp=0.0),
+                   reason_code="activity_under_threshold", opportunity_gbp=0.0),
             Expect("A7", "best_value_uptake", "adalimumab", assessed=False,
-                   reason_contains="no valid data", metric="missing"),
+                   reason_code="no_valid_data", metric="missing"),
             Expect("A7", "overall_uptake", assessed=False, metric="missing"),
             # peers A1..A5 only: shares 0.1..0.5; h = 3 -> 0.4;
             # A1: (0.4 - 0.1) x 100 x (10.00 - 2.00) = 240

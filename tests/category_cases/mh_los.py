@@ -41,7 +41,7 @@ CASES = [
                    opportunity_native=(65 - 35) * 200, opportunity_gbp=(65 - 35) * 200 * BED_DAY),
             Expect("M5", "los", "adult_acute", metric=25.0, opportunity_gbp=0.0),
             Expect("M1", "los", "rehabilitation", assessed=False,
-                   reason_contains="fewer than 5 peers with valid data (2)"),
+                   reason_code="too_few_peers", peers=2),
             Expect("M3", "los", "rehabilitation", exists=False),
         ],
     ),

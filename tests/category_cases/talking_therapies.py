@@ -43,7 +43,7 @@ CASES = [
             Expect("M1", "contacts_per_wte", assessed=True, opportunity_gbp=0.0),
             Expect("M6", "dna_rate", assessed=False, metric="missing"),
             Expect("M6", "contacts_per_wte", assessed=False, metric="missing",
-                   reason_contains="no valid data"),
+                   reason_code="no_valid_data"),
         ],
     ),
 ]

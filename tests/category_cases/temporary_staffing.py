@@ -35,7 +35,7 @@ CASES = [
             Expect("A3", "agency", assessed=True, opportunity_gbp=0.5 * 0.30 * 400_000),
             # the context needs 5 peers: only 3 acute trusts
             Expect("A1", "agency_share_of_pay_bill", assessed=False,
-                   reason_contains="fewer than 5 peers with valid data (3)",
+                   reason_code="too_few_peers", peers=3,
                    opportunity_gbp=0.0),
         ],
     ),
@@ -80,13 +80,14 @@ CASES = [
             ],
         },
         expect=[
-            Expect("A1", "agency", assessed=False, reason_contains="no valid data",
+            Expect("A1", "agency", assessed=False, reason_code="no_valid_data",
                    metric="missing", opportunity_gbp=0.0),
             Expect("A1", "bank", assessed=True, opportunity_gbp=0.5 * 0.10 * 300_000),
             # A2 made no return: "no data supplied", never £0
-            Expect("A2", "agency", assessed=False, reason_contains="no data supplied (no rows "
+            Expect("A2", "agency", assessed=False, reason_code="no_data_supplied",
+                   reason_contains="no data supplied (no rows "
                    "for this trust in temporary_staffing.csv)", metric="missing"),
-            Expect("A2", "bank", assessed=False, reason_contains="no data supplied",
+            Expect("A2", "bank", assessed=False, reason_code="no_data_supplied",
                    metric="missing"),
         ],
     ),
@@ -101,7 +102,8 @@ CASES = [
             ],
         },
         expect=[
-            Expect("A1", "agency", assessed=False, reason_contains="no data supplied "
+            Expect("A1", "agency", assessed=False, reason_code="no_data_supplied",
+                   reason_contains="no data supplied "
                    "(agency_gbp: no values in temporary_staffing.csv)", opportunity_gbp=0.0),
             Expect("A2", "bank", assessed=True, opportunity_gbp=0.5 * 0.10 * 200_000),
         ],
@@ -127,7 +129,7 @@ CASES = [
                    peers=5, opportunity_gbp=0.0),
             Expect("A1", "agency_share_of_pay_bill", metric=0.01, benchmark=0.02, peers=5),
             Expect("C1", "agency_share_of_pay_bill", assessed=False,
-                   reason_contains="fewer than 5 peers with valid data (1)"),
+                   reason_code="too_few_peers", peers=1),
         ],
     ),
 ]
