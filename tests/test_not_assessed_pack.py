@@ -102,3 +102,18 @@ def test_method_page_and_workbook_say_what_to_plan_against():
     cover = [c for row in build_workbook(no_drill)["Cover"].iter_rows(values_only=True)
              for c in row if isinstance(c, str)]
     assert not any("drill-down" in c.lower() for c in cover)
+
+
+def test_hrg_index_and_benchmark_never_read_the_same_beside_an_opportunity():
+    pack = sample_pack()
+    section = next(s for s in pack.categories if s.drilldown is not None)
+    drill = section.drilldown
+    first = drill.specialties[0]
+    hrg = replace(first.top_hrgs[0], cell_index=0.5841, benchmark_index=0.5802)
+    specialties = (replace(first, top_hrgs=(hrg, *first.top_hrgs[1:])), *drill.specialties[1:])
+    section = replace(section, drilldown=replace(drill, specialties=specialties))
+    pack = replace(pack, categories=tuple(section if s.id == section.id else s
+                                          for s in pack.categories))
+    html = render_html(pack)
+    block = " ".join(_between(html, f"<td>{hrg.currency_code}</td>", "</tr>").split())
+    assert "58.4" in block and "58.0" in block, block
