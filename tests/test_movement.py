@@ -41,3 +41,20 @@ def test_no_category_in_both_packs_says_so():
     assert move.previous_total_gbp is None and move.current_total_gbp is None
     assert move.sentence.startswith("No category has a figure both this year and in the "
                                     "previous pack: there is no movement to show.")
+
+
+def test_every_category_in_both_packs_is_said_to_be_every_category():
+    from dataclasses import replace
+
+    from packgen.render.html import render_html
+
+    pack = sample_pack()
+    code = pack.provider.code
+    move = movement(_previous({(code, s.id): 1.0 for s in pack.categories}), code,
+                    pack.categories)
+    assert "(every category added)" in move.sentence
+    html = render_html(replace(pack, movement=move))
+    assert "<tfoot><tr><th>Every category added</th>" in html
+    partial = movement(_previous({(code, pack.categories[0].id): 1.0}), code, pack.categories)
+    html = render_html(replace(pack, movement=partial))
+    assert "<tfoot><tr><th>Categories in both packs, added</th>" in html
