@@ -34,9 +34,14 @@ def test_a_pack_with_nothing_assessed_says_so_instead_of_0():
 
 
 def test_a_provider_with_no_sector_is_said_to_be_not_benchmarked():
-    html = render_html(_nothing_assessed(benchmarked=False))
+    # as a provider with no sector has it: no category, so no measure not assessed either
+    html = render_html(replace(_nothing_assessed(benchmarked=False), not_assessed=()))
     cover = _between(html, 'id="cover"', "</section>")
     assert "Not benchmarked: the provider has no sector" in cover
+    notes = " ".join(_between(html, 'id="notes"', "</section>").split())
+    assert "Every measure for this provider had enough peers" not in notes
+    assert ("Nothing could be assessed for this provider: not benchmarked: the provider has no "
+            "sector.") in notes
 
 
 def test_no_drill_down_page_for_a_category_not_assessed():
