@@ -108,7 +108,8 @@ PROVIDER_CATEGORY_COLUMNS = (
     Column("opportunity_median_gbp", "Opportunity at the median (£)", **_GBP,
            description="The category's figure in the provider's pack at the peers' median, in "
            "pounds: the cautious end of the range. A fixed target (a cut of the trust's own "
-           "spend, a national standard) has one figure, the same as Opportunity (£). Blank "
+           "spend, a national standard) or a benchmark that is already the peers' median has "
+           "one figure, the same as Opportunity (£). Blank "
            "where not assessed (not known, never £0)."),
     _COST_BASE,
     Column("pct_of_cost_base", "% of cost base", PERCENT, description="A live formula: "
