@@ -483,6 +483,26 @@ def test_a_provider_with_nothing_assessed_has_no_total_in_area_tables(national_r
     assert totals.provider_row(pack)["total_gbp"] == pack.total_opportunity_gbp
 
 
+def test_an_area_with_nothing_assessed_has_no_headline_total(small_packs):
+    """A region or system none of whose providers has a category assessed shows "Not
+    assessed" where its total would be, never £0."""
+    source, packs = small_packs
+    region = packs[0].provider.region_code
+    blank = [dataclasses.replace(not_assessed(p), total_opportunity_gbp=0.0, total_median_gbp=0.0,
+                                 total_overlaps_removed_gbp=0.0,
+                                 total_overlaps_removed_median_gbp=0.0)
+             for p in packs if p.provider.region_code == region]
+    html = regional.regional_html(region, blank, source.run, {})
+    figures = html[html.index('<div class="figures">'):].split("productivity requirement")[0]
+    assert "Not assessed" in figures and "£0" not in figures
+    icb = blank[0].provider.icb_code
+    members = [p for p in blank if p.provider.icb_code == icb]
+    html = system.system_html(icb, members, source.run, {})
+    figures = html[html.index('<div class="figures">'):]
+    assert "Not assessed" in figures.split("productivity requirement")[0]
+    assert "£0" not in figures.split("productivity requirement")[0]
+
+
 # ---------------------------------------------------------------- the PDFs' category tables
 
 @pytest.fixture(scope="module")
