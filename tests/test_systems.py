@@ -483,6 +483,18 @@ def test_a_provider_with_nothing_assessed_has_no_total_in_area_tables(national_r
     assert totals.provider_row(pack)["total_gbp"] == pack.total_opportunity_gbp
 
 
+def test_covering_the_requirement_is_judged_on_the_total_with_overlaps_removed(small_packs):
+    """The upper bound double counts: whether a provider's opportunity covers the 2%
+    requirement is judged on the figure the packs say to plan against."""
+    _source, packs = small_packs
+    pack = next(p for p in packs if p.requirement_gbp)
+    between = dataclasses.replace(pack, total_opportunity_gbp=pack.requirement_gbp * 2,
+                                  total_overlaps_removed_gbp=pack.requirement_gbp / 2)
+    assert totals.provider_row(between, 1, "OK")["covers_requirement"] == "No"
+    above = dataclasses.replace(between, total_overlaps_removed_gbp=pack.requirement_gbp)
+    assert totals.provider_row(above, 1, "OK")["covers_requirement"] == "Yes"
+
+
 def test_an_area_with_nothing_assessed_has_no_headline_total(small_packs):
     """A region or system none of whose providers has a category assessed shows "Not
     assessed" where its total would be, never £0."""

@@ -88,8 +88,9 @@ PROVIDER_COLUMNS = (
     *_RANGE,
     Column("pct_of_cost_base", "Opportunity % of cost base", PERCENT, description=_SHARE),
     _REQUIREMENT,
-    Column("covers_requirement", "Opportunity covers requirement", description="Yes if Total "
-           "opportunity (£) is at least the requirement, else No."),
+    Column("covers_requirement", "Overlaps removed covers requirement", description="Yes if "
+           "the total with overlaps removed (£), the figure to plan against, is at least the "
+           "requirement, else No (the upper bound double counts, so it is not used here)."),
     Column("top_category", "Largest category", description="The category with the largest "
            "opportunity in the pack; blank if none has any. Text."),
     Column("productivity_growth", "Productivity growth", PERCENT, description="(1 + "
@@ -428,8 +429,8 @@ def write_national_workbook(path: Path, packs: Sequence[Pack], run: RunInfo,
         *range_cover_items(packs),
         ("2% productivity requirement (£)", requirement if requirement is not None
          else "Not known: some providers' operating cost is not supplied", GBP_PENCE),
-        ("Providers whose opportunity covers the requirement",
-         sum(1 for p in packs if totals.covers(p.total_opportunity_gbp, p.requirement_gbp)
+        ("Providers whose opportunity, overlaps removed, covers the requirement",
+         sum(1 for p in packs if totals.covers(p.total_overlaps_removed_gbp, p.requirement_gbp)
              == "Yes"), COUNT),
         ("Providers whose operating cost is not known",
          sum(1 for p in packs if p.provider.operating_cost_gbp is None), COUNT),

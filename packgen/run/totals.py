@@ -30,7 +30,8 @@ def known_sum(values: Iterable[float | None]) -> float | None:
 
 
 def covers(total: float, requirement: float | None) -> str:
-    """Whether an opportunity covers the productivity requirement, in words."""
+    """Whether an opportunity covers the productivity requirement, in words. Callers give the
+    total with overlaps removed, the figure to plan against: the upper bound double counts."""
     if requirement is None:
         return "Not known"
     return "Yes" if total >= requirement else "No"
@@ -76,7 +77,7 @@ def provider_row(pack: Pack, rank: int | None = None, quality: str | None = None
         "total_median_gbp": pack.total_median_gbp,
         "total_overlaps_removed_median_gbp": pack.total_overlaps_removed_median_gbp,
         "pct_of_cost_base": pack.total_pct_of_cost_base, "requirement_gbp": pack.requirement_gbp,
-        "covers_requirement": covers(pack.total_opportunity_gbp, pack.requirement_gbp),
+        "covers_requirement": covers(pack.total_overlaps_removed_gbp, pack.requirement_gbp),
         "top_category": next((s.title for s in pack.categories if s.opportunity_gbp > 0), ""),
         # 0: nothing could be assessed, so the total is not known (outputs say "Not assessed")
         "assessed_categories": sum(1 for s in pack.categories if s.assessed),
