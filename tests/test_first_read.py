@@ -92,8 +92,10 @@ def test_temporary_staffing_states_one_figure(texts):
 def test_every_pack_explains_how_to_read_it_and_its_terms(texts):
     for sector, (_pack, _text, doc) in texts.items():
         reading = " ".join(doc.get_element_by_id("reading").text_content().split())
-        for phrase in ("Only positive gaps count", "Plan against the total with overlaps "
-                       "removed", "Context rows.", "Fixed targets."):
+        for phrase in ("Only positive gaps count", "Plan within the range: from the total "
+                       "with overlaps removed at the peers' median to the upper bound",
+                       "a category counts unless it overlaps one already counted",
+                       "Context rows.", "Fixed targets."):
             assert phrase in reading, (sector, phrase)
         for term in ("MFF.", "HRG.", "Point of delivery.", "WTE.", "DNA.", "ERIC.", "SCMD.",
                      "EL and EL_XS"):

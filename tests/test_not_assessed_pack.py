@@ -30,7 +30,7 @@ def test_a_pack_with_nothing_assessed_says_so_instead_of_0():
     assert 'id="total-opportunity">Not assessed' in summary
     assert "£0" not in summary.split("productivity requirement")[0]
     assert "Total with overlaps removed" not in summary
-    assert "The range to plan against" not in summary
+    assert "The range to plan within" not in summary
 
 
 def test_a_provider_with_no_sector_is_said_to_be_not_benchmarked():
@@ -93,12 +93,12 @@ def test_method_page_and_workbook_say_what_to_plan_against():
     html = render_html(pack)
     method = " ".join(_between(html, 'id="method"', "</section>").split())
     assert "priced twice" in method and "at the peers' median, the cautious end" in method
-    assert ("Plan against the range from the total with overlaps removed at the median to the "
+    assert ("Plan within the range from the total with overlaps removed at the median to the "
             "upper bound.") in method
     workbook = build_workbook(pack)
     texts = [c for name in ("Cover", "Summary") for row in
              workbook[name].iter_rows(values_only=True) for c in row if isinstance(c, str)]
-    assert any(t.startswith("Plan against the range from the total with overlaps removed")
+    assert any(t.startswith("Plan within the range from the total with overlaps removed")
                for t in texts)
     # the cover names the pack's own drill-down sheets, none on a pack without one
     assert any("drill-down lists the rows below acute cost's cells" in t for t in texts)

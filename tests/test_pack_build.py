@@ -155,7 +155,8 @@ def test_not_assessed_rows_are_listed_with_their_reasons(packs, store):
 
 def test_overlap_note_names_only_categories_in_the_pack(packs):
     acute = next(p for p in packs.values() if p.provider.sector == "acute")
-    assert acute.overlap_note.startswith("Categories overlap, so the total is an upper bound")
+    assert acute.overlap_note.startswith("Categories overlap, so every category added is an "
+                                         "upper bound: it counts some pounds twice")
     assert "Acute cost overlaps with temporary staffing" in acute.overlap_note
     ambulance = next(p for p in packs.values() if p.provider.sector == "ambulance")
     assert "Acute cost" not in ambulance.overlap_note

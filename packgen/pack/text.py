@@ -132,8 +132,8 @@ def overlap_note(overlaps: dict[str, list[str]]) -> str:
 
     `overlaps` maps a category's short title to the short titles it overlaps with.
     """
-    base = ("Categories overlap, so the total is an upper bound, not a sum to plan against "
-            "(it adds only positive opportunities)")
+    base = ("Categories overlap, so every category added is an upper bound: it counts some "
+            "pounds twice (and it adds only positive opportunities)")
     if not overlaps:
         return base + "."
     parts = []

@@ -161,7 +161,7 @@ def _write_cover(ws: Worksheet, pack: Pack) -> None:
         "Start at Contents: every sheet is linked from there, with what it holds.",
         "Summary gives the opportunity of each category at the run's percentile and at the "
         "peers' median, and the totals. Every category added is an upper bound (categories "
-        "overlap); plan against the range from the total with overlaps removed at the median "
+        "overlap); plan within the range from the total with overlaps removed at the median "
         "to the upper bound, both below the Summary table.",
         "Each category sheet lists every result row: metric, benchmark, peers, volume and unit "
         "value, the opportunity, and a live formula that recomputes it (Check = 0 agrees).",
@@ -295,7 +295,7 @@ def _write_summary(ws: Worksheet, pack: Pack, plan: dict[str, sheets.CategoryShe
     if pack.productivity is not None:
         notes.append(pack.productivity.sentence)
     if pack.any_assessed:
-        notes.append("Plan against the range from the total with overlaps removed at the "
+        notes.append("Plan within the range from the total with overlaps removed at the "
                      "median (the cautious end) to the total with every category added at the "
                      "run's percentile (the upper bound): both are below the table.")
     notes.append("Totals and checks are below the table; the percentages are live formulas.")
