@@ -495,6 +495,18 @@ def test_covering_the_requirement_is_judged_on_the_total_with_overlaps_removed(s
     assert totals.provider_row(above, 1, "OK")["covers_requirement"] == "Yes"
 
 
+def test_the_headline_range_gives_both_ends_in_full(small_packs):
+    """The low end of the range is in no table of the PDF: the headline gives it to the
+    penny, so that a reader can trace it to the workbook's cover."""
+    source, packs = small_packs
+    region = packs[0].provider.region_code
+    members = [p for p in packs if p.provider.region_code == region]
+    group = totals.group_totals(members, totals.by_region)[0]
+    html = regional.regional_html(region, members, source.run, {})
+    assert (f"({gbp_full(group.total_overlaps_removed_median_gbp)}) to the upper bound "
+            f"({gbp_full(group.total_gbp)})") in html
+
+
 def test_an_area_with_nothing_assessed_has_no_headline_total(small_packs):
     """A region or system none of whose providers has a category assessed shows "Not
     assessed" where its total would be, never £0."""
