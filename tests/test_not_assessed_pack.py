@@ -122,3 +122,15 @@ def test_hrg_index_and_benchmark_never_read_the_same_beside_an_opportunity():
     html = render_html(pack)
     block = " ".join(_between(html, f"<td>{hrg.currency_code}</td>", "</tr>").split())
     assert "58.4" in block and "58.0" in block, block
+
+
+def test_a_total_over_some_categories_says_how_many():
+    pack = sample_pack()
+    partial = not_assessed(pack, {pack.categories[-1].id})
+    html = render_html(partial)
+    n, m = len(pack.categories) - 1, len(pack.categories)
+    cover = " ".join(_between(html, 'id="cover"', "</section>").split())
+    assert f"Over the {n} of {m} categories that could be assessed" in cover
+    summary = " ".join(_between(html, 'id="summary"', "</section>").split())
+    assert f"a year, over {n} of {m} categories" in summary
+    assert "categories that could be assessed" not in render_html(pack)

@@ -379,6 +379,10 @@ class Pack:
         return any(s.assessed for s in self.categories)
 
     @property
+    def categories_assessed(self) -> int:
+        return sum(1 for s in self.categories if s.assessed)
+
+    @property
     def why_nothing_assessed(self) -> str:
         return ("not benchmarked: the provider has no sector" if not self.benchmarked
                 else "no category could be assessed")
