@@ -134,3 +134,13 @@ def test_a_total_over_some_categories_says_how_many():
     summary = " ".join(_between(html, 'id="summary"', "</section>").split())
     assert f"a year, over {n} of {m} categories" in summary
     assert "categories that could be assessed" not in render_html(pack)
+
+
+def test_0_beside_measures_not_assessed_says_it_covers_the_assessed_ones_only():
+    pack = sample_pack()
+    section = pack.categories[-1]
+    zero = replace(section, opportunity_gbp=0.0, opportunity_median_gbp=0.0, not_assessed=2,
+                   top_rows=(), opportunity_native={})
+    html = render_html(replace(pack, categories=(*pack.categories[:-1], zero)))
+    box = " ".join(_between(html, f'id="cat-{section.id}"', "</section>").split())
+    assert "At or better than the benchmark on the measures assessed; 2 not assessed" in box
