@@ -16,7 +16,7 @@ def test_a_table_of_two_periods_counts_each():
     assert period_range(sources) == "2015/16 to 2025/26 (by table)"
     warning = period_warning(sources)
     assert warning.startswith("The tables describe different periods, more than a year apart")
-    assert "providers 2016/17; 2015/16" in warning
+    assert "estates (2016/17); providers (2016/17, 2015/16); ambulance (2025/26)" in warning
 
 
 def test_one_shared_period_is_given_once_and_warns_of_nothing():

@@ -101,7 +101,7 @@ def period_warning(sources: Sequence[Source]) -> str:
     known = [e for s in sources for e in map(period_end, _periods(s.period)) if e is not None]
     if not known or max(known) - min(known) <= 12:
         return ""
-    listed = "; ".join(f"{s.table} {s.period}" for _, s in sorted(
+    listed = "; ".join(f"{s.table} ({', '.join(_periods(s.period))})" for _, s in sorted(
         ends, key=lambda e: (e[0] or 0, e[1].table)))
     return ("The tables describe different periods, more than a year apart: " + listed
             + ". Each figure uses its own table's period; they are not adjusted to one year.")
