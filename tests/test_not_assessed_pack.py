@@ -144,3 +144,14 @@ def test_0_beside_measures_not_assessed_says_it_covers_the_assessed_ones_only():
     html = render_html(replace(pack, categories=(*pack.categories[:-1], zero)))
     box = " ".join(_between(html, f'id="cat-{section.id}"', "</section>").split())
     assert "At or better than the benchmark on the measures assessed; 2 not assessed" in box
+
+
+def test_a_single_row_that_is_the_whole_figure_is_not_repeated_as_a_table():
+    pack = sample_pack()
+    section = next(s for s in pack.categories if s.top_rows)
+    one = replace(section, top_rows=(replace(section.top_rows[0],
+                                             opportunity_gbp=section.opportunity_gbp),))
+    html = render_html(replace(pack, categories=tuple(one if s.id == section.id else s
+                                                      for s in pack.categories)))
+    assert "top-rows" not in _between(html, f'id="cat-{section.id}"', "</section>")
+    assert "top-rows" in _between(render_html(pack), f'id="cat-{section.id}"', "</section>")
