@@ -98,6 +98,7 @@ def test_every_pack_explains_how_to_read_it_and_its_terms(texts):
                        "Context rows.", "Fixed targets."):
             assert phrase in reading, (sector, phrase)
         for term in ("MFF.", "HRG.", "Point of delivery.", "WTE.", "DNA.", "ERIC.", "SCMD.",
+                     "Crew hour.", "Conveyance.",
                      "EL and EL_XS"):
             assert term in reading, (sector, term)
 
