@@ -42,6 +42,7 @@ def test_a_provider_with_no_sector_is_said_to_be_not_benchmarked():
     assert "Every measure for this provider had enough peers" not in notes
     assert ("Nothing could be assessed for this provider: not benchmarked: the provider has no "
             "sector.") in notes
+    assert "with its peers and turns the gap" not in html
 
 
 def test_no_drill_down_page_for_a_category_not_assessed():
