@@ -29,3 +29,17 @@ def test_periods_a_year_apart_do_not_warn():
     assert period_warning([_source("providers", "2023/24"), _source("estates", "2024/25")]) == ""
     assert period_warning([_source("providers", "2023/24; 2024/25"),
                            _source("estates", "2024/25")]) == ""
+
+
+def test_the_plans_of_the_year_ahead_are_neither_the_data_period_nor_a_spread():
+    sources = [_source("providers", "2024/25"), _source("estates", "2024/25"),
+               _source("plans", "2026/27")]
+    assert period_range(sources) == "2024/25"
+    assert period_warning(sources) == ""
+
+
+def test_a_synthetic_bundle_gives_its_plans_their_own_year(computed_national):
+    _folder, source = computed_national
+    plans = next(s for s in source.run.sources if s.table == "plans")
+    assert plans.period == "2026/27"
+    assert source.run.period_warning == ""

@@ -106,6 +106,9 @@ class Table:
     required: bool = True  # the bundle must contain this table
     sectors: tuple[str, ...] = SECTORS  # whose providers the table describes
     source: str = ""  # the real publication the table mirrors
+    # the period the table describes whatever the bundle's (plans are for the year ahead);
+    # '' takes the bundle's period
+    period: str = ""
     # Which categories use the table is not written here: the data contract's "Used by" comes
     # from the category definitions' `sources` and `requires` (CategoryDef.tables).
 
@@ -490,6 +493,7 @@ TABLES: tuple[Table, ...] = (
         key=("provider_code", "category"),
         required=False,
         source="Provider operational and financial plans 2026/27",
+        period="2026/27",
     ),
 )
 

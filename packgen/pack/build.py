@@ -97,12 +97,14 @@ def _sources(con: duckdb.DuckDBPyConnection, meta: dict[str, str]) -> tuple[Sour
     titles = {t.name: (t.title + (f" ({t.source})" if t.source else "")) for t in TABLES}
     licence = meta.get("licence", "See the bundle's information")
     period = meta.get("period", "")
+    own_periods = {t.name: t.period for t in TABLES if t.period}
     sources = []
     for name, sha in files:
         if name in provenance.ABOUT_THE_BUNDLE:
             continue
         entry = log.get(name)
-        fallback = meta.get("prior_period", "") if name == "ncc_costs_prior" else period
+        fallback = (meta.get("prior_period", "") if name == "ncc_costs_prior"
+                    else own_periods.get(name) or period)
         sources.append(Source(
             name, entry.title if entry and entry.title else titles.get(name, name),
             entry.period if entry and entry.period else fallback, licence, sha,

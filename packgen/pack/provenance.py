@@ -19,6 +19,15 @@ GENERATED = "generated"  # the import log's source for rows packgen's generator 
 ABOUT_THE_BUNDLE = ("bundle_info", "import_log", "successors")
 
 
+def _measured(sources: Sequence[Source]) -> list[Source]:
+    """The tables of what happened: a table of the year ahead (the 2026/27 plans, whose period
+    the contract states) is neither part of the data period nor of its spread."""
+    from packgen.contract.tables import TABLES
+
+    ahead = {t.name for t in TABLES if t.period}
+    return [s for s in sources if s.table not in ahead]
+
+
 @dataclass(frozen=True)
 class LogEntry:
     title: str
@@ -87,7 +96,8 @@ def _periods(period: str) -> list[str]:
 
 def period_range(sources: Sequence[Source]) -> str:
     """The tables' period: the one they share, or 'earliest to latest (by table)'."""
-    dated = sorted({(period_end(p) or 0, p) for s in sources for p in _periods(s.period)})
+    dated = sorted({(period_end(p) or 0, p) for s in _measured(sources)
+                    for p in _periods(s.period)})
     periods = [p for _, p in dated]
     if len(periods) <= 1:
         return periods[0] if periods else ""
@@ -96,6 +106,7 @@ def period_range(sources: Sequence[Source]) -> str:
 
 def period_warning(sources: Sequence[Source]) -> str:
     """A warning when the tables' periods end more than a year apart, naming each table's."""
+    sources = _measured(sources)
     ends = [(max((e for e in map(period_end, _periods(s.period)) if e is not None),
                  default=None), s) for s in sources if s.period]
     known = [e for s in sources for e in map(period_end, _periods(s.period)) if e is not None]
