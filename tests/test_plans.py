@@ -353,13 +353,19 @@ def test_an_areas_plans_together_against_the_sum_of_their_ranges(store):
     assert "plans below · within · above their range" in text
 
 
-def test_a_provider_with_nothing_assessed_has_no_range(store):
-    """Never a range of £0 to £0 for a provider none of whose categories could be assessed."""
+def _checked_with_first_blank(store, saving: float):
+    """The plan checks with the first provider's categories all not assessed and one plan,
+    `saving` in its first category: (that provider's pack, the checks)."""
     _, _, packs = store
     pack = packs[0]
-    blank = not_assessed(pack)
-    checks = check_plans([blank, *packs[1:]],
-                         _plans([(pack.provider.code, pack.categories[0].id, 1000.0, 0.02)]))
+    checks = check_plans([not_assessed(pack), *packs[1:]],
+                         _plans([(pack.provider.code, pack.categories[0].id, saving, 0.02)]))
+    return pack, checks
+
+
+def test_a_provider_with_nothing_assessed_has_no_range(store):
+    """Never a range of £0 to £0 for a provider none of whose categories could be assessed."""
+    pack, checks = _checked_with_first_blank(store, 1000.0)
     row = _by(checks.provider_rows, provider_code=pack.provider.code)
     assert row["range_low_gbp"] is None and row["range_verdict"] == plans.NO_RANGE
     category = _by(checks.category_rows, provider_code=pack.provider.code,
@@ -419,18 +425,14 @@ def test_system_plan_checks_add_up_the_providers_plans(store, tmp_path, monkeypa
 def test_an_area_whose_plans_have_no_range_is_not_placed_against_one(store):
     """A region whose only plan is from a provider with nothing assessed: 'No range', never
     'Above the range' against £0 to £0; its plan is counted under no_range."""
-    _, _, packs = store
-    pack = packs[0]
-    blank = not_assessed(pack)
-    checks = check_plans([blank, *packs[1:]],
-                         _plans([(pack.provider.code, pack.categories[0].id, 5000.0, 0.02)]))
+    pack, checks = _checked_with_first_blank(store, 5000.0)
     region = _by(checks.region_rows, region_code=pack.provider.region_code)
     assert region["range_verdict"] == plans.NO_RANGE and region["no_range"] == 1
     assert region["below_range"] + region["within_range"] + region["above_range"] == 0
     row = _by(checks.provider_rows, provider_code=pack.provider.code)
     assert row["identified_gbp"] is None  # nothing assessed: not known, never £0
     text = " ".join(lxml.html.fromstring(plan_checks.area_html(
-        packs[0].run, region, "region", [row], [], checks.thresholds)).text_content().split())
+        pack.run, region, "region", [row], [], checks.thresholds)).text_content().split())
     assert "No range: nothing assessed. No category could be assessed" in text
     assert "£0 to £0" not in text
 

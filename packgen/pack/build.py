@@ -97,14 +97,13 @@ def _sources(con: duckdb.DuckDBPyConnection, meta: dict[str, str]) -> tuple[Sour
     titles = {t.name: (t.title + (f" ({t.source})" if t.source else "")) for t in TABLES}
     licence = meta.get("licence", "See the bundle's information")
     period = meta.get("period", "")
-    own_periods = {t.name: t.period for t in TABLES if t.period}
     sources = []
     for name, sha in files:
         if name in provenance.ABOUT_THE_BUNDLE:
             continue
         entry = log.get(name)
         fallback = (meta.get("prior_period", "") if name == "ncc_costs_prior"
-                    else own_periods.get(name) or period)
+                    else provenance.OWN_PERIODS.get(name) or period)
         sources.append(Source(
             name, entry.title if entry and entry.title else titles.get(name, name),
             entry.period if entry and entry.period else fallback, licence, sha,
@@ -231,11 +230,11 @@ def _chart(source: PackSource, d: CategoryDef, rows: list[ResultRow],
     on which it has one, so that the page still charts and ranks the trust among its peers."""
     if not d.chart_component:
         return None
-    for component_id in (d.chart_component, *_chart_fallbacks(d)):
-        chart = _chart_of(source, d, d.component(component_id), rows, provider_code)
-        if chart is not None and any(p.is_provider for p in chart.peer_values):
-            return chart
-    return _chart_of(source, d, d.component(d.chart_component), rows, provider_code)
+    charts = (_chart_of(source, d, d.component(c), rows, provider_code)
+              for c in (d.chart_component, *_chart_fallbacks(d)))
+    first = next(charts)
+    return next((c for c in (first, *charts)
+                 if c is not None and any(p.is_provider for p in c.peer_values)), first)
 
 
 def _chart_fallbacks(d: CategoryDef) -> list[str]:

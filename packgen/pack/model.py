@@ -373,14 +373,14 @@ class Pack:
         return tuple(s for s in self.categories if s.drilldown is not None and s.assessed)
 
     @property
+    def categories_assessed(self) -> int:
+        return sum(1 for s in self.categories if s.assessed)
+
+    @property
     def any_assessed(self) -> bool:
         """Whether any category has a figure: if none has, the totals are not £0 but not
         known, and the pack says why."""
-        return any(s.assessed for s in self.categories)
-
-    @property
-    def categories_assessed(self) -> int:
-        return sum(1 for s in self.categories if s.assessed)
+        return self.categories_assessed > 0
 
     @property
     def why_nothing_assessed(self) -> str:

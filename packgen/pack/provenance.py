@@ -12,6 +12,7 @@ from dataclasses import dataclass
 
 import duckdb
 
+from packgen.contract.tables import TABLES
 from packgen.pack.model import Source
 
 GENERATED = "generated"  # the import log's source for rows packgen's generator wrote
@@ -19,13 +20,14 @@ GENERATED = "generated"  # the import log's source for rows packgen's generator 
 ABOUT_THE_BUNDLE = ("bundle_info", "import_log", "successors")
 
 
-def _measured(sources: Sequence[Source]) -> list[Source]:
-    """The tables of what happened: a table of the year ahead (the 2026/27 plans, whose period
-    the contract states) is neither part of the data period nor of its spread."""
-    from packgen.contract.tables import TABLES
+# Tables whose period the contract states whatever the bundle's: the year ahead (2026/27 plans)
+OWN_PERIODS = {t.name: t.period for t in TABLES if t.period}
 
-    ahead = {t.name for t in TABLES if t.period}
-    return [s for s in sources if s.table not in ahead]
+
+def _measured(sources: Sequence[Source]) -> list[Source]:
+    """The tables of what happened: a table of the year ahead is neither part of the data
+    period nor of its spread."""
+    return [s for s in sources if s.table not in OWN_PERIODS]
 
 
 @dataclass(frozen=True)

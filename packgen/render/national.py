@@ -68,6 +68,9 @@ def range_cover_items(packs: Sequence[Pack]) -> list[tuple[str, float, str]]:
 _REQUIREMENT = Column("requirement_gbp", "2% requirement (£)", **_GBP, description="The "
                       "productivity requirement in pounds: the requirement rate (see Parameters) "
                       "x Cost base, to the penny.")
+# Why a figure at the median can equal the one at the percentile
+_ONE_FIGURE = ("a fixed target, a cut of the trust's own spend or a national standard, or a "
+               "benchmark that is already the peers' median, has one figure")
 PROVIDER_COLUMNS = (
     Column("rank", "Rank", COUNT, description="Position by total opportunity, 1 = largest "
            "(nationally on the national summary, within the region on a regional pack)."),
@@ -108,10 +111,8 @@ PROVIDER_CATEGORY_COLUMNS = (
            "percentile; blank where not assessed (not known, never £0)."),
     Column("opportunity_median_gbp", "Opportunity at the median (£)", **_GBP,
            description="The category's figure in the provider's pack at the peers' median, in "
-           "pounds: the cautious end of the range. A fixed target (a cut of the trust's own "
-           "spend, a national standard) or a benchmark that is already the peers' median has "
-           "one figure, the same as Opportunity (£). Blank "
-           "where not assessed (not known, never £0)."),
+           f"pounds: the cautious end of the range ({_ONE_FIGURE}, the same as Opportunity "
+           "(£)). Blank where not assessed (not known, never £0)."),
     _COST_BASE,
     Column("pct_of_cost_base", "% of cost base", PERCENT, description="A live formula: "
            "Opportunity (£) / Cost base (£), as a percentage; blank where there is no cost "
@@ -132,8 +133,8 @@ CATEGORY_COLUMNS = (
            "provider was assessed."),
     Column("total_median_gbp", "Opportunity at the median (£)", **_GBP, description="Sum of "
            "the assessed providers' opportunity in the category at the peers' median, in "
-           "pounds: the cautious end of the range (a fixed target has one figure, the same as "
-           "Total (£)); blank when no provider was assessed."),
+           f"pounds: the cautious end of the range ({_ONE_FIGURE}, the same as Total (£)); "
+           "blank when no provider was assessed."),
     Column("pct_of_cost_base", "% of those providers' cost base", PERCENT, description="Total "
            "(£) / the sum of the assessed providers' cost base, as a percentage."),
     Column("min_gbp", "Minimum (£)", **_GBP, description="The smallest figure of the "
@@ -168,8 +169,8 @@ GROUP_CATEGORY_COLUMNS = (
            "where no provider of the sector could be assessed in it (not known, never £0)."),
     Column("opportunity_median_gbp", "Opportunity at the median (£)", **_GBP,
            description="The same sum at the peers' median, in pounds: the cautious end of the "
-           "range (a fixed target has one figure, the same as Opportunity (£)); blank where no "
-           "provider of the sector could be assessed in it."),
+           f"range ({_ONE_FIGURE}, the same as Opportunity (£)); blank where no provider of the "
+           "sector could be assessed in it."),
 )
 SYSTEM_COLUMNS = (
     Column("icb_code", "ICB code", description="ODS code of the integrated care board (the "
